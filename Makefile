@@ -1,0 +1,30 @@
+# The commands people and CI use. Everything heavy lives in scripts; this file only names them.
+MVN ?= mvn -B -ntp
+export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
+
+.PHONY: build test unit-test testbed-build testbed-up testbed-down testbed-status clean
+
+build:
+	$(MVN) -q -DskipTests install
+
+## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
+test: testbed-up
+	$(MVN) verify
+
+unit-test:
+	$(MVN) test
+
+testbed-build:
+	testbed/build.sh
+
+testbed-up:
+	testbed/up.sh
+
+testbed-down:
+	testbed/down.sh
+
+testbed-status:
+	testbed/status.sh
+
+clean:
+	$(MVN) -q clean
