@@ -1,0 +1,75 @@
+package dev.freshet.app.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** One rollout: from which digest to which, and how it ended. Newest first, a few kept. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class HistoryEntry {
+
+  private String fromDigest;
+  private String toDigest;
+  private String tag;
+  private String startedAt;
+  private String finishedAt;
+
+  /** Succeeded, RolledBack or InProgress. */
+  private String outcome;
+
+  private String message;
+
+  public String getFromDigest() {
+    return fromDigest;
+  }
+
+  public void setFromDigest(String fromDigest) {
+    this.fromDigest = fromDigest;
+  }
+
+  public String getToDigest() {
+    return toDigest;
+  }
+
+  public void setToDigest(String toDigest) {
+    this.toDigest = toDigest;
+  }
+
+  public String getTag() {
+    return tag;
+  }
+
+  public void setTag(String tag) {
+    this.tag = tag;
+  }
+
+  public String getStartedAt() {
+    return startedAt;
+  }
+
+  public void setStartedAt(String startedAt) {
+    this.startedAt = startedAt;
+  }
+
+  public String getFinishedAt() {
+    return finishedAt;
+  }
+
+  public void setFinishedAt(String finishedAt) {
+    this.finishedAt = finishedAt;
+  }
+
+  public String getOutcome() {
+    return outcome;
+  }
+
+  public void setOutcome(String outcome) {
+    this.outcome = outcome;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}
