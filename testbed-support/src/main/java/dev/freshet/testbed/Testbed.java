@@ -1,0 +1,162 @@
+package dev.freshet.testbed;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running testbed: a real control plane (etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler, kwok nodes) and two registries on loopback, as {@code testbed/up.sh} leaves them. One
+ * instance per JVM; if no healthy testbed is up, the first use starts one with that script.
+ */
+public final class Testbed {
+  private static final Logger log = LoggerFactory.getLogger(Testbed.class);
+  private static Testbed instance;
+
+  private final Path root;
+  private final Path dir;
+  private final Config config;
+  private final KubernetesClient client;
+
+  private Testbed(Path root, Path dir) {
+    this.root = root;
+    this.dir = dir;
+    this.config = Config.fromKubeconfig(read("kubeconfig"));
+    this.client = new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** The testbed of this checkout ({@code $FRESHET_TESTBED_DIR}, or {@code .testbed/}), started if needed. */
+  public static synchronized Testbed get() {
+    if (instance == null) {
+      Path root = repositoryRoot();
+      Path dir =
+          Optional.ofNullable(System.getenv("FRESHET_TESTBED_DIR"))
+              .map(Path::of)
+              .orElse(root.resolve(".testbed"));
+      ensureUp(root, dir);
+      instance = new Testbed(root, dir);
+    }
+    return instance;
+  }
+
+  /** The kubeconfig of the testbed's cluster-admin. */
+  public Path kubeconfig() {
+    return dir.resolve("kubeconfig");
+  }
+
+  /** A client for the whole cluster, shared by all tests; do not close it. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The client configuration, for building clients of one's own (e.g. an operator under test). */
+  public Config config() {
+    return new ConfigBuilder(config).build();
+  }
+
+  /** A new client whose default namespace is {@code namespace}; the caller closes it. */
+  public KubernetesClient clientIn(String namespace) {
+    return new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder(config).withNamespace(namespace).build())
+        .build();
+  }
+
+  /** The anonymous registry. */
+  public Registry registry() {
+    return new Registry(read("registry"), Optional.empty(), Optional.empty());
+  }
+
+  /** The registry that demands htpasswd basic auth. */
+  public Registry authRegistry() {
+    return new Registry(
+        read("registry-auth"),
+        Optional.of(read("registry-auth-user")),
+        Optional.of(read("registry-auth-password")));
+  }
+
+  /** Where both registries send their push notifications (nothing listens until a test binds it). */
+  public String registryNotifyUrl() {
+    return read("registry-notify-url");
+  }
+
+  /** The bearer token the registries put in the Authorization header of their notifications. */
+  public String registryNotifyToken() {
+    return read("registry-notify-token");
+  }
+
+  /** A kubectl of the cluster's version. */
+  public Path kubectl() {
+    return dir.resolve("bin/kubectl");
+  }
+
+  /** The folder holding every testbed process's log, for a failing test to point at. */
+  public Path logs() {
+    return dir.resolve("run/logs");
+  }
+
+  /** The checkout's root folder. */
+  public Path checkoutRoot() {
+    return root;
+  }
+
+  private String read(String name) {
+    try {
+      return Files.readString(dir.resolve(name)).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("testbed file missing: " + dir.resolve(name), e);
+    }
+  }
+
+  private static void ensureUp(Path root, Path dir) {
+    if (run(root, dir, "testbed/status.sh", 30) == 0) {
+      return;
+    }
+    log.info("no testbed running in {}; starting one with testbed/up.sh", dir);
+    int exit = run(root, dir, "testbed/up.sh", 3600);
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "testbed/up.sh failed with exit code " + exit + "; see " + dir.resolve("up.log"));
+    }
+  }
+
+  private static int run(Path root, Path dir, String script, long timeoutSeconds) {
+    try {
+      Files.createDirectories(dir);
+      Process process =
+          new ProcessBuilder("bash", root.resolve(script).toString())
+              .directory(root.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve(script.endsWith("up.sh") ? "up.log" : "status.log").toFile())
+              .start();
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path repositoryRoot() {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("testbed/up.sh"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no testbed/up.sh above " + here + ": run tests from the checkout");
+  }
+}
