@@ -1,0 +1,16 @@
+package dev.freshet.receive;
+
+/**
+ * Observes what the receivers did, per source and outcome. The operator maps it onto Micrometer
+ * counters; {@link ReceiverCounters} keeps plain in-memory counts.
+ */
+public interface ReceiverListener {
+
+  /** Called once per request. {@code source} is the route's source, or {@code "unrouted"}. */
+  void requestHandled(String source, Outcome outcome, int status);
+
+  /** Called when the sink threw while handling a hint; the hint is lost, the poller will catch up. */
+  default void sinkFailed(ImageHint hint, RuntimeException failure) {}
+
+  ReceiverListener NONE = (source, outcome, status) -> {};
+}

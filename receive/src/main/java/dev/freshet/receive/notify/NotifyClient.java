@@ -1,0 +1,128 @@
+package dev.freshet.receive.notify;
+
+import dev.freshet.receive.ImageNames;
+import dev.freshet.receive.auth.GenericSignature;
+import dev.freshet.receive.auth.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The core of {@code freshet notify}: tells a Freshet receiver that {@code REPO:TAG} was pushed, in the
+ * generic signed form ({@link GenericSignature}). Retries briefly on connection errors and 5xx, which
+ * are the receiver restarting or a proxy hiccup; a 4xx is final and reported with the receiver's reason,
+ * because resending the same request cannot fix a wrong secret or a bad image name.
+ *
+ * <p>Each attempt is signed anew. Retries are at least a second apart, so a retry never carries the
+ * signature of an attempt that may have arrived, which the receiver would refuse as a replay.
+ */
+public final class NotifyClient {
+
+  private static final Duration[] BACKOFF = {Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)};
+
+  private final HttpClient http;
+  private final Clock clock;
+  private final Duration requestTimeout;
+
+  public NotifyClient() {
+    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC(),
+        Duration.ofSeconds(30));
+  }
+
+  public NotifyClient(HttpClient http, Clock clock, Duration requestTimeout) {
+    this.http = Objects.requireNonNull(http);
+    this.clock = Objects.requireNonNull(clock);
+    this.requestTimeout = Objects.requireNonNull(requestTimeout);
+  }
+
+  /**
+   * Sends the notification, the way {@code freshet notify --url URL --secret-file FILE --image REPO:TAG
+   * [--digest sha256:…]} does.
+   *
+   * @param image {@code host/repo:tag}; the tag is required, as it is what the App follows
+   * @param digest the manifest digest the push reported, if known (the registry still decides)
+   * @return the receiver's answer on success (2xx)
+   * @throws NotifyException with the status and reason if refused, or when every attempt failed
+   */
+  public Delivered notify(URI url, Secret secret, String image, Optional<String> digest)
+      throws NotifyException, InterruptedException {
+    byte[] body = body(image, digest);
+    NotifyException last = null;
+    for (int attempt = 0; attempt <= BACKOFF.length; attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(BACKOFF[attempt - 1].toMillis());
+      }
+      long now = clock.instant().getEpochSecond();
+      HttpRequest request = HttpRequest.newBuilder(url)
+          .timeout(requestTimeout)
+          .header("Content-Type", "application/json")
+          .header(GenericSignature.TIMESTAMP_HEADER, Long.toString(now))
+          .header(GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(secret, now, body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+          .build();
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        last = new NotifyException(0, "could not reach " + url + ": " + e, attempt + 1);
+        continue;
+      }
+      int status = response.statusCode();
+      String reason = response.body().strip();
+      if (status >= 200 && status < 300) {
+        return new Delivered(status, reason, attempt + 1);
+      }
+      if (status >= 400 && status < 500) {
+        throw new NotifyException(status, "refused by " + url + ": " + status + " " + reason, attempt + 1);
+      }
+      last = new NotifyException(status, url + " answered " + status + " " + reason, attempt + 1);
+    }
+    throw last;
+  }
+
+  /** Reads a secret file as {@code kubectl create secret --from-file} and CI tools write it: one line. */
+  public static Secret readSecret(Path file) throws IOException {
+    String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+    if (value.isEmpty()) {
+      throw new IOException("the secret file " + file + " is empty");
+    }
+    return Secret.of(value);
+  }
+
+  /** The generic form's body; validates locally so a typo fails before anything is sent. */
+  static byte[] body(String image, Optional<String> digest) {
+    int slash = image.lastIndexOf('/');
+    int colon = image.lastIndexOf(':');
+    if (image.contains("@") || colon <= slash) {
+      throw new IllegalArgumentException("the image must be REPO:TAG (e.g. registry.example/app:dev), not " + image);
+    }
+    String repository = image.substring(0, colon);
+    String tag = image.substring(colon + 1);
+    ImageNames.split(repository);
+    if (!ImageNames.isTag(tag)) {
+      throw new IllegalArgumentException("not a valid tag: " + tag);
+    }
+    digest.ifPresent(d -> {
+      if (!ImageNames.isDigest(d)) {
+        throw new IllegalArgumentException("the digest must be sha256:<64 hex digits>, not " + d);
+      }
+    });
+    StringBuilder json = new StringBuilder("{\"image\":\"").append(repository)
+        .append("\",\"tag\":\"").append(tag).append('"');
+    digest.ifPresent(d -> json.append(",\"digest\":\"").append(d).append('"'));
+    // The values were validated against grammars without quotes or backslashes, so no escaping is needed.
+    return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A 2xx answer: the receiver's status, its message, and how many attempts it took. */
+  public record Delivered(int status, String message, int attempts) {}
+}

@@ -1,0 +1,82 @@
+package dev.freshet.receive.sources;
+
+import dev.freshet.receive.ImageHint;
+import dev.freshet.receive.ImageNames;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Collects the hints of one request and the reasons events were skipped. Senders disagree with the
+ * grammar often enough (placeholder digests, untagged pushes, upper-case names) that a bad event is
+ * skipped, not fatal: the request is still answered 202 and the other events in it still count.
+ */
+final class Hints {
+
+  private final String source;
+  private final List<ImageHint> hints = new ArrayList<>();
+  private final List<String> skipped = new ArrayList<>();
+
+  Hints(String source) {
+    this.source = source;
+  }
+
+  /**
+   * Adds a hint, or records why not. An empty or missing tag is an untagged push (a platform manifest of
+   * a multi-arch image, a push by digest), which must not become a tagged update. A digest that is present
+   * but malformed makes the whole event suspect, so it is skipped too rather than passed on without one.
+   */
+  void add(String registry, String repository, Optional<String> tag, Optional<String> digest,
+      String deliveryId) {
+    String what = registry + "/" + repository;
+    if (tag.isEmpty()) {
+      skipped.add(what + ": untagged push");
+      return;
+    }
+    if (digest.isPresent() && !ImageNames.isDigest(digest.get())) {
+      skipped.add(what + ":" + tag.get() + ": malformed digest " + abbreviate(digest.get()));
+      return;
+    }
+    try {
+      hints.add(new ImageHint(ImageNames.canonicalHost(registry), repository, tag.get(), digest,
+          deliveryId, source));
+    } catch (IllegalArgumentException e) {
+      skipped.add(abbreviate(what) + ": " + abbreviate(e.getMessage()));
+    }
+  }
+
+  void skip(String why) {
+    skipped.add(abbreviate(why));
+  }
+
+  dev.freshet.receive.Verdict verdict() {
+    return new dev.freshet.receive.Verdict.Accepted(hints, skipped);
+  }
+
+  /** A stable delivery id for senders that give none: the same body is the same delivery. */
+  static String bodyId(byte[] body) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
+      return "sha256:" + HexFormat.of().formatHex(hash, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sender-supplied text goes into reasons and logs only shortened and printable. */
+  static String abbreviate(String s) {
+    String printable = s.codePoints()
+        .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
+    return printable.length() <= 100 ? printable : printable.substring(0, 100) + "…";
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
