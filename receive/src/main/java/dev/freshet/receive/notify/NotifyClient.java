@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,26 +23,32 @@ import java.util.Optional;
  * are the receiver restarting or a proxy hiccup; a 4xx is final and reported with the receiver's reason,
  * because resending the same request cannot fix a wrong secret or a bad image name.
  *
- * <p>Each attempt is signed anew. Retries are at least a second apart, so a retry never carries the
- * signature of an attempt that may have arrived, which the receiver would refuse as a replay.
+ * <p>Each attempt is signed anew with the current time. With the default back-off retries are at least a
+ * second apart, so a retry never carries the signature of an attempt that may have arrived (the response
+ * lost), which the receiver would refuse as a replay.
  */
 public final class NotifyClient {
 
-  private static final Duration[] BACKOFF = {Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)};
+  /** Three retries within about seven seconds: enough for a receiver restart, short enough for CI. */
+  public static final List<Duration> DEFAULT_BACKOFF =
+      List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
 
   private final HttpClient http;
   private final Clock clock;
   private final Duration requestTimeout;
+  private final List<Duration> backoff;
 
   public NotifyClient() {
     this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC(),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), DEFAULT_BACKOFF);
   }
 
-  public NotifyClient(HttpClient http, Clock clock, Duration requestTimeout) {
+  /** @param backoff the pauses before each retry; its length is the number of retries */
+  public NotifyClient(HttpClient http, Clock clock, Duration requestTimeout, List<Duration> backoff) {
     this.http = Objects.requireNonNull(http);
     this.clock = Objects.requireNonNull(clock);
     this.requestTimeout = Objects.requireNonNull(requestTimeout);
+    this.backoff = List.copyOf(backoff);
   }
 
   /**
@@ -57,9 +64,9 @@ public final class NotifyClient {
       throws NotifyException, InterruptedException {
     byte[] body = body(image, digest);
     NotifyException last = null;
-    for (int attempt = 0; attempt <= BACKOFF.length; attempt++) {
+    for (int attempt = 0; attempt <= backoff.size(); attempt++) {
       if (attempt > 0) {
-        Thread.sleep(BACKOFF[attempt - 1].toMillis());
+        Thread.sleep(backoff.get(attempt - 1).toMillis());
       }
       long now = clock.instant().getEpochSecond();
       HttpRequest request = HttpRequest.newBuilder(url)
