@@ -4,8 +4,10 @@ export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
 .PHONY: build test unit-test testbed-build testbed-up testbed-down testbed-status clean
 
+## build: compiles and installs every module, and leaves the freshet launcher at bin/freshet.
 build:
 	$(MVN) -q -DskipTests install
+	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
 test: testbed-up

@@ -1,0 +1,60 @@
+package dev.freshet.app;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The App's condition types, and how a new set of conditions replaces the previous one. */
+public final class AppConditions {
+
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+
+  /** Reserved for the update engine: whether the App runs the newest image its policy allows. */
+  public static final String UP_TO_DATE = "UpToDate";
+
+  private AppConditions() {}
+
+  public static Condition condition(
+      String type, boolean status, String reason, String message, long generation) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .build();
+  }
+
+  /**
+   * Stamps lastTransitionTime: kept from the previous condition of the same type when its status did
+   * not change, so an unchanged App yields an identical status and no write.
+   */
+  public static List<Condition> merge(List<Condition> previous, List<Condition> next, Instant now) {
+    var merged = new ArrayList<Condition>(next.size());
+    for (var condition : next) {
+      var before =
+          previous == null
+              ? null
+              : previous.stream()
+                  .filter(p -> Objects.equals(p.getType(), condition.getType()))
+                  .findFirst()
+                  .orElse(null);
+      var stamped = new ConditionBuilder(condition);
+      if (before != null
+          && Objects.equals(before.getStatus(), condition.getStatus())
+          && before.getLastTransitionTime() != null) {
+        stamped.withLastTransitionTime(before.getLastTransitionTime());
+      } else {
+        stamped.withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+      }
+      merged.add(stamped.build());
+    }
+    return merged;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.freshet.app;
+
+import dev.freshet.app.api.App;
+import dev.freshet.app.api.AppStatus;
+import dev.freshet.app.api.ServiceSpec;
+import dev.freshet.app.api.Workload;
+import dev.freshet.observe.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an App's workload and Service as declared. Reads as a script: find what blocks the App,
+ * apply the owned objects, then record status, written only when it changed.
+ */
+@ControllerConfiguration(name = AppReconciler.NAME, fieldManager = AppReconciler.FIELD_MANAGER)
+@GradualRetry(maxAttempts = -1, initialInterval = 500, intervalMultiplier = 2, maxInterval = 60_000)
+public class AppReconciler implements Reconciler<App> {
+
+  public static final String NAME = "app";
+  private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
+  public static final String FIELD_MANAGER = "freshet";
+
+  private final DeploymentDependent deployment = new DeploymentDependent();
+  private final StatefulSetDependent statefulSet = new StatefulSetDependent();
+  private final ServiceDependent service = new ServiceDependent();
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public AppReconciler(EventRecorder events, Clock clock) {
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, App>> prepareEventSources(EventSourceContext<App> context) {
+    return EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service);
+  }
+
+  @Override
+  public UpdateControl<App> reconcile(App app, Context<App> context) {
+    var blockers = new ArrayList<String>();
+    WorkloadState workload = reconcileWorkload(app, context, blockers);
+    if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
+      deleteOwned(service, app, context);
+    } else {
+      apply(service, app, context, blockers);
+    }
+    if (!blockers.isEmpty()) {
+      events.warning(app, "Blocked", String.join(" ", blockers));
+    }
+    return statusUpdate(app, AppStatusCalculator.compute(app, workload, blockers, null, clock.instant()));
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<App> updateErrorStatus(
+      App app, Context<App> context, Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    log.warn(
+        "Reconciling App {}/{} failed; it will be retried: {}",
+        app.getMetadata().getNamespace(),
+        app.getMetadata().getName(),
+        message);
+    var status = AppStatusCalculator.compute(app, currentWorkload(app).orElse(null), List.of(), message, clock.instant());
+    if (sameStatus(app.getStatus(), status)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    app.setStatus(status);
+    unlock(app);
+    return ErrorStatusUpdateControl.patchStatus(app);
+  }
+
+  private WorkloadState reconcileWorkload(App app, Context<App> context, List<String> blockers) {
+    if (app.getSpec().getWorkload() == Workload.StatefulSet) {
+      return apply(statefulSet, app, context, blockers).map(WorkloadState::of).orElse(null);
+    }
+    return apply(deployment, app, context, blockers).map(WorkloadState::of).orElse(null);
+  }
+
+  private Optional<WorkloadState> currentWorkload(App app) {
+    if (app.getSpec().getWorkload() == Workload.StatefulSet) {
+      return statefulSet.existing(app).filter(s -> Ownership.isOwnedBy(s, app)).map(WorkloadState::of);
+    }
+    return deployment.existing(app).filter(d -> Ownership.isOwnedBy(d, app)).map(WorkloadState::of);
+  }
+
+  /** Applies one owned object unless an object Freshet does not own holds its name. */
+  private <R extends HasMetadata> Optional<R> apply(
+      OwnedDependent<R> dependent, App app, Context<App> context, List<String> blockers) {
+    var existing = dependent.existing(app);
+    if (existing.isPresent() && !Ownership.isOwnedBy(existing.get(), app)) {
+      blockers.add(Ownership.blockedMessage(dependent.kind(), existing.get()));
+      return Optional.empty();
+    }
+    var result = dependent.reconcile(app, context);
+    String what = dependent.kind() + " " + app.getMetadata().getName();
+    switch (result.getSingleOperation()) {
+      case CREATED -> events.normal(app, "Created", what + " created");
+      case UPDATED -> events.normal(app, "Updated", what + " updated to the declared state");
+      default -> {}
+    }
+    return result.getSingleResource();
+  }
+
+  private <R extends HasMetadata> void deleteOwned(
+      OwnedDependent<R> dependent, App app, Context<App> context) {
+    var existing = dependent.existing(app).filter(object -> Ownership.isOwnedBy(object, app));
+    if (existing.isPresent()) {
+      context.getClient().resource(existing.get()).delete();
+      events.normal(app, "Deleted", dependent.kind() + " " + app.getMetadata().getName() + " deleted");
+    }
+  }
+
+  private UpdateControl<App> statusUpdate(App app, AppStatus status) {
+    if (sameStatus(app.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    app.setStatus(status);
+    unlock(app);
+    return UpdateControl.patchStatus(app);
+  }
+
+  /**
+   * The status is Freshet's alone, so it is applied without optimistic locking: a spec change since
+   * this reconcile began triggers another reconcile anyway, and a 409 would only add a retry.
+   */
+  private static void unlock(App app) {
+    app.getMetadata().setResourceVersion(null);
+  }
+
+  private static boolean sameStatus(AppStatus before, AppStatus after) {
+    return StatusComparison.equal(before, after);
+  }
+}

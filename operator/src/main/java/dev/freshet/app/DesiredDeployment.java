@@ -1,0 +1,28 @@
+package dev.freshet.app;
+
+import dev.freshet.app.api.App;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+
+/** The Deployment an App declares. */
+public final class DesiredDeployment {
+
+  private DesiredDeployment() {}
+
+  public static Deployment of(App app) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(app.getMetadata().getName())
+        .withNamespace(app.getMetadata().getNamespace())
+        .withLabels(AppLabels.forObjects(app))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(app.getSpec().getReplicas())
+        .withNewSelector()
+        .withMatchLabels(AppLabels.selector(app))
+        .endSelector()
+        .withTemplate(PodTemplates.of(app))
+        .endSpec()
+        .build();
+  }
+}

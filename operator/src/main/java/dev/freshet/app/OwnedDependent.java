@@ -1,0 +1,35 @@
+package dev.freshet.app;
+
+import dev.freshet.app.api.App;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Optional;
+
+/**
+ * An object an App owns and keeps as declared: created and updated with server-side apply, owned
+ * through an owner reference, so the garbage collector removes it with the App.
+ */
+public abstract class OwnedDependent<R extends HasMetadata>
+    extends CRUDKubernetesDependentResource<R, App> {
+
+  protected OwnedDependent(Class<R> type) {
+    super(type);
+  }
+
+  /** The object of the App's name, whoever owns it, as the informer last saw it. */
+  public Optional<R> existing(App app) {
+    return eventSource().flatMap(source -> source.get(ResourceID.fromResource(app)));
+  }
+
+  public String kind() {
+    return HasMetadata.getKind(resourceType());
+  }
+
+  /** Every owned object is named after its App, so the desired object need not be computed. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(App app, Context<App> context) {
+    return ResourceID.fromResource(app);
+  }
+}

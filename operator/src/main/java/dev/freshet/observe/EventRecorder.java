@@ -1,0 +1,114 @@
+package dev.freshet.observe;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records Kubernetes Events about an object. The Event's name is derived from what it says, so the
+ * same news repeated bumps one Event's count instead of adding a new one each time. Recording is
+ * best effort: a failure is logged and never fails the caller's work.
+ */
+public class EventRecorder {
+
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
+
+  private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
+
+  private final KubernetesClient client;
+  private final String component;
+  private final Clock clock;
+
+  public EventRecorder(KubernetesClient client, String component, Clock clock) {
+    this.client = client;
+    this.component = component;
+    this.clock = clock;
+  }
+
+  public void normal(HasMetadata regarding, String reason, String message) {
+    record(regarding, NORMAL, reason, message);
+  }
+
+  public void warning(HasMetadata regarding, String reason, String message) {
+    record(regarding, WARNING, reason, message);
+  }
+
+  private void record(HasMetadata regarding, String type, String reason, String message) {
+    var meta = regarding.getMetadata();
+    String name = eventName(regarding, type, reason, message);
+    var events = client.v1().events().inNamespace(meta.getNamespace());
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    try {
+      Event existing = events.withName(name).get();
+      if (existing != null) {
+        events
+            .withName(name)
+            .edit(
+                e ->
+                    new EventBuilder(e)
+                        .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
+                        .withLastTimestamp(now)
+                        .build());
+        return;
+      }
+      events
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(meta.getNamespace())
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withApiVersion(regarding.getApiVersion())
+                  .withKind(regarding.getKind())
+                  .withName(meta.getName())
+                  .withNamespace(meta.getNamespace())
+                  .withUid(meta.getUid())
+                  .withResourceVersion(meta.getResourceVersion())
+                  .endInvolvedObject()
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withNewSource()
+                  .withComponent(component)
+                  .endSource()
+                  .withReportingComponent(component)
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        log.debug("Event {} was recorded concurrently; this repeat is dropped", name);
+      } else {
+        log.warn("Could not record event {} {} on {}: {}", reason, message, meta.getName(), e.getMessage());
+      }
+    }
+  }
+
+  /** The object's name plus a hash of what the Event says: stable across repeats and restarts. */
+  static String eventName(HasMetadata regarding, String type, String reason, String message) {
+    var meta = regarding.getMetadata();
+    String key = String.join("\u0000", regarding.getKind(), meta.getName(), meta.getUid(), type, reason, message);
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return meta.getName() + "." + HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.freshet.operator;
+
+import dev.freshet.app.AppReconciler;
+import dev.freshet.observe.EventRecorder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+
+/** Assembles the JOSDK Operator that runs Freshet's controllers. */
+public final class FreshetOperator {
+
+  private FreshetOperator() {}
+
+  /** An operator, not yet started; the caller owns the client and closes it. */
+  public static Operator create(
+      KubernetesClient client, OperatorSettings settings, MeterRegistry meterRegistry) {
+    var operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // Per-resource tags would grow with the number of Apps.
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meterRegistry));
+              settings
+                  .leaderElection()
+                  .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le)));
+            });
+    var clock = Clock.systemUTC();
+    var reconciler =
+        new AppReconciler(new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock), clock);
+    operator.register(
+        reconciler,
+        c -> {
+          if (!settings.namespaces().isEmpty()) {
+            c.settingNamespaces(settings.namespaces());
+          }
+          c.withReconciliationMaxInterval(settings.resyncInterval());
+        });
+    return operator;
+  }
+
+  private static LeaderElectionConfiguration leaderElection(OperatorSettings.LeaderElection le) {
+    return new LeaderElectionConfiguration(
+        le.leaseName(),
+        le.leaseNamespace(),
+        le.leaseDuration(),
+        le.renewDeadline(),
+        le.retryPeriod(),
+        le.identity(),
+        null,
+        le.exitOnStopLeading());
+  }
+}

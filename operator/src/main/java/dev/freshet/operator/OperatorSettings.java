@@ -1,0 +1,46 @@
+package dev.freshet.operator;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How one operator process runs.
+ *
+ * @param namespaces the namespaces whose Apps it reconciles; empty means all
+ * @param resyncInterval how often an App is reconciled when nothing happens
+ * @param leaderElection present when replicas must elect a leader before reconciling
+ */
+public record OperatorSettings(
+    Set<String> namespaces, Duration resyncInterval, Optional<LeaderElection> leaderElection) {
+
+  public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
+
+  /**
+   * @param exitOnStopLeading a process that lost its lease exits, so it cannot reconcile beside the
+   *     new leader; tests running several operators in one JVM turn this off
+   */
+  public record LeaderElection(
+      String leaseName,
+      String leaseNamespace,
+      String identity,
+      Duration leaseDuration,
+      Duration renewDeadline,
+      Duration retryPeriod,
+      boolean exitOnStopLeading) {
+
+    public static final String DEFAULT_LEASE_NAME = "freshet-operator";
+
+    /** Kubernetes' own controllers' timings. */
+    public static LeaderElection defaults(String leaseNamespace, String identity) {
+      return new LeaderElection(
+          DEFAULT_LEASE_NAME,
+          leaseNamespace,
+          identity,
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2),
+          true);
+    }
+  }
+}

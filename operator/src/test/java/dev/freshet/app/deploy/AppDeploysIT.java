@@ -1,0 +1,136 @@
+package dev.freshet.app.deploy;
+
+import static dev.freshet.it.Apps.app;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.freshet.app.api.App;
+import dev.freshet.app.api.Workload;
+import dev.freshet.it.PersistentVolumes;
+import dev.freshet.it.RunningOperator;
+import dev.freshet.testbed.TestNamespace;
+import dev.freshet.testbed.Testbed;
+import dev.freshet.testbed.WithTestbed;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** An App becomes a running workload with the declared replicas and a Service in front of it. */
+@WithTestbed
+class AppDeploysIT {
+
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+
+  @Test
+  void deploymentAppRunsItsReplicasBehindAService(
+      KubernetesClient client, TestNamespace ns, Testbed testbed) throws Exception {
+    try (var operator = RunningOperator.start(client, ns.name())) {
+      client.resource(app("web")).create();
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                Deployment deployment = client.apps().deployments().withName("web").get();
+                assertThat(deployment).isNotNull();
+                assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+                assertThat(deployment.getStatus().getReadyReplicas()).isEqualTo(2);
+                assertThat(readyCondition(client, "web")).isEqualTo("True");
+              });
+
+      var service = client.services().withName("web").get();
+      assertThat(service.getSpec().getPorts())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.getPort()).isEqualTo(80);
+                assertThat(p.getTargetPort().getStrVal()).isEqualTo("http");
+              });
+      var selected = client.pods().withLabels(service.getSpec().getSelector()).list().getItems();
+      assertThat(selected).hasSize(2);
+      assertThat(service.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("App"));
+
+      assertThat(kubectlGetApps(testbed, ns))
+          .contains("IMAGE", "READY", "UP-TO-DATE", "STATUS", "AGE")
+          .containsPattern("web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+2/2\\s+2");
+    }
+  }
+
+  @Test
+  void statefulSetAppRunsItsReplicasWithClaims(KubernetesClient client, TestNamespace ns) {
+    try (var volumes = new PersistentVolumes(client);
+        var operator = RunningOperator.start(client, ns.name())) {
+      volumes.reserveFor(ns.name(), "data-db-0", "1Gi");
+      volumes.reserveFor(ns.name(), "data-db-1", "1Gi");
+      App app = app("db");
+      app.getSpec().setWorkload(Workload.StatefulSet);
+      app.getSpec()
+          .setVolumeClaimTemplates(
+              List.of(
+                  new PersistentVolumeClaimBuilder()
+                      .withNewMetadata()
+                      .withName("data")
+                      .endMetadata()
+                      .withNewSpec()
+                      .withAccessModes("ReadWriteOnce")
+                      .withNewResources()
+                      .addToRequests("storage", new Quantity("1Gi"))
+                      .endResources()
+                      .endSpec()
+                      .build()));
+      client.resource(app).create();
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                StatefulSet statefulSet = client.apps().statefulSets().withName("db").get();
+                assertThat(statefulSet).isNotNull();
+                assertThat(statefulSet.getSpec().getVolumeClaimTemplates())
+                    .extracting(c -> c.getMetadata().getName())
+                    .containsExactly("data");
+                assertThat(statefulSet.getStatus().getReadyReplicas()).isEqualTo(2);
+                assertThat(readyCondition(client, "db")).isEqualTo("True");
+              });
+      assertThat(client.apps().deployments().withName("db").get()).isNull();
+      assertThat(client.services().withName("db").get()).isNotNull();
+    }
+  }
+
+  static String readyCondition(KubernetesClient client, String name) {
+    App app = client.resources(App.class).withName(name).get();
+    if (app == null || app.getStatus() == null) {
+      return null;
+    }
+    return app.getStatus().getConditions().stream()
+        .filter(c -> c.getType().equals("Ready"))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String kubectlGetApps(Testbed testbed, TestNamespace ns) throws Exception {
+    var process =
+        new ProcessBuilder(
+                testbed.kubectl().toString(),
+                "--kubeconfig",
+                testbed.kubeconfig().toString(),
+                "get",
+                "apps.freshet.dev",
+                "-n",
+                ns.name())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+    return output;
+  }
+}

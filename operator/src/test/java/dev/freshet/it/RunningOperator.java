@@ -1,0 +1,65 @@
+package dev.freshet.it;
+
+import dev.freshet.operator.FreshetOperator;
+import dev.freshet.operator.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Freshet operator running in the test JVM and watching only the test's namespace, so tests of
+ * other people on the same cluster are never touched.
+ */
+public final class RunningOperator implements AutoCloseable {
+
+  private final Operator operator;
+  private final SimpleMeterRegistry metrics;
+
+  private RunningOperator(Operator operator, SimpleMeterRegistry metrics) {
+    this.operator = operator;
+    this.metrics = metrics;
+  }
+
+  public static RunningOperator start(KubernetesClient client, String namespace) {
+    return start(client, namespace, OperatorSettings.DEFAULT_RESYNC, Optional.empty());
+  }
+
+  public static RunningOperator start(
+      KubernetesClient client,
+      String namespace,
+      Duration resync,
+      Optional<OperatorSettings.LeaderElection> leaderElection) {
+    AppCrd.install(client);
+    var metrics = new SimpleMeterRegistry();
+    var settings = new OperatorSettings(Set.of(namespace), resync, leaderElection);
+    var operator = FreshetOperator.create(client, settings, metrics);
+    operator.start();
+    return new RunningOperator(operator, metrics);
+  }
+
+  /** How many reconciles of Apps this operator has finished, as its metrics report them. */
+  public long reconciles() {
+    return metrics.getMeters().stream()
+        .filter(m -> m.getId().getName().startsWith("operator.sdk.controllers.execution.reconcile"))
+        .filter(Timer.class::isInstance)
+        .mapToLong(m -> ((Timer) m).count())
+        .sum();
+  }
+
+  public Operator operator() {
+    return operator;
+  }
+
+  public void stop() {
+    operator.stop();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}
