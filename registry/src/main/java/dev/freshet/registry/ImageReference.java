@@ -219,6 +219,9 @@ public final class ImageReference {
           repository.startsWith(OFFICIAL_PREFIX)
               && repository.indexOf('/', OFFICIAL_PREFIX.length()) < 0;
       name = official ? repository.substring(OFFICIAL_PREFIX.length()) : repository;
+      if (IMAGE_ID.matcher(name).matches()) {
+        name = DOCKER_HUB + "/" + name; // bare, it would read as an image ID
+      }
     } else {
       name = name();
     }
