@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
  * {@code </v2/app/tags/list?n=100&last=v9>; rel="next"}.
  */
 public final class LinkHeader {
-  // One link-value: <target> followed by ;-separated parameters, up to the next ',<' or the end.
-  private static final Pattern LINK = Pattern.compile("<([^>]*)>((?:\\s*;[^,<]*)*)");
+  // One link-value: <target>, then ;-separated parameters whose quoted values may hold ',' and ';'.
+  private static final Pattern LINK =
+      Pattern.compile(
+          "<([^>]*)>((?:\\s*;\\s*[^;,=\\s]+(?:\\s*=\\s*(?:\"[^\"]*\"|[^;,\\s\"]*))?)*)");
   private static final Pattern REL =
       Pattern.compile(";\\s*rel\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s,]+))", Pattern.CASE_INSENSITIVE);
 

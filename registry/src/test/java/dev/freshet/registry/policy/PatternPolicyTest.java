@@ -1,0 +1,70 @@
+package dev.freshet.registry.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PatternPolicyTest {
+  private static final List<String> TAGS =
+      List.of(
+          "latest", "main-9-abc1234", "main-10-def5678", "main-100-0123456", "main-11-nothex!",
+          "pr-200-abc1234", "release-2024-01-05", "release-2024-11-20", "release-2024-02-30",
+          "build-v1.9.0", "build-v1.10.0", "build-1.10.1-rc.1", "build-x");
+
+  @ParameterizedTest(name = "{0} by {2} from {3}: {4}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # regex                                  | group   | ordering     | current            | expected
+          ^main-(?<build>\\d+)-[0-9a-f]{7}$         | build   | NUMERIC      | main-9-abc1234     | main-100-0123456
+          ^main-(?<build>\\d+)-[0-9a-f]{7}$         | build   | NUMERIC      | latest             | main-100-0123456
+          ^main-(?<build>\\d+)-[0-9a-f]{7}$         | build   | NUMERIC      | main-100-0123456   | main-100-0123456
+          ^main-(?<build>\\d+)-[0-9a-f]{7}$         | build   | ALPHABETICAL | main-10-def5678    | main-9-abc1234
+          release-(?<date>\\d{4}-\\d{2}-\\d{2})     | date    | ALPHABETICAL | release-2024-01-05 | release-2024-11-20
+          build-(?<version>.+)                      | version | SEMVER       | build-v1.9.0       | build-1.10.1-rc.1
+          build-(?<version>[v\\d.]+)                | version | SEMVER       | build-v1.9.0       | build-v1.10.0
+          """)
+  void choosesTheTagWithTheHighestCapturedKey(
+      String regex, String group, TagOrdering ordering, String current, String expected) {
+    assertThat(new PatternPolicy(regex, group, ordering).select(current, TAGS)).contains(expected);
+  }
+
+  @Test
+  void theWholeTagMustMatch() {
+    PatternPolicy policy = new PatternPolicy("main-(?<build>\\d+)", "build", TagOrdering.NUMERIC);
+
+    assertThat(policy.candidates("latest", TAGS)).isEmpty();
+  }
+
+  @Test
+  void numericOrderIsByValueAndCandidatesComeNewestFirst() {
+    PatternPolicy policy =
+        new PatternPolicy("^main-(?<build>\\d+)-[0-9a-f]{7}$", "build", TagOrdering.NUMERIC);
+
+    assertThat(policy.candidates("main-9-abc1234", TAGS)).containsExactly("main-100-0123456", "main-10-def5678");
+  }
+
+  /** The regex decides what qualifies, pre-releases included; they order below their release. */
+  @Test
+  void semverOrderSkipsCapturesThatAreNotVersions() {
+    PatternPolicy policy = new PatternPolicy("build-(?<version>.+)", "version", TagOrdering.SEMVER);
+
+    assertThat(policy.candidates("latest", TAGS))
+        .containsExactly("build-1.10.1-rc.1", "build-v1.10.0", "build-v1.9.0");
+  }
+
+  @Test
+  void refusesAnInvalidRegexOrAMissingGroup() {
+    assertThatThrownBy(() -> new PatternPolicy("main-(", "build", TagOrdering.NUMERIC))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invalid tag pattern");
+    assertThatThrownBy(() -> new PatternPolicy("main-(\\d+)", "build", TagOrdering.NUMERIC))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(?<build>");
+  }
+}
