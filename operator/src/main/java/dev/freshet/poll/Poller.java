@@ -1,0 +1,264 @@
+package dev.freshet.poll;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schedules registry checks. Each distinct {@link ImageWatch} is checked once per interval (the
+ * shortest any of its subscribers asked for, with jitter so watches do not fire in step), never twice at
+ * once, and its answer goes to every subscriber. A failed check is retried later and later (never
+ * sooner than a registry's Retry-After); a webhook's {@link #recheck} runs a check at once.
+ *
+ * <p>Subscribers are workloads (an App's, or a tracked one's containers). They call {@link #watch} on
+ * every reconcile, which is cheap when nothing changed, and read {@link #latest} for the answer; the
+ * callback only tells them to reconcile again.
+ */
+public final class Poller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Poller.class);
+  static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
+
+  /** Answers one watch, blocking; the registry client behind it does its own per-registry limiting. */
+  @FunctionalInterface
+  public interface Resolver {
+    Resolution resolve(ImageWatch watch);
+  }
+
+  private record Subscription(Duration interval, Runnable onResult) {}
+
+  private final class Entry {
+    final ImageWatch watch;
+    final Map<String, Subscription> subscribers = new HashMap<>();
+    volatile Resolution latest;
+    ScheduledFuture<?> next;
+    boolean running;
+    boolean runAgain;
+    int failures;
+
+    Entry(ImageWatch watch) {
+      this.watch = watch;
+    }
+
+    Duration interval() {
+      return subscribers.values().stream().map(Subscription::interval).min(Duration::compareTo)
+          .orElse(Duration.ofMinutes(5));
+    }
+  }
+
+  private final Resolver resolver;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private final ExecutorService workers;
+  private final Map<ImageWatch, Entry> entries = new HashMap<>();
+  private final Map<String, ImageWatch> watchOf = new ConcurrentHashMap<>();
+
+  public Poller(Resolver resolver, Clock clock, int workerThreads) {
+    this.resolver = resolver;
+    this.clock = clock;
+    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("freshet-poll-timer"));
+    this.workers = Executors.newFixedThreadPool(workerThreads, daemon("freshet-poll"));
+  }
+
+  /**
+   * Subscribes {@code subscriber} to {@code watch}, replacing what it watched before. A new watch is
+   * checked at once; an existing one keeps its schedule (moved earlier if this interval is shorter).
+   */
+  public synchronized void watch(
+      String subscriber, ImageWatch watch, Duration interval, Runnable onResult) {
+    ImageWatch previous = watchOf.get(subscriber);
+    if (previous != null && !previous.equals(watch)) {
+      unwatch(subscriber);
+    }
+    Entry entry = entries.get(watch);
+    boolean isNew = entry == null;
+    if (isNew) {
+      entry = new Entry(watch);
+      entries.put(watch, entry);
+    }
+    Duration before = entry.interval();
+    Subscription old = entry.subscribers.put(subscriber, new Subscription(interval, onResult));
+    watchOf.put(subscriber, watch);
+    if (isNew) {
+      schedule(entry, Duration.ZERO);
+    } else if (old == null || !old.interval().equals(interval)) {
+      if (entry.interval().compareTo(before) < 0 && entry.failures == 0 && !entry.running) {
+        schedule(entry, jittered(entry.interval()));
+      }
+    }
+  }
+
+  /** Ends {@code subscriber}'s subscription; a watch nobody subscribes to any more is dropped. */
+  public synchronized void unwatch(String subscriber) {
+    ImageWatch watch = watchOf.remove(subscriber);
+    if (watch == null) {
+      return;
+    }
+    Entry entry = entries.get(watch);
+    if (entry != null) {
+      entry.subscribers.remove(subscriber);
+      if (entry.subscribers.isEmpty()) {
+        if (entry.next != null) {
+          entry.next.cancel(false);
+        }
+        entries.remove(watch);
+      }
+    }
+  }
+
+  /** Ends every subscription whose name starts with {@code prefix}, except those in {@code keep}. */
+  public synchronized void unwatchAll(String prefix, java.util.Set<String> keep) {
+    for (String subscriber : List.copyOf(watchOf.keySet())) {
+      if (subscriber.startsWith(prefix) && !keep.contains(subscriber)) {
+        unwatch(subscriber);
+      }
+    }
+  }
+
+  /** The last answer for {@code watch}, if it was checked yet. */
+  public synchronized Optional<Resolution> latest(ImageWatch watch) {
+    Entry entry = entries.get(watch);
+    return entry == null ? Optional.empty() : Optional.ofNullable(entry.latest);
+  }
+
+  /** What {@code subscriber} watches now, if anything. */
+  public Optional<ImageWatch> watchOf(String subscriber) {
+    return Optional.ofNullable(watchOf.get(subscriber));
+  }
+
+  /**
+   * Checks at once every watch on {@code registry/repository} that a push of {@code tag} can concern:
+   * for the digest policy only watches of that tag, for tag-choosing policies every watch of the
+   * repository. A registry's Retry-After still holds. Returns how many watches were checked.
+   */
+  public synchronized int recheck(String registry, String repository, Optional<String> tag) {
+    int count = 0;
+    for (Entry entry : entries.values()) {
+      ImageWatch w = entry.watch;
+      boolean concerned =
+          w.registry().equals(registry)
+              && w.repository().equals(repository)
+              && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
+      if (concerned) {
+        count++;
+        if (entry.running) {
+          entry.runAgain = true;
+        } else {
+          schedule(entry, untilAllowed(entry));
+        }
+      }
+    }
+    return count;
+  }
+
+  /** How many distinct watches are scheduled. */
+  public synchronized int distinctWatches() {
+    return entries.size();
+  }
+
+  private void schedule(Entry entry, Duration delay) {
+    if (entry.next != null) {
+      entry.next.cancel(false);
+    }
+    entry.next = timer.schedule(() -> start(entry), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void start(Entry entry) {
+    if (entries.get(entry.watch) != entry || entry.running) {
+      return;
+    }
+    entry.running = true;
+    workers.execute(() -> check(entry));
+  }
+
+  private void check(Entry entry) {
+    Resolution result;
+    try {
+      result = resolver.resolve(entry.watch);
+    } catch (RuntimeException e) {
+      log.warn("checking {} failed unexpectedly", entry.watch, e);
+      result = new Resolution.Failed("InternalError", String.valueOf(e.getMessage()), Optional.empty(), clock.instant());
+    }
+    List<Runnable> toNotify;
+    synchronized (this) {
+      entry.latest = result;
+      entry.running = false;
+      entry.failures = result instanceof Resolution.Failed ? entry.failures + 1 : 0;
+      if (entries.get(entry.watch) != entry) {
+        return;
+      }
+      if (entry.runAgain) {
+        entry.runAgain = false;
+        schedule(entry, untilAllowed(entry));
+      } else {
+        schedule(entry, nextDelay(entry));
+      }
+      toNotify = entry.subscribers.values().stream().map(Subscription::onResult).toList();
+    }
+    for (Runnable notify : toNotify) {
+      try {
+        notify.run();
+      } catch (RuntimeException e) {
+        log.warn("a subscriber of {} failed to take its result", entry.watch, e);
+      }
+    }
+  }
+
+  private Duration nextDelay(Entry entry) {
+    Duration interval = entry.interval();
+    if (entry.failures == 0) {
+      return jittered(interval);
+    }
+    // Doubling per consecutive failure: a registry that is down sees fewer and fewer requests.
+    Duration backoff = interval.multipliedBy(1L << Math.min(entry.failures, 16));
+    Duration cap = interval.compareTo(MAX_BACKOFF) > 0 ? interval : MAX_BACKOFF;
+    Duration delay = backoff.compareTo(cap) > 0 ? cap : backoff;
+    Duration jittered = jittered(delay);
+    Duration allowed = untilAllowed(entry);
+    return jittered.compareTo(allowed) > 0 ? jittered : allowed;
+  }
+
+  /** Zero, or the time left until the registry's Retry-After. */
+  private Duration untilAllowed(Entry entry) {
+    if (entry.latest instanceof Resolution.Failed failed && failed.notBefore().isPresent()) {
+      Duration left = Duration.between(clock.instant(), failed.notBefore().get());
+      // Rounded up to the next millisecond: the timer counts whole milliseconds.
+      return left.isNegative() ? Duration.ZERO : Duration.ofMillis(left.toMillis() + 1);
+    }
+    return Duration.ZERO;
+  }
+
+  /** Spreads checks over ±10% of the delay so thousands of watches do not fire in the same second. */
+  static Duration jittered(Duration delay) {
+    if (delay.isZero()) {
+      return delay;
+    }
+    double factor = 0.9 + ThreadLocalRandom.current().nextDouble() * 0.2;
+    return Duration.ofMillis((long) (delay.toMillis() * factor));
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    workers.shutdownNow();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

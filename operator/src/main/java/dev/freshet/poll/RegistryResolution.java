@@ -1,0 +1,47 @@
+package dev.freshet.poll;
+
+import dev.freshet.registry.ImageReference;
+import dev.freshet.registry.Priority;
+import dev.freshet.registry.RateLimitedException;
+import dev.freshet.registry.RegistryException;
+import dev.freshet.registry.resolve.ResolvedImage;
+import dev.freshet.registry.resolve.Resolver;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Answers the poller's questions with the registry client: the digest behind the current tag, or, for
+ * tag-choosing policies, the best tag the policy allows and its digest. A registry failure becomes a
+ * {@link Resolution.Failed} carrying the registry's Retry-After, never an exception.
+ */
+public final class RegistryResolution implements Poller.Resolver {
+  private final Resolver registry;
+  private final TagChooser chooser;
+  private final Clock clock;
+
+  public RegistryResolution(Resolver registry, TagChooser chooser, Clock clock) {
+    this.registry = registry;
+    this.chooser = chooser;
+    this.clock = clock;
+  }
+
+  @Override
+  public Resolution resolve(ImageWatch watch) {
+    ImageReference current = ImageReference.parse(watch.registry() + "/" + watch.repository() + ":" + watch.tag());
+    try {
+      if (!watch.policy().choosesTags()) {
+        ResolvedImage image = registry.resolve(current, watch.credential());
+        return new Resolution.Found(watch.tag(), image.digest().toString(), List.of(), clock.instant());
+      }
+      List<String> tags = registry.listTags(current, watch.credential(), Priority.BACKGROUND);
+      return chooser.choose(watch, current, tags, registry);
+    } catch (RateLimitedException e) {
+      return new Resolution.Failed(e.reason(), e.getMessage(), Optional.of(e.retryAt()), clock.instant());
+    } catch (RegistryException e) {
+      return new Resolution.Failed(e.reason(), e.getMessage(), Optional.empty(), clock.instant());
+    } catch (IllegalArgumentException e) {
+      return new Resolution.Failed("InvalidPolicy", e.getMessage(), Optional.empty(), clock.instant());
+    }
+  }
+}

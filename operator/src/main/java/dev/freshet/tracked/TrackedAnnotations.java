@@ -1,0 +1,96 @@
+package dev.freshet.tracked;
+
+import dev.freshet.poll.PolicySpec;
+import dev.freshet.update.Intervals;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The {@code freshet.dev/*} annotations by which a workload Freshet did not create asks to be kept
+ * fresh, read into a {@link TrackedPolicy}. They mirror an App's {@code spec.update}.
+ */
+public final class TrackedAnnotations {
+  public static final String PREFIX = "freshet.dev/";
+  public static final String POLICY = PREFIX + "policy";
+  public static final String SEMVER = PREFIX + "semver";
+  public static final String PATTERN = PREFIX + "pattern";
+  public static final String ORDER = PREFIX + "order";
+  public static final String INTERVAL = PREFIX + "interval";
+  public static final String CONTAINERS = PREFIX + "containers";
+  public static final String FORCE = PREFIX + "force";
+
+  static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+  private static final Set<String> ORDERS = Set.of("semver", "numeric", "alphabetical");
+
+  private TrackedAnnotations() {}
+
+  /** True if the workload asks to be tracked at all. */
+  public static boolean isTracked(Map<String, String> annotations) {
+    return annotations != null && annotations.containsKey(POLICY);
+  }
+
+  /**
+   * Reads the policy.
+   *
+   * @throws IllegalArgumentException with a message naming the annotation and what it allows
+   */
+  public static TrackedPolicy parse(Map<String, String> annotations) {
+    String policyValue = annotations.get(POLICY);
+    if (policyValue == null) {
+      throw new IllegalArgumentException(POLICY + " is not set");
+    }
+    PolicySpec.Kind kind;
+    try {
+      kind = PolicySpec.Kind.parse(policyValue);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(POLICY + ": " + e.getMessage());
+    }
+    Optional<String> semver = Optional.ofNullable(annotations.get(SEMVER)).map(String::trim);
+    Optional<String> pattern = Optional.ofNullable(annotations.get(PATTERN));
+    Optional<String> order = Optional.ofNullable(annotations.get(ORDER)).map(String::trim);
+    if (kind == PolicySpec.Kind.SEMVER && semver.filter(s -> !s.isEmpty()).isEmpty()) {
+      throw new IllegalArgumentException(
+          POLICY + "=semver needs " + SEMVER + ", a range such as ~1.4, ^2 or >=1.2 <2");
+    }
+    if (kind == PolicySpec.Kind.PATTERN) {
+      if (pattern.filter(s -> !s.isEmpty()).isEmpty()) {
+        throw new IllegalArgumentException(
+            POLICY + "=pattern needs " + PATTERN + ", a regular expression over tags such as ^main-(?<ts>[0-9]+)$");
+      }
+      try {
+        java.util.regex.Pattern.compile(pattern.get());
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException(PATTERN + " is not a valid regular expression: " + e.getDescription());
+      }
+      if (!pattern.get().matches(".*\\(\\?<[a-zA-Z][a-zA-Z0-9]*>.*")) {
+        throw new IllegalArgumentException(
+            PATTERN + " needs a named group that says what to order by, such as (?<ts>[0-9]+)");
+      }
+    }
+    if (order.isPresent() && !ORDERS.contains(order.get())) {
+      throw new IllegalArgumentException(
+          ORDER + " \"" + order.get() + "\" is unknown: use semver, numeric or alphabetical");
+    }
+    Duration interval = DEFAULT_INTERVAL;
+    if (annotations.containsKey(INTERVAL)) {
+      try {
+        interval = Intervals.parse(annotations.get(INTERVAL));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(INTERVAL + ": " + e.getMessage());
+      }
+    }
+    Set<String> containers = new LinkedHashSet<>();
+    Optional.ofNullable(annotations.get(CONTAINERS))
+        .ifPresent(list -> Arrays.stream(list.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .forEach(containers::add));
+    boolean force = "true".equalsIgnoreCase(annotations.getOrDefault(FORCE, "").trim());
+    return new TrackedPolicy(new PolicySpec(kind, semver, pattern, order), interval, containers, force);
+  }
+}

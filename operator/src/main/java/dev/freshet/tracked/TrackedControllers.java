@@ -1,0 +1,57 @@
+package dev.freshet.tracked;
+
+import dev.freshet.observe.EventRecorder;
+import dev.freshet.poll.Poller;
+import dev.freshet.update.ImageFieldApplier;
+import dev.freshet.update.PullSecretCredentials;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Registers one controller per workload kind Freshet follows (Deployment, StatefulSet, DaemonSet).
+ * They watch every workload of their kind in the watched namespaces, because annotations, unlike
+ * labels, cannot be selected on the server; a workload without {@code freshet.dev/policy} costs one
+ * cheap reconcile per change.
+ */
+public final class TrackedControllers {
+  private TrackedControllers() {}
+
+  public static void register(
+      Operator operator,
+      KubernetesClient client,
+      Poller poller,
+      Set<String> namespaces,
+      EventRecorder events,
+      Clock clock) {
+    var parts = new TrackedReconcilers.Parts(
+        poller,
+        new PullSecretCredentials(client, clock),
+        new ImageFieldApplier(client),
+        new TrackedStatusWriter(client),
+        events,
+        clock);
+    for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler : List.of(
+        new TrackedReconcilers.Deployments(parts),
+        new TrackedReconcilers.StatefulSets(parts),
+        new TrackedReconcilers.DaemonSets(parts))) {
+      register(operator, reconciler, namespaces);
+    }
+  }
+
+  private static <W extends HasMetadata> void register(
+      Operator operator, TrackedWorkloadReconciler<W> reconciler, Set<String> namespaces) {
+    operator.register(reconciler, config -> {
+      config.withName("tracked-" + reconciler.kindName().toLowerCase(Locale.ROOT));
+      // Annotation edits (adding or removing freshet.dev/policy) do not bump the generation.
+      config.withGenerationAware(false);
+      if (!namespaces.isEmpty()) {
+        config.settingNamespaces(namespaces);
+      }
+    });
+  }
+}

@@ -1,0 +1,44 @@
+package dev.freshet.tracked;
+
+import dev.freshet.observe.EventRecorder;
+import dev.freshet.poll.Poller;
+import dev.freshet.update.ImageFieldApplier;
+import dev.freshet.update.PullSecretCredentials;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Clock;
+
+/**
+ * One concrete reconciler class per kind: JOSDK learns which resource a reconciler serves from the
+ * type argument of its class, which a generic class alone does not carry at run time.
+ */
+final class TrackedReconcilers {
+  private TrackedReconcilers() {}
+
+  record Parts(
+      Poller poller,
+      PullSecretCredentials credentials,
+      ImageFieldApplier applier,
+      TrackedStatusWriter status,
+      EventRecorder events,
+      Clock clock) {}
+
+  static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
+    Deployments(Parts p) {
+      super(WorkloadKind.DEPLOYMENT, p.poller(), p.credentials(), p.applier(), p.status(), p.events(), p.clock());
+    }
+  }
+
+  static final class StatefulSets extends TrackedWorkloadReconciler<StatefulSet> {
+    StatefulSets(Parts p) {
+      super(WorkloadKind.STATEFUL_SET, p.poller(), p.credentials(), p.applier(), p.status(), p.events(), p.clock());
+    }
+  }
+
+  static final class DaemonSets extends TrackedWorkloadReconciler<DaemonSet> {
+    DaemonSets(Parts p) {
+      super(WorkloadKind.DAEMON_SET, p.poller(), p.credentials(), p.applier(), p.status(), p.events(), p.clock());
+    }
+  }
+}

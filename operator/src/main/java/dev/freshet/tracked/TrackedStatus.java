@@ -1,0 +1,38 @@
+package dev.freshet.tracked;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What Freshet records on a tracked workload, as annotations under {@code status.freshet.dev/} so they
+ * are never mistaken for the configuration under {@code freshet.dev/}. They are written with a field
+ * manager of their own ({@link #FIELD_MANAGER}), separate from the one that owns the image, so that
+ * clearing them never touches the image.
+ */
+public final class TrackedStatus {
+  public static final String FIELD_MANAGER = "freshet-status";
+  public static final String PREFIX = "status.freshet.dev/";
+  public static final String RUNNING_DIGEST = PREFIX + "running-digest";
+  public static final String LATEST_DIGEST = PREFIX + "latest-digest";
+  public static final String LATEST_TAG = PREFIX + "latest-tag";
+  public static final String CHECKED_AT = PREFIX + "checked-at";
+  public static final String UPDATED_AT = PREFIX + "updated-at";
+  public static final String UP_TO_DATE = PREFIX + "up-to-date";
+  public static final String MESSAGE = PREFIX + "message";
+  public static final String HISTORY = PREFIX + "history";
+
+  private TrackedStatus() {}
+
+  /** The status annotations present on a workload. */
+  public static Map<String, String> of(Map<String, String> annotations) {
+    Map<String, String> status = new LinkedHashMap<>();
+    if (annotations != null) {
+      annotations.forEach((k, v) -> {
+        if (k.startsWith(PREFIX)) {
+          status.put(k, v);
+        }
+      });
+    }
+    return status;
+  }
+}

@@ -1,0 +1,163 @@
+package dev.freshet.tracked;
+
+import dev.freshet.poll.Resolution;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the {@code status.freshet.dev/*} annotations of a tracked workload with server-side apply
+ * under {@link TrackedStatus#FIELD_MANAGER}, and only when they differ from what is there: an
+ * annotation that Freshet stops sending is removed by the apply itself.
+ */
+public final class TrackedStatusWriter {
+  static final int HISTORY_LENGTH = 5;
+  private final KubernetesClient client;
+
+  public TrackedStatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Applies {@code status} unless the workload already carries exactly that. */
+  public void write(HasMetadata workload, Map<String, String> status) {
+    if (TrackedStatus.of(workload.getMetadata().getAnnotations()).equals(status)) {
+      return;
+    }
+    var patch = new GenericKubernetesResource();
+    patch.setApiVersion(workload.getApiVersion());
+    patch.setKind(workload.getKind());
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(workload.getMetadata().getName())
+        .withNamespace(workload.getMetadata().getNamespace())
+        .withAnnotations(status)
+        .build());
+    client.resource(patch).fieldManager(TrackedStatus.FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  /** Removes every status annotation, when a workload stops being tracked. */
+  public void clear(HasMetadata workload) {
+    if (!TrackedStatus.of(workload.getMetadata().getAnnotations()).isEmpty()) {
+      write(workload, Map.of());
+    }
+  }
+
+  /** A status that says only what is wrong, keeping the record of earlier updates. */
+  static Map<String, String> problem(HasMetadata workload, String message) {
+    Map<String, String> status = new LinkedHashMap<>(TrackedStatus.of(workload.getMetadata().getAnnotations()));
+    status.put(TrackedStatus.UP_TO_DATE, "False");
+    status.put(TrackedStatus.MESSAGE, message);
+    return status;
+  }
+
+  /** Collects, container by container, what one reconcile learnt, and turns it into annotations. */
+  static final class Builder {
+    private final Map<String, String> previous;
+    private final Clock clock;
+    private final Map<String, Optional<String>> pinned = new TreeMap<>();
+    private final Map<String, Resolution.Found> found = new TreeMap<>();
+    private final Map<String, String> problems = new TreeMap<>();
+    private final Map<String, String> updated = new TreeMap<>();
+    private Instant checkedAt;
+    private boolean rolledOut;
+
+    Builder(HasMetadata workload, Clock clock) {
+      this.previous = TrackedStatus.of(workload.getMetadata().getAnnotations());
+      this.clock = clock;
+    }
+
+    void pinned(String container, Optional<String> digest) {
+      pinned.put(container, digest);
+    }
+
+    void found(String container, Resolution.Found result) {
+      found.put(container, result);
+      checked(container, result.checkedAt(), null);
+    }
+
+    void checked(String container, Instant at, String message) {
+      if (checkedAt == null || at.isAfter(checkedAt)) {
+        checkedAt = at;
+      }
+      if (message != null && !(found.containsKey(container))) {
+        problems.putIfAbsent(container, message);
+      }
+    }
+
+    void problem(String container, String message) {
+      problems.put(container, message);
+    }
+
+    void updated(String container, String image) {
+      updated.put(container, image);
+      problems.remove(container);
+    }
+
+    void rolledOut(boolean complete) {
+      this.rolledOut = complete;
+    }
+
+    Map<String, String> build() {
+      Map<String, String> status = new LinkedHashMap<>();
+      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      if (!found.isEmpty()) {
+        status.put(TrackedStatus.LATEST_DIGEST, perContainer(found, Resolution.Found::digest));
+        status.put(TrackedStatus.LATEST_TAG, perContainer(found, Resolution.Found::tag));
+      }
+      // What the pods run is the template's digest once its rollout completed, and what it was before until then.
+      Map<String, String> pinnedDigests = new TreeMap<>();
+      pinned.forEach((c, d) -> d.ifPresent(digest -> pinnedDigests.put(c, digest)));
+      if (rolledOut && updated.isEmpty() && !pinnedDigests.isEmpty()) {
+        status.put(TrackedStatus.RUNNING_DIGEST, perContainer(pinnedDigests, d -> d));
+      } else if (previous.containsKey(TrackedStatus.RUNNING_DIGEST)) {
+        status.put(TrackedStatus.RUNNING_DIGEST, previous.get(TrackedStatus.RUNNING_DIGEST));
+      }
+      if (checkedAt != null) {
+        status.put(TrackedStatus.CHECKED_AT, checkedAt.truncatedTo(ChronoUnit.SECONDS).toString());
+      } else if (previous.containsKey(TrackedStatus.CHECKED_AT)) {
+        status.put(TrackedStatus.CHECKED_AT, previous.get(TrackedStatus.CHECKED_AT));
+      }
+      List<String> history = new ArrayList<>();
+      if (!updated.isEmpty()) {
+        status.put(TrackedStatus.UPDATED_AT, now.toString());
+        updated.forEach((c, image) -> history.add(now + " " + c + "=" + image));
+      } else if (previous.containsKey(TrackedStatus.UPDATED_AT)) {
+        status.put(TrackedStatus.UPDATED_AT, previous.get(TrackedStatus.UPDATED_AT));
+      }
+      if (previous.containsKey(TrackedStatus.HISTORY)) {
+        history.addAll(Arrays.asList(previous.get(TrackedStatus.HISTORY).split("\n")));
+      }
+      if (!history.isEmpty()) {
+        status.put(TrackedStatus.HISTORY, String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
+      }
+      boolean upToDate = problems.isEmpty() && !found.isEmpty() && updated.isEmpty()
+          && found.entrySet().stream().allMatch(e ->
+              pinned.getOrDefault(e.getKey(), Optional.empty()).equals(Optional.of(e.getValue().digest())));
+      status.put(TrackedStatus.UP_TO_DATE, upToDate ? "True" : "False");
+      if (!problems.isEmpty()) {
+        status.put(TrackedStatus.MESSAGE, problems.size() == 1
+            ? problems.values().iterator().next()
+            : problems.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
+      }
+      return status;
+    }
+
+    private static <V> String perContainer(Map<String, V> values, java.util.function.Function<V, String> text) {
+      if (values.size() == 1) {
+        return text.apply(values.values().iterator().next());
+      }
+      return values.entrySet().stream().map(e -> e.getKey() + "=" + text.apply(e.getValue())).collect(Collectors.joining(","));
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.freshet.tracked;
+
+import dev.freshet.observe.EventRecorder;
+import dev.freshet.poll.ImageWatch;
+import dev.freshet.poll.PolicySpec;
+import dev.freshet.poll.Poller;
+import dev.freshet.poll.Resolution;
+import dev.freshet.registry.ImageReference;
+import dev.freshet.registry.InvalidReferenceException;
+import dev.freshet.update.ImageFieldApplier;
+import dev.freshet.update.ImagePins;
+import dev.freshet.update.PullSecretCredentials;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps a Deployment, StatefulSet or DaemonSet that Freshet did not create on the newest image its
+ * {@code freshet.dev/*} annotations ask for. Each tracked container subscribes to the poller; when the
+ * registry's answer differs from what the pod template names, only the image field changes (see
+ * {@link ImageFieldApplier}) and the workload's own rollout strategy does the rest. What was found and
+ * done is recorded in {@code status.freshet.dev/*} annotations and Events.
+ */
+public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconciler<W> {
+  private final WorkloadKind<W> kind;
+  private final Poller poller;
+  private final PullSecretCredentials credentials;
+  private final ImageFieldApplier applier;
+  private final TrackedStatusWriter statusWriter;
+  private final EventRecorder events;
+  private final Clock clock;
+  private final SimpleInboundEventSource<W> pollResults = new SimpleInboundEventSource<>("poll-results");
+
+  public TrackedWorkloadReconciler(
+      WorkloadKind<W> kind,
+      Poller poller,
+      PullSecretCredentials credentials,
+      ImageFieldApplier applier,
+      TrackedStatusWriter statusWriter,
+      EventRecorder events,
+      Clock clock) {
+    this.kind = kind;
+    this.poller = poller;
+    this.credentials = credentials;
+    this.applier = applier;
+    this.statusWriter = statusWriter;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
+    return List.of(pollResults);
+  }
+
+  @Override
+  public UpdateControl<W> reconcile(W workload, Context<W> context) {
+    String subscriberPrefix = subscriberPrefix(workload);
+    Map<String, String> annotations = workload.getMetadata().getAnnotations();
+    if (!TrackedAnnotations.isTracked(annotations) || workload.getMetadata().getDeletionTimestamp() != null) {
+      poller.unwatchAll(subscriberPrefix, Set.of());
+      statusWriter.clear(workload);
+      return UpdateControl.noUpdate();
+    }
+    TrackedPolicy policy;
+    try {
+      policy = TrackedAnnotations.parse(annotations);
+    } catch (IllegalArgumentException invalid) {
+      poller.unwatchAll(subscriberPrefix, Set.of());
+      events.warning(workload, "InvalidAnnotation", invalid.getMessage());
+      statusWriter.write(workload, TrackedStatusWriter.problem(workload, invalid.getMessage()));
+      return UpdateControl.noUpdate();
+    }
+
+    PodTemplateSpec template = kind.template().apply(workload);
+    ResourceID id = ResourceID.fromResource(workload);
+    Set<String> subscribers = new HashSet<>();
+    Map<String, String> newImages = new LinkedHashMap<>();
+    var status = new TrackedStatusWriter.Builder(workload, clock);
+
+    for (Container container : template.getSpec().getContainers()) {
+      if (!policy.covers(container.getName()) || policy.policy().kind() == PolicySpec.Kind.NONE) {
+        continue;
+      }
+      ImageReference reference;
+      try {
+        reference = ImageReference.parse(container.getImage());
+      } catch (InvalidReferenceException e) {
+        status.problem(container.getName(), "image " + container.getImage() + " is invalid: " + e.getMessage());
+        continue;
+      }
+      var watch = new ImageWatch(
+          reference.registry(),
+          reference.repository(),
+          reference.tagOrLatest(),
+          policy.policy(),
+          credentials.find(workload.getMetadata().getNamespace(), template.getSpec(), reference.registry()));
+      String subscriber = subscriberPrefix + container.getName();
+      subscribers.add(subscriber);
+      poller.watch(subscriber, watch, policy.interval(), () -> pollResults.propagateEvent(id));
+
+      Optional<Resolution> latest = poller.latest(watch);
+      status.pinned(container.getName(), ImagePins.digest(container.getImage()));
+      if (latest.isEmpty()) {
+        continue;
+      }
+      Resolution resolution = latest.get();
+      if (resolution instanceof Resolution.Found found) {
+        status.found(container.getName(), found);
+        String wanted = ImagePins.pin(container.getImage(), found.tag(), found.digest());
+        if (!wanted.equals(container.getImage())) {
+          newImages.put(container.getName(), wanted);
+        }
+      } else if (resolution instanceof Resolution.NoCandidate none) {
+        status.checked(container.getName(), none.checkedAt(), none.reason());
+      } else if (resolution instanceof Resolution.Failed failed) {
+        String message = failed.reason() + ": " + failed.message();
+        status.problem(container.getName(), message);
+        status.checked(container.getName(), failed.checkedAt(), message);
+        events.warning(workload, "Registry" + failed.reason(), message);
+      }
+    }
+    poller.unwatchAll(subscriberPrefix, subscribers);
+
+    if (!newImages.isEmpty()) {
+      ImageFieldApplier.Result result = applier.apply(workload, newImages, policy.force());
+      if (result instanceof ImageFieldApplier.Result.Applied applied) {
+        String takeover = applied.tookOverFrom().isEmpty()
+            ? ""
+            : " (image field taken over from " + String.join(", ", applied.tookOverFrom()) + ")";
+        newImages.forEach((container, image) -> {
+          events.normal(workload, "Updated", "container " + container + " rolling to " + image + takeover);
+          status.updated(container, image);
+        });
+      } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
+        events.warning(workload, "OwnershipConflict", refused.message());
+        newImages.keySet().forEach(c -> status.problem(c, refused.message()));
+      }
+    }
+    status.rolledOut(kind.rolledOut(workload));
+    statusWriter.write(workload, status.build());
+    return UpdateControl.noUpdate();
+  }
+
+  String kindName() {
+    return kind.name();
+  }
+
+  private String subscriberPrefix(W workload) {
+    return kind.name() + "/" + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName() + "/";
+  }
+}

@@ -1,0 +1,139 @@
+package dev.freshet.update;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Changes the image of containers in a workload Freshet does not own, and nothing else: a server-side
+ * apply of a partial object holding only those image fields, under Freshet's field manager, so the
+ * change is visible in {@code managedFields} and every other field keeps its owner.
+ *
+ * <p>When another manager owns an image field the apply conflicts. A person or a one-shot tool
+ * ({@code kubectl create}, {@code kubectl set image}, Helm's three-way merge) does not revert the field
+ * on its own, so Freshet takes the field over. A controller that re-applies continuously (Argo CD, Flux)
+ * would revert it and the two would fight, so Freshet refuses and reports who owns the field, unless the
+ * workload says {@code freshet.dev/force: "true"}.
+ */
+public final class ImageFieldApplier {
+  public static final String FIELD_MANAGER = "freshet";
+
+  /** Managers that reconcile continuously and would revert an image Freshet sets. */
+  static final Set<String> CONTINUOUS_RECONCILERS =
+      Set.of(
+          "argocd-controller",
+          "argocd-application-controller",
+          "argocd-server",
+          "kustomize-controller",
+          "helm-controller",
+          "fleet-agent",
+          "gitops-controller");
+
+  private static final Pattern CONFLICTING_MANAGER = Pattern.compile("conflict with \"([^\"]+)\"");
+
+  private final KubernetesClient client;
+
+  public ImageFieldApplier(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** What happened to the apply. */
+  public sealed interface Result {
+    /** The images are as asked; {@code tookOverFrom} names the managers that owned them before, if any. */
+    record Applied(Set<String> tookOverFrom) implements Result {}
+
+    /** A continuously reconciling controller owns an image field; nothing was changed. */
+    record Refused(Set<String> owners, String message) implements Result {}
+  }
+
+  /**
+   * Sets {@code images} (container name → image reference) in the pod template of {@code workload}.
+   *
+   * @param force take the fields over even from a continuously reconciling controller
+   */
+  public Result apply(HasMetadata workload, Map<String, String> images, boolean force) {
+    GenericKubernetesResource patch = imageOnlyPatch(workload, images);
+    try {
+      client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
+      return new Result.Applied(Set.of());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      Set<String> owners = conflictingManagers(e);
+      Set<String> reconcilers = new TreeSet<>(owners);
+      reconcilers.retainAll(CONTINUOUS_RECONCILERS);
+      if (!force && !reconcilers.isEmpty()) {
+        return new Result.Refused(
+            owners,
+            "the image is owned by "
+                + String.join(", ", reconcilers)
+                + ", which would revert a change; set the annotation freshet.dev/force=\"true\" to"
+                + " let Freshet take the field over, or let that tool update the image");
+      }
+      client.resource(patch).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      return new Result.Applied(owners);
+    }
+  }
+
+  static GenericKubernetesResource imageOnlyPatch(HasMetadata workload, Map<String, String> images) {
+    List<Map<String, Object>> containers =
+        images.entrySet().stream()
+            .map(e -> Map.<String, Object>of("name", e.getKey(), "image", e.getValue()))
+            .toList();
+    Map<String, Object> spec = Map.of("template", Map.of("spec", Map.of("containers", containers)));
+    var patch = new GenericKubernetesResource();
+    patch.setApiVersion(workload.getApiVersion());
+    patch.setKind(workload.getKind());
+    patch.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName(workload.getMetadata().getName())
+            .withNamespace(workload.getMetadata().getNamespace())
+            .build());
+    patch.setAdditionalProperties(new LinkedHashMap<>(Map.of("spec", spec)));
+    return patch;
+  }
+
+  static Set<String> conflictingManagers(KubernetesClientException e) {
+    Set<String> owners = new TreeSet<>();
+    if (e.getStatus() != null && e.getStatus().getDetails() != null) {
+      for (StatusCause cause : e.getStatus().getDetails().getCauses()) {
+        collect(cause.getMessage(), owners);
+      }
+    }
+    if (owners.isEmpty()) {
+      collect(e.getMessage(), owners);
+    }
+    return owners;
+  }
+
+  private static void collect(String message, Set<String> owners) {
+    if (message == null) {
+      return;
+    }
+    Matcher m = CONFLICTING_MANAGER.matcher(message);
+    while (m.find()) {
+      owners.add(m.group(1));
+    }
+  }
+
+  /** Managers currently recorded in {@code managedFields}, for reports. */
+  public static Set<String> managers(HasMetadata workload) {
+    Set<String> managers = new TreeSet<>();
+    List<ManagedFieldsEntry> entries = workload.getMetadata().getManagedFields();
+    if (entries != null) {
+      entries.forEach(entry -> managers.add(entry.getManager()));
+    }
+    return managers;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.freshet.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The poller's scheduling, with a resolver that records its calls instead of a registry: these
+ * properties (dedup, single flight, backoff, Retry-After) are about when and how often the registry is
+ * asked, which a recording resolver shows exactly. The registry-backed path is covered by the ITs.
+ */
+class PollerTest {
+  private final Clock clock = Clock.systemUTC();
+  private final Map<ImageWatch, List<Instant>> calls = new ConcurrentHashMap<>();
+  private Poller poller;
+
+  @AfterEach
+  void close() {
+    poller.close();
+  }
+
+  private Poller poller(Function<ImageWatch, Resolution> answer) {
+    poller = new Poller(watch -> {
+      calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
+      return answer.apply(watch);
+    }, clock, 4);
+    return poller;
+  }
+
+  private static ImageWatch watch(String repository) {
+    return new ImageWatch("127.0.0.1:5000", repository, "dev", PolicySpec.digest(), Optional.empty());
+  }
+
+  private Resolution found(ImageWatch w) {
+    return new Resolution.Found(w.tag(), "sha256:" + "a".repeat(64), List.of(), clock.instant());
+  }
+
+  @Test
+  void manySubscribersOfFewImagesCauseOneCheckPerDistinctImage() {
+    poller(this::found);
+    for (int i = 0; i < 1000; i++) {
+      poller.watch("workload-" + i, watch("image-" + (i % 100)), Duration.ofHours(1), () -> {});
+    }
+
+    // Subscribers read the shared answer; those that joined while its check ran were also called back.
+    await().untilAsserted(() -> {
+      for (int i = 0; i < 100; i++) {
+        assertThat(poller.latest(watch("image-" + i))).isPresent();
+      }
+    });
+    assertThat(poller.distinctWatches()).isEqualTo(100);
+    assertThat(calls).hasSize(100).allSatisfy((w, at) -> assertThat(at).hasSize(1));
+  }
+
+  @Test
+  void watchingAgainWithTheSameQuestionDoesNotAskAgain() {
+    poller(this::found);
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+    await().until(() -> poller.latest(w).isPresent());
+
+    for (int i = 0; i < 50; i++) {
+      poller.watch("a", w, Duration.ofHours(1), () -> {});
+    }
+
+    assertThat(calls.get(w)).hasSize(1);
+  }
+
+  @Test
+  void aRecheckDuringARunningCheckRunsOnceMoreAfterItNotAlongside() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger concurrent = new AtomicInteger();
+    AtomicInteger maxConcurrent = new AtomicInteger();
+    poller(w -> {
+      maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      concurrent.decrementAndGet();
+      return found(w);
+    });
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+    await().until(() -> calls.containsKey(w));
+
+    for (int i = 0; i < 10; i++) {
+      poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"));
+    }
+    release.countDown();
+
+    await().untilAsserted(() -> assertThat(calls.get(w)).hasSize(2));
+    assertThat(maxConcurrent).hasValue(1);
+  }
+
+  @Test
+  void aRecheckConcernsOnlyWatchesThatThePushedTagCanChange() {
+    poller(this::found);
+    ImageWatch dev = watch("app");
+    ImageWatch other = new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty());
+    ImageWatch semver = new ImageWatch("127.0.0.1:5000", "app", "1.4.2",
+        new PolicySpec(PolicySpec.Kind.SEMVER, Optional.of("~1.4"), Optional.empty(), Optional.empty()),
+        Optional.empty());
+    poller.watch("a", dev, Duration.ofHours(1), () -> {});
+    poller.watch("b", other, Duration.ofHours(1), () -> {});
+    poller.watch("c", semver, Duration.ofHours(1), () -> {});
+    await().until(() -> calls.size() == 3);
+
+    assertThat(poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"))).isEqualTo(2);
+
+    await().untilAsserted(() -> {
+      assertThat(calls.get(dev)).hasSize(2);
+      assertThat(calls.get(semver)).hasSize(2);
+    });
+    assertThat(calls.get(other)).hasSize(1);
+  }
+
+  @Test
+  void failedChecksAreRetriedLessAndLessOften() {
+    poller(w -> new Resolution.Failed("Unreachable", "connection refused", Optional.empty(), clock.instant()));
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofMillis(40), () -> {});
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(w) != null && calls.get(w).size() >= 5);
+
+    List<Instant> at = calls.get(w);
+    for (int i = 2; i < 5; i++) {
+      Duration gap = Duration.between(at.get(i - 1), at.get(i));
+      Duration previous = Duration.between(at.get(i - 2), at.get(i - 1));
+      // Each gap doubles; jitter is ±10%, so a later gap is always longer than the one before.
+      assertThat(gap).isGreaterThan(previous);
+    }
+  }
+
+  @Test
+  void noRequestIsSentBeforeTheRegistrysRetryAfterEvenWhenAWebhookAsks() {
+    AtomicInteger n = new AtomicInteger();
+    Instant[] notBefore = new Instant[1];
+    poller(w -> {
+      if (n.incrementAndGet() == 1) {
+        notBefore[0] = clock.instant().plusSeconds(2);
+        return new Resolution.Failed("RateLimited", "429", Optional.of(notBefore[0]), clock.instant());
+      }
+      return found(w);
+    });
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofMillis(10), () -> {});
+    await().until(() -> notBefore[0] != null);
+
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(w).size() >= 2);
+    assertThat(calls.get(w).get(1)).isAfterOrEqualTo(notBefore[0]);
+  }
+
+  @Test
+  void theLastSubscriberLeavingStopsTheChecks() {
+    poller(this::found);
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofMillis(20), () -> {});
+    poller.watch("b", w, Duration.ofMillis(20), () -> {});
+    await().until(() -> calls.containsKey(w));
+
+    poller.unwatch("a");
+    assertThat(poller.distinctWatches()).isEqualTo(1);
+    poller.unwatch("b");
+
+    assertThat(poller.distinctWatches()).isZero();
+    int after = calls.get(w).size();
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .untilAsserted(() -> assertThat(calls.get(w)).hasSizeLessThanOrEqualTo(after + 1));
+  }
+}

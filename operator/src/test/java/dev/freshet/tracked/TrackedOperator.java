@@ -1,0 +1,40 @@
+package dev.freshet.tracked;
+
+import dev.freshet.observe.EventRecorder;
+import dev.freshet.poll.Poller;
+import dev.freshet.poll.RegistryResolution;
+import dev.freshet.poll.TagChooser;
+import dev.freshet.registry.resolve.Platform;
+import dev.freshet.registry.resolve.Resolver;
+import dev.freshet.testbed.Testbed;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import java.time.Clock;
+import java.util.Set;
+
+/** The tracked-workload controllers, running in the test JVM and watching one test namespace only. */
+final class TrackedOperator implements AutoCloseable {
+  final Poller poller;
+  private final Operator operator;
+  private final KubernetesClient client;
+
+  TrackedOperator(Testbed testbed, String namespace) {
+    Clock clock = Clock.systemUTC();
+    client = testbed.clientIn(namespace);
+    poller = new Poller(
+        new RegistryResolution(Resolver.builder().build(), new TagChooser(Platform.parse("linux/amd64"), clock), clock),
+        clock,
+        4);
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    TrackedControllers.register(
+        operator, client, poller, Set.of(namespace), new EventRecorder(client, "freshet", clock), clock);
+    operator.start();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    poller.close();
+    client.close();
+  }
+}

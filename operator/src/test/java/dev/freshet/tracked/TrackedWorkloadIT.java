@@ -1,0 +1,232 @@
+package dev.freshet.tracked;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.freshet.testbed.PushedImage;
+import dev.freshet.testbed.Registry;
+import dev.freshet.testbed.TestNamespace;
+import dev.freshet.testbed.Testbed;
+import dev.freshet.testbed.WithTestbed;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workloads Freshet did not create, marked with freshet.dev/* annotations, follow their registry the
+ * same way Apps do: only the image field changes, under Freshet's own field manager.
+ */
+@WithTestbed
+class TrackedWorkloadIT {
+  private static final Duration ROLLOUT = Duration.ofSeconds(60);
+
+  @Test
+  void aDeploymentCreatedWithKubectlFollowsTheDigestBehindItsTagAndKeepsItsOtherFields(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    PushedImage first = registry.pusher().push("tracked/web", "dev");
+    kubectlCreate(testbed, ns, deployment("web", first.reference(), Map.of(
+        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+    edit(client, "web", d -> new DeploymentBuilder(d)
+        .editMetadata().addToLabels("team", "payments").endMetadata().build());
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(image(client, "web")).isEqualTo(first.reference() + "@" + first.digest()));
+
+      PushedImage second = registry.pusher().push("tracked/web", "dev");
+
+      // One 10 s interval, jitter and the rollout itself.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(image(client, "web")).isEqualTo(second.reference() + "@" + second.digest());
+        Deployment web = client.apps().deployments().withName("web").get();
+        assertThat(web.getStatus().getUpdatedReplicas()).isEqualTo(2);
+        assertThat(web.getStatus().getAvailableReplicas()).isEqualTo(2);
+        assertThat(web.getStatus().getReplicas()).isEqualTo(2);
+        assertThat(pods(client, "web")).hasSize(2).allSatisfy(p ->
+            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).endsWith("@" + second.digest()));
+        assertThat(web.getMetadata().getAnnotations())
+            .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
+            .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
+            .containsEntry(TrackedStatus.UP_TO_DATE, "True")
+            .containsKeys(TrackedStatus.CHECKED_AT, TrackedStatus.UPDATED_AT, TrackedStatus.HISTORY);
+      });
+
+      Deployment web = client.apps().deployments().withName("web").get();
+      assertThat(web.getSpec().getReplicas()).isEqualTo(2);
+      assertThat(web.getMetadata().getLabels()).containsEntry("team", "payments");
+      assertThat(web.getMetadata().getManagedFields())
+          .anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("freshet");
+            assertThat(f.getOperation()).isEqualTo("Apply");
+            assertThat(f.getFieldsV1().getAdditionalProperties().toString()).contains("f:image");
+          });
+      assertThat(events(client, "Updated")).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aSemverRangeMovesToTheNewestTagInsideItAndNeverPastIt(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    String repo = "tracked/semver-" + ns.name();
+    PushedImage current = registry.pusher().push(repo, "1.4.2");
+    kubectlCreate(testbed, ns, deployment("api", current.reference(), Map.of(
+        "freshet.dev/policy", "semver", "freshet.dev/semver", "~1.4", "freshet.dev/interval", "10s")));
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(image(client, "api")).isEqualTo(current.reference() + "@" + current.digest()));
+
+      PushedImage patch = registry.pusher().push(repo, "1.4.3");
+      registry.pusher().push(repo, "2.0.0");
+      freshet.poller.recheck(registry.host(), repo, java.util.Optional.empty());
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(image(client, "api")).isEqualTo(patch.reference() + "@" + patch.digest()));
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(image(client, "api")).doesNotContain("2.0.0"));
+    }
+  }
+
+  @Test
+  void aPrivateRegistryNeedsThePullSecretAndWithoutItNothingChanges(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.authRegistry();
+    PushedImage image = registry.pusher().push("private/web", "dev");
+    kubectlCreate(testbed, ns, deployment("web", image.reference(), Map.of(
+        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        Deployment web = client.apps().deployments().withName("web").get();
+        assertThat(web.getMetadata().getAnnotations())
+            .containsEntry(TrackedStatus.UP_TO_DATE, "False")
+            .hasEntrySatisfying(TrackedStatus.MESSAGE, m -> assertThat(m).startsWith("Unauthorized").contains("credentials"));
+      });
+      assertThat(image(client, "web")).isEqualTo(image.reference());
+
+      String auth = Base64.getEncoder().encodeToString(
+          (registry.username().orElseThrow() + ":" + registry.password().orElseThrow()).getBytes(StandardCharsets.UTF_8));
+      String config = "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}";
+      client.secrets().resource(new SecretBuilder().withNewMetadata().withName("pull").endMetadata()
+          .withType("kubernetes.io/dockerconfigjson")
+          .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
+          .build()).create();
+      edit(client, "web", d -> new DeploymentBuilder(d).editSpec().editTemplate()
+          .editSpec().addNewImagePullSecret("pull").endSpec().endTemplate().endSpec().build());
+
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(image(client, "web")).isEqualTo(image.reference() + "@" + image.digest()));
+    }
+  }
+
+  @Test
+  void anImageOwnedByAGitOpsControllerIsNotTakenOverUnlessForced(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    PushedImage image = registry.pusher().push("tracked/gitops", "dev");
+    // Flux's kustomize-controller applies server-side under this manager name.
+    client.resource(deployment("web", image.reference(), Map.of(
+        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")))
+        .fieldManager("kustomize-controller").serverSideApply();
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        assertThat(events(client, "OwnershipConflict")).singleElement()
+            .satisfies(e -> assertThat(e.getMessage()).contains("kustomize-controller"));
+        assertThat(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())
+            .hasEntrySatisfying(TrackedStatus.MESSAGE, m -> assertThat(m).contains("kustomize-controller"));
+      });
+      assertThat(image(client, "web")).isEqualTo(image.reference());
+
+      edit(client, "web", d -> new DeploymentBuilder(d)
+          .editMetadata().addToAnnotations("freshet.dev/force", "true").endMetadata().build());
+
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(image(client, "web")).isEqualTo(image.reference() + "@" + image.digest()));
+    }
+  }
+
+  @Test
+  void removingThePolicyAnnotationStopsTrackingAndClearsTheStatus(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    PushedImage image = registry.pusher().push("tracked/stop", "dev");
+    kubectlCreate(testbed, ns, deployment("web", image.reference(), Map.of(
+        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())
+              .containsKey(TrackedStatus.LATEST_DIGEST));
+      assertThat(freshet.poller.distinctWatches()).isEqualTo(1);
+
+      edit(client, "web", d -> new DeploymentBuilder(d)
+          .editMetadata().removeFromAnnotations("freshet.dev/policy").endMetadata().build());
+
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        assertThat(TrackedStatus.of(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())).isEmpty();
+        assertThat(freshet.poller.distinctWatches()).isZero();
+      });
+    }
+  }
+
+  /** Edits under optimistic locking, retried: Freshet writes the same object concurrently. */
+  private static void edit(KubernetesClient client, String name, java.util.function.UnaryOperator<Deployment> change) {
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        .until(() -> client.apps().deployments().withName(name).edit(change) != null);
+  }
+
+  private static Deployment deployment(String name, String image, Map<String, String> annotations) {
+    return new DeploymentBuilder()
+        .withNewMetadata().withName(name).addToLabels("app", name).withAnnotations(annotations).endMetadata()
+        .withNewSpec()
+        .withReplicas(2)
+        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate()
+        .withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** Creates the object with the testbed's kubectl, as a person would, so its fields belong to kubectl. */
+  private static void kubectlCreate(Testbed testbed, TestNamespace ns, Deployment deployment) throws Exception {
+    Path manifest = Files.createTempFile("deployment", ".json");
+    Files.writeString(manifest, io.fabric8.kubernetes.client.utils.Serialization.asJson(deployment));
+    Process process = new ProcessBuilder(testbed.kubectl().toString(), "--kubeconfig", testbed.kubeconfig().toString(),
+        "-n", ns.name(), "create", "-f", manifest.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+  }
+
+  private static String image(KubernetesClient client, String name) {
+    return client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  private static List<Pod> pods(KubernetesClient client, String app) {
+    return client.pods().withLabel("app", app).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+  }
+
+  private static List<Event> events(KubernetesClient client, String reason) {
+    return client.v1().events().list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+  }
+}
