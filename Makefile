@@ -4,10 +4,12 @@ export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
 .PHONY: build test unit-test testbed-build testbed-up testbed-down testbed-status clean
 
-## build: compiles and installs every module, and leaves the freshet launcher at bin/freshet.
+## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
+## reassembles deploy/install.yaml around the CRD the build generated.
 build:
 	$(MVN) -q -DskipTests install
 	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
+	deploy/assemble-install.sh >/dev/null
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
 test: testbed-up

@@ -2,6 +2,7 @@ package dev.freshet.it;
 
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
+import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,8 @@ public final class RunningOperator implements AutoCloseable {
       String namespace,
       Duration resync,
       Optional<OperatorSettings.LeaderElection> leaderElection) {
-    AppCrd.install(client);
+    // As an administrator: the client given may act as the operator's service account.
+    AppCrd.install(Testbed.get().client());
     var metrics = new SimpleMeterRegistry();
     var settings = new OperatorSettings(Set.of(namespace), resync, leaderElection);
     var operator = FreshetOperator.create(client, settings, metrics);

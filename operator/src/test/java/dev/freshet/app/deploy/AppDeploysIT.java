@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.Workload;
+import dev.freshet.it.Kubectl;
 import dev.freshet.it.PersistentVolumes;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.testbed.TestNamespace;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class AppDeploysIT {
           .singleElement()
           .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("App"));
 
-      assertThat(kubectlGetApps(testbed, ns))
+      assertThat(Kubectl.run("get", "apps.freshet.dev", "-n", ns.name()))
           .contains("IMAGE", "READY", "UP-TO-DATE", "STATUS", "AGE")
           .containsPattern("web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+2/2\\s+2");
     }
@@ -115,22 +115,5 @@ class AppDeploysIT {
         .map(c -> c.getStatus())
         .findFirst()
         .orElse(null);
-  }
-
-  private static String kubectlGetApps(Testbed testbed, TestNamespace ns) throws Exception {
-    var process =
-        new ProcessBuilder(
-                testbed.kubectl().toString(),
-                "--kubeconfig",
-                testbed.kubeconfig().toString(),
-                "get",
-                "apps.freshet.dev",
-                "-n",
-                ns.name())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor()).as(output).isZero();
-    return output;
   }
 }
