@@ -85,7 +85,8 @@ for _ in $(seq 1 100); do kubectl get serviceaccount default -n default >/dev/nu
 reg_user=tester
 reg_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 notify_token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-notify_url=${FRESHET_REGISTRY_NOTIFY_URL:-http://127.0.0.1:$notify_port/registry-events}
+# The path is the operator's distribution receiver, so an operator bound to that port gets the events.
+notify_url=${FRESHET_REGISTRY_NOTIFY_URL:-http://127.0.0.1:$notify_port/hooks/distribution}
 htpasswd -Bbn "$reg_user" "$reg_password" > "$run/htpasswd"
 
 # Both registries send push notifications to notify_url (nothing need listen there until a test does).
