@@ -37,11 +37,18 @@ public final class Resolver {
   private final DigestResolver digests;
   private final ManifestReader manifests;
   private final TagLister tags;
+  private final RegistryTransport transport;
 
   private Resolver(RegistryTransport transport, int tagPageSize) {
+    this.transport = transport;
     this.digests = new DigestResolver(transport);
     this.manifests = new ManifestReader(transport);
     this.tags = new TagLister(transport, tagPageSize);
+  }
+
+  /** The transport underneath; for tests of its scheme rules. */
+  RegistryTransport transport() {
+    return transport;
   }
 
   public static Builder builder() {
