@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build test unit-test testbed-build testbed-up testbed-down testbed-status clean
+.PHONY: build dev test unit-test testbed-build testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
@@ -10,6 +10,11 @@ build:
 	$(MVN) -q -DskipTests install
 	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
 	deploy/assemble-install.sh >/dev/null
+
+## dev: the operator in the foreground on a testbed of its own (.testbed/dev, so it never collides with
+## the test testbed), with the CRD and the sample App applied; Ctrl-C stops what it started.
+dev: build
+	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
 test: testbed-up
