@@ -96,6 +96,15 @@ public final class NotifyClient {
     throw last;
   }
 
+  /**
+   * The same, with the CLI's arguments as they come: {@code --url}, {@code --secret-file}, {@code --image}
+   * and {@code --digest} (null when not given).
+   */
+  public Delivered notify(String url, Path secretFile, String image, String digestOrNull)
+      throws NotifyException, IOException, InterruptedException {
+    return notify(URI.create(url), readSecret(secretFile), image, Optional.ofNullable(digestOrNull));
+  }
+
   /** Reads a secret file as {@code kubectl create secret --from-file} and CI tools write it: one line. */
   public static Secret readSecret(Path file) throws IOException {
     String value = Files.readString(file, StandardCharsets.UTF_8).strip();

@@ -63,8 +63,7 @@ class NotifyClientTest {
   void aNotificationBecomesAHintWithTheDigest(@TempDir Path dir) throws Exception {
     Path secretFile = Files.writeString(dir.resolve("secret"), "ci-shared-secret\n");
 
-    var delivered = client.notify(url(), NotifyClient.readSecret(secretFile), "127.0.0.1:5000/demo/app:dev",
-        Optional.of(DIGEST));
+    var delivered = client.notify(url().toString(), secretFile, "127.0.0.1:5000/demo/app:dev", DIGEST);
 
     assertThat(delivered.status()).isEqualTo(202);
     assertThat(delivered.attempts()).isEqualTo(1);
