@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends registry calls politely and turns every outcome into a value or a typed error: answers auth
@@ -46,7 +47,8 @@ public final class RegistryTransport {
       Duration maxRetryAfter,
       int maxInFlightPerRegistry,
       long budgetReserve,
-      Set<String> insecureRegistries) {}
+      Set<String> insecureRegistries,
+      boolean plainHttpForLoopback) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ERROR_BODY_LIMIT = 16 * 1024;
@@ -76,8 +78,8 @@ public final class RegistryTransport {
   }
 
   /**
-   * {@code scheme://host/v2/} for a registry: https, unless the host is loopback or the registry is
-   * configured as insecure (credentials never cross the network in clear text otherwise).
+   * {@code scheme://host/v2/} for a registry: https, unless the host is loopback (and loopback may be
+   * plain) or the registry is configured as insecure (credentials never cross the network in clear text otherwise).
    */
   public URI apiBase(String registry) {
     String host = RegistryHosts.apiHost(registry);
@@ -86,7 +88,7 @@ public final class RegistryTransport {
 
   /** Whether this host (registry or token realm) may be spoken to without TLS. */
   public boolean allowsPlainHttp(String hostAndPort) {
-    return RegistryHosts.isLoopback(hostAndPort)
+    return (settings.plainHttpForLoopback() && RegistryHosts.isLoopback(hostAndPort))
         || settings.insecureRegistries().contains(hostAndPort)
         || settings.insecureRegistries().contains(RegistryHosts.apiHost(hostAndPort));
   }
@@ -108,6 +110,13 @@ public final class RegistryTransport {
         Optional<String> auth = authorization;
         RegistryCall current = call;
         exchange = gate.withSlot(() -> exchange(current, auth));
+      } catch (SSLException e) {
+        // A certificate problem does not heal by retrying; it needs a CA bundle or a fixed server.
+        throw new UnreachableException(
+            call.registry(),
+            "TLS with " + call.uri().getAuthority() + " failed: " + e.getMessage()
+                + " (if the registry uses a private CA, configure its CA bundle)",
+            e);
       } catch (IOException e) {
         if (attempt >= settings.maxAttempts()) {
           throw new UnreachableException(

@@ -102,6 +102,7 @@ public final class Resolver {
     private long budgetReserve = 10;
     private int tagPageSize = 1000;
     private final Set<String> insecureRegistries = new HashSet<>();
+    private boolean plainHttpForLoopback = true;
     private SSLContext sslContext;
     private RegistryListener listener = RegistryListener.NONE;
     private Clock clock = Clock.systemUTC();
@@ -195,6 +196,16 @@ public final class Resolver {
       return this;
     }
 
+    /**
+     * Whether registries on loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) are spoken
+     * to over plain HTTP (default true: local development registries rarely have TLS). False when a
+     * loopback address leads to a TLS registry, e.g. through a port-forward.
+     */
+    public Builder plainHttpForLoopback(boolean value) {
+      plainHttpForLoopback = value;
+      return this;
+    }
+
     /** Trusts the certificates in this PEM file in addition to the JVM's roots. */
     public Builder trustedCertificates(Path pemFile) {
       sslContext = TrustBundle.sslContext(pemFile);
@@ -243,7 +254,8 @@ public final class Resolver {
               maxRetryAfter,
               maxInFlightPerRegistry,
               budgetReserve,
-              Set.copyOf(insecureRegistries));
+              Set.copyOf(insecureRegistries),
+              plainHttpForLoopback);
       // The realm check needs the transport's scheme rule, and the transport needs the
       // authenticator: a holder breaks the cycle.
       RegistryTransport[] holder = new RegistryTransport[1];
