@@ -1,5 +1,7 @@
 package dev.freshet.receive;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,12 +24,13 @@ public record InboundRequest(String method, String path, Map<String, List<String
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(body, "body");
     TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    // Names differing only in case are one header, as HTTP says.
     headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), (a, b) -> {
-      var all = new java.util.ArrayList<>(a);
+      List<String> all = new ArrayList<>(a);
       all.addAll(b);
       return List.copyOf(all);
     }));
-    headers = java.util.Collections.unmodifiableMap(copy);
+    headers = Collections.unmodifiableMap(copy);
   }
 
   /** A POST with the given headers (name, value, name, value …), as tests and the fuzz target build it. */
@@ -37,7 +40,7 @@ public record InboundRequest(String method, String path, Map<String, List<String
     }
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (int i = 0; i < nameValues.length; i += 2) {
-      headers.computeIfAbsent(nameValues[i], k -> new java.util.ArrayList<>()).add(nameValues[i + 1]);
+      headers.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
     }
     return new InboundRequest("POST", path, headers, body);
   }

@@ -44,12 +44,4 @@ public sealed interface Verdict {
       return Outcome.REFUSED;
     }
   }
-
-  static Verdict accepted(List<ImageHint> hints, List<String> skipped) {
-    return new Accepted(hints, skipped);
-  }
-
-  static Verdict ignored(String why) {
-    return new Accepted(List.of(), List.of(why));
-  }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The signature of Freshet's generic form, shared by the receiver and {@code freshet notify}:
@@ -66,7 +67,7 @@ public final class GenericSignature {
         throw Refusal.unauthorized(TIMESTAMP_HEADER + " is outside the " + window.toMinutes()
             + "-minute replay window (check the sender's clock)");
       }
-      if (!seen.firstSighting(signature.trim().toLowerCase(java.util.Locale.ROOT))) {
+      if (!seen.firstSighting(signature.trim().toLowerCase(Locale.ROOT))) {
         throw Refusal.unauthorized("this signature was already used (replayed request)");
       }
     }

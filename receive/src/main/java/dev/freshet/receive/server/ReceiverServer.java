@@ -22,7 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
@@ -197,8 +199,8 @@ public final class ReceiverServer implements AutoCloseable {
     });
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
-    var counter = new java.util.concurrent.atomic.AtomicInteger();
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + counter.incrementAndGet());
       t.setDaemon(true);

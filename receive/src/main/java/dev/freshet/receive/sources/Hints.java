@@ -2,6 +2,7 @@ package dev.freshet.receive.sources;
 
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.ImageNames;
+import dev.freshet.receive.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,8 +54,8 @@ final class Hints {
     skipped.add(abbreviate(why));
   }
 
-  dev.freshet.receive.Verdict verdict() {
-    return new dev.freshet.receive.Verdict.Accepted(hints, skipped);
+  Verdict verdict() {
+    return new Verdict.Accepted(hints, skipped);
   }
 
   /** A stable delivery id for senders that give none: the same body is the same delivery. */

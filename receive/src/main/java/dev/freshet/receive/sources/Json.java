@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.freshet.receive.Refusal;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -49,7 +50,7 @@ final class Json {
   }
 
   static JsonNode object(String text) throws Refusal {
-    return object(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return object(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A string field at the path; absent, null or another type gives empty. Empty strings count as absent. */

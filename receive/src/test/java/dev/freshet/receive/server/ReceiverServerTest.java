@@ -90,6 +90,8 @@ class ReceiverServerTest {
   void aBadSignatureIsRefused401() throws Exception {
     var response = send(signedGeneric(BODY, Instant.now().getEpochSecond(), Secret.of("wrong")));
     assertRefused(response, 401, "does not match");
+    assertThat(counters.count("generic", Outcome.REFUSED)).isEqualTo(1);
+    assertThat(counters.count("generic", Outcome.ACCEPTED)).isZero();
   }
 
   @Test
@@ -103,6 +105,22 @@ class ReceiverServerTest {
   void aReplayedTimestampIsRefused401() throws Exception {
     long tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond();
     assertRefused(send(signedGeneric(BODY, tenMinutesAgo, SECRET)), 401, "replay window");
+  }
+
+  @Test
+  void anAuthenticEventWithNothingToDoIsCountedAsIgnored() throws Exception {
+    String pull = "{\"events\":[{\"action\":\"pull\",\"target\":{\"mediaType\":"
+        + "\"application/vnd.oci.image.manifest.v1+json\",\"repository\":\"a/b\",\"tag\":\"x\"},"
+        + "\"request\":{\"host\":\"r.example\"}}]}";
+    var response = send(HttpRequest.newBuilder(uri(Routes.DISTRIBUTION))
+        .header("Content-Type", "application/vnd.docker.distribution.events.v2+json")
+        .header("Authorization", "Bearer reg-token")
+        .POST(HttpRequest.BodyPublishers.ofString(pull)));
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(response.body()).contains("not a push");
+    assertThat(counters.count("distribution", Outcome.IGNORED)).isEqualTo(1);
+    assertThat(sunk).isEmpty();
   }
 
   @Test
@@ -150,6 +168,7 @@ class ReceiverServerTest {
     var response = send(HttpRequest.newBuilder(uri("/hooks/nothing"))
         .POST(HttpRequest.BodyPublishers.ofString(BODY)));
     assertRefused(response, 404, "no receiver");
+    assertThat(counters.count("unrouted", Outcome.REFUSED)).isEqualTo(1);
   }
 
   @Test
@@ -162,6 +181,8 @@ class ReceiverServerTest {
 
     assertThat(good.statusCode()).isEqualTo(202);
     assertThat(bad.statusCode()).isEqualTo(401);
+    assertThat(counters.count("dockerhub", Outcome.ACCEPTED)).isEqualTo(1);
+    assertThat(counters.count("dockerhub", Outcome.REFUSED)).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> !sunk.isEmpty());
     assertThat(sunk).extracting(ImageHint::reference).containsExactly("docker.io/org/app:1.0");
   }
