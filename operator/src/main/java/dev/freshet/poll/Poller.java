@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
   static final Duration MAX_BACKOFF = Duration.ofMinutes(30);
+  static final int CONFIRMATION_ATTEMPTS = 4;
+  static final Duration CONFIRMATION_DELAY = Duration.ofMillis(500);
 
   /** Answers one watch, blocking; the registry client behind it does its own per-registry limiting. */
   @FunctionalInterface
@@ -43,6 +45,9 @@ public final class Poller implements AutoCloseable {
     final Map<String, Subscription> subscribers = new HashMap<>();
     volatile Resolution latest;
     ScheduledFuture<?> next;
+    /** A digest a webhook named, not yet confirmed by the registry, and the checks left to confirm it. */
+    String expectedDigest;
+    int confirmationsLeft;
     boolean running;
     boolean runAgain;
     int failures;
@@ -143,6 +148,17 @@ public final class Poller implements AutoCloseable {
    * repository. A registry's Retry-After still holds. Returns how many watches were checked.
    */
   public synchronized int recheck(String registry, String repository, Optional<String> tag) {
+    return recheck(registry, repository, tag, Optional.empty());
+  }
+
+  /**
+   * {@link #recheck(String, String, Optional)} for a push that named {@code digest}: the registry's
+   * answer is what counts, but if it does not show that digest yet, the check is repeated a few times
+   * at short intervals (registries and their mirrors are eventually consistent), and if it never does,
+   * the result says the hint was refused.
+   */
+  public synchronized int recheck(
+      String registry, String repository, Optional<String> tag, Optional<String> digest) {
     int count = 0;
     for (Entry entry : entries.values()) {
       ImageWatch w = entry.watch;
@@ -152,6 +168,10 @@ public final class Poller implements AutoCloseable {
               && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
       if (concerned) {
         count++;
+        if (digest.isPresent() && !entry.watch.policy().choosesTags()) {
+          entry.expectedDigest = digest.get();
+          entry.confirmationsLeft = CONFIRMATION_ATTEMPTS;
+        }
         if (entry.running) {
           entry.runAgain = true;
         } else {
@@ -192,13 +212,26 @@ public final class Poller implements AutoCloseable {
     }
     List<Runnable> toNotify;
     synchronized (this) {
+      boolean confirming = false;
+      if (entry.expectedDigest != null && result instanceof Resolution.Found found) {
+        if (found.digest().equals(entry.expectedDigest)) {
+          entry.expectedDigest = null;
+        } else if (--entry.confirmationsLeft > 0) {
+          confirming = true;
+        } else {
+          result = found.withRefusedHint(entry.expectedDigest);
+          entry.expectedDigest = null;
+        }
+      }
       entry.latest = result;
       entry.running = false;
       entry.failures = result instanceof Resolution.Failed ? entry.failures + 1 : 0;
       if (entries.get(entry.watch) != entry) {
         return;
       }
-      if (entry.runAgain) {
+      if (confirming && !entry.runAgain) {
+        schedule(entry, CONFIRMATION_DELAY);
+      } else if (entry.runAgain) {
         entry.runAgain = false;
         schedule(entry, untilAllowed(entry));
       } else {

@@ -16,8 +16,19 @@ public sealed interface Resolution {
    * @param tag the tag to run (the current one for the digest policy, the chosen one otherwise)
    * @param digest the digest behind that tag; for a multi-arch image, the index digest
    * @param skipped candidate tags passed over, each with the reason (e.g. no image for the platform)
+   * @param refusedHint a digest a webhook named for this tag that the registry did not confirm, even
+   *     after the brief retries that cover a registry's eventual consistency
    */
-  record Found(String tag, String digest, List<String> skipped, Instant checkedAt) implements Resolution {}
+  record Found(String tag, String digest, List<String> skipped, Instant checkedAt, Optional<String> refusedHint)
+      implements Resolution {
+    public Found(String tag, String digest, List<String> skipped, Instant checkedAt) {
+      this(tag, digest, skipped, checkedAt, Optional.empty());
+    }
+
+    Found withRefusedHint(String hintDigest) {
+      return new Found(tag, digest, skipped, checkedAt, Optional.of(hintDigest));
+    }
+  }
 
   /** No tag satisfies the policy (e.g. nothing in the semver range). Nothing is to change. */
   record NoCandidate(String reason, Instant checkedAt) implements Resolution {}

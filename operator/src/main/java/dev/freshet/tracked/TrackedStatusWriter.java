@@ -24,6 +24,11 @@ import java.util.stream.Collectors;
  */
 public final class TrackedStatusWriter {
   static final int HISTORY_LENGTH = 5;
+  /**
+   * How stale {@code checked-at} may grow when nothing else changed. Every write of an annotation
+   * bumps a Deployment's {@code metadata.generation}, so a fresh timestamp per poll is not worth it.
+   */
+  static final java.time.Duration CHECKED_AT_REFRESH = java.time.Duration.ofMinutes(5);
   private final KubernetesClient client;
 
   public TrackedStatusWriter(KubernetesClient client) {
@@ -32,7 +37,8 @@ public final class TrackedStatusWriter {
 
   /** Applies {@code status} unless the workload already carries exactly that. */
   public void write(HasMetadata workload, Map<String, String> status) {
-    if (TrackedStatus.of(workload.getMetadata().getAnnotations()).equals(status)) {
+    Map<String, String> current = TrackedStatus.of(workload.getMetadata().getAnnotations());
+    if (current.equals(status) || onlyCheckedAtMovedALittle(current, status)) {
       return;
     }
     var patch = new GenericKubernetesResource();
@@ -44,6 +50,17 @@ public final class TrackedStatusWriter {
         .withAnnotations(status)
         .build());
     client.resource(patch).fieldManager(TrackedStatus.FIELD_MANAGER).forceConflicts().serverSideApply();
+  }
+
+  private static boolean onlyCheckedAtMovedALittle(Map<String, String> current, Map<String, String> next) {
+    Map<String, String> a = new LinkedHashMap<>(current);
+    Map<String, String> b = new LinkedHashMap<>(next);
+    String before = a.remove(TrackedStatus.CHECKED_AT);
+    String after = b.remove(TrackedStatus.CHECKED_AT);
+    if (!a.equals(b) || before == null || after == null) {
+      return false;
+    }
+    return java.time.Duration.between(Instant.parse(before), Instant.parse(after)).compareTo(CHECKED_AT_REFRESH) < 0;
   }
 
   /** Removes every status annotation, when a workload stops being tracked. */

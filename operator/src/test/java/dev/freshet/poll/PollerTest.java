@@ -168,6 +168,41 @@ class PollerTest {
   }
 
   @Test
+  void aWebhookDigestTheRegistryDoesNotServeIsRetriedBrieflyThenReportedRefused() {
+    String registryDigest = "sha256:" + "b".repeat(64);
+    poller(w -> new Resolution.Found(w.tag(), registryDigest, List.of(), clock.instant()));
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+    await().until(() -> poller.latest(w).isPresent());
+
+    String forged = "sha256:" + "f".repeat(64);
+    poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(forged));
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w)).hasValueSatisfying(r -> {
+      Resolution.Found found = (Resolution.Found) r;
+      assertThat(found.digest()).isEqualTo(registryDigest);
+      assertThat(found.refusedHint()).contains(forged);
+    }));
+    assertThat(calls.get(w)).hasSize(1 + Poller.CONFIRMATION_ATTEMPTS);
+  }
+
+  @Test
+  void aWebhookDigestTheRegistryConfirmsIsNotRetried() {
+    String digest = "sha256:" + "c".repeat(64);
+    poller(w -> new Resolution.Found(w.tag(), digest, List.of(), clock.instant()));
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+    await().until(() -> poller.latest(w).isPresent());
+
+    poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(digest));
+
+    await().until(() -> calls.get(w).size() == 2);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .untilAsserted(() -> assertThat(calls.get(w)).hasSize(2));
+    assertThat(((Resolution.Found) poller.latest(w).orElseThrow()).refusedHint()).isEmpty();
+  }
+
+  @Test
   void theLastSubscriberLeavingStopsTheChecks() {
     poller(this::found);
     ImageWatch w = watch("app");

@@ -1,0 +1,45 @@
+package dev.freshet.trigger;
+
+import dev.freshet.receive.InboundRequest;
+import dev.freshet.receive.Receiver;
+import dev.freshet.receive.Verdict;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A route whose receiver follows the webhook Secret: when the Secret changes the receiver is replaced
+ * without restarting the server, and while the Secret lacks this source's key every request is refused,
+ * so no source is ever open without authentication.
+ */
+final class SwappableReceiver implements Receiver {
+  private final String source;
+  private final String secretKey;
+  private final AtomicReference<Optional<Receiver>> current = new AtomicReference<>(Optional.empty());
+
+  SwappableReceiver(String source, String secretKey) {
+    this.source = source;
+    this.secretKey = secretKey;
+  }
+
+  void set(Optional<Receiver> receiver) {
+    current.set(receiver);
+  }
+
+  boolean isConfigured() {
+    return current.get().isPresent();
+  }
+
+  @Override
+  public String source() {
+    return source;
+  }
+
+  @Override
+  public Verdict receive(InboundRequest request) {
+    return current.get()
+        .map(receiver -> receiver.receive(request))
+        .orElseGet(() -> new Verdict.Refused(401,
+            source + " webhooks are not enabled: key " + secretKey + " of Secret "
+                + WebhookEndpoint.SECRET_NAME + " is not set"));
+  }
+}
