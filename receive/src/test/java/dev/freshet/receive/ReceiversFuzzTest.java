@@ -2,6 +2,7 @@ package dev.freshet.receive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.freshet.receive.auth.GenericSignature;
 import dev.freshet.receive.auth.Hmac;
@@ -65,6 +66,26 @@ class ReceiversFuzzTest {
     check(generic, InboundRequest.post("/", body, "Content-Type", json,
         GenericSignature.TIMESTAMP_HEADER, Long.toString(now),
         GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(HMAC, now, body)));
+  }
+
+  /** Header values are sender-controlled too: media types, signatures, timestamps, tokens in the path. */
+  @FuzzTest(maxDuration = "60s")
+  void everyReceiverSurvivesArbitraryHeaders(FuzzedDataProvider data) {
+    String contentType = data.consumeString(80);
+    String authorization = data.consumeString(80);
+    String signature = data.consumeString(80);
+    String timestamp = data.consumeString(20);
+    String event = data.consumeString(30);
+    String path = "/hooks/x/" + data.consumeString(40);
+    String ceSpec = data.consumeString(10);
+    byte[] body = data.consumeRemainingAsBytes();
+    for (Receiver receiver : new Receiver[] {distribution, acr, harbor, dockerhub, quay, github, cloudevents,
+        generic}) {
+      check(receiver, InboundRequest.post(path, body, "Content-Type", contentType,
+          "Authorization", authorization, "X-Hub-Signature-256", signature, "X-GitHub-Event", event,
+          GenericSignature.TIMESTAMP_HEADER, timestamp, GenericSignature.SIGNATURE_HEADER, signature,
+          "ce-specversion", ceSpec, "ce-id", event, "ce-source", authorization, "ce-type", event));
+    }
   }
 
   private static void check(Receiver receiver, InboundRequest request) {
