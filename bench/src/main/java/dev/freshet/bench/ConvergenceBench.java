@@ -52,6 +52,9 @@ public final class ConvergenceBench {
       String operatorNs = "freshet-bench-operator-" + suffix;
       try {
         double kubectlSeconds = timeKubectl(client, kubeconfig, kubectl, kubectlNs, count);
+        // Service IPs come from a small range (a /24 on the testbed): free the first run's before the
+        // second allocates its own.
+        deleteNamespace(client, kubectlNs);
         double operatorSeconds = timeOperator(client, operatorNs, count);
         System.out.printf(
             Locale.ROOT,
@@ -164,6 +167,12 @@ public final class ConvergenceBench {
       }
       Thread.sleep(POLL.toMillis());
     }
+  }
+
+  private static void deleteNamespace(KubernetesClient client, String name)
+      throws InterruptedException {
+    client.namespaces().withName(name).delete();
+    awaitTrue(() -> client.namespaces().withName(name).get() == null);
   }
 
   private static void createNamespace(KubernetesClient client, String name) {
