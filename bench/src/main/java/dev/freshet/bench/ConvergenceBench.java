@@ -52,7 +52,8 @@ public final class ConvergenceBench {
       String operatorNs = "freshet-bench-operator-" + suffix;
       try {
         double kubectlSeconds = timeKubectl(client, kubeconfig, kubectl, kubectlNs, count);
-        // Service IPs come from a small range (a /24 on the testbed): free the first run's before the
+        // Service IPs come from a small range (a /24 on the testbed): free the first run's before
+        // the
         // second allocates its own.
         deleteNamespace(client, kubectlNs);
         double operatorSeconds = timeOperator(client, operatorNs, count);
@@ -91,8 +92,13 @@ public final class ConvergenceBench {
     long start = System.nanoTime();
     var process =
         new ProcessBuilder(
-                kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "apply", "--server-side",
-                "-f", manifest.toString())
+                kubectl.toString(),
+                "--kubeconfig",
+                kubeconfig.toString(),
+                "apply",
+                "--server-side",
+                "-f",
+                manifest.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -115,7 +121,8 @@ public final class ConvergenceBench {
     var operator =
         FreshetOperator.create(
             client,
-            new OperatorSettings(Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty()),
+            new OperatorSettings(
+                Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty()),
             new SimpleMeterRegistry());
     operator.start();
     try {
@@ -145,7 +152,10 @@ public final class ConvergenceBench {
 
   private static long readyDeployments(KubernetesClient client, String namespace) {
     return client.apps().deployments().inNamespace(namespace).list().getItems().stream()
-        .filter(d -> d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()))
+        .filter(
+            d ->
+                d.getStatus() != null
+                    && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()))
         .count();
   }
 
@@ -176,8 +186,11 @@ public final class ConvergenceBench {
   }
 
   private static void createNamespace(KubernetesClient client, String name) {
-    client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-    // Pods are refused until the controller-manager has made the namespace's default ServiceAccount.
+    client
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    // Pods are refused until the controller-manager has made the namespace's default
+    // ServiceAccount.
     try {
       awaitTrue(() -> client.serviceAccounts().inNamespace(name).withName("default").get() != null);
     } catch (InterruptedException e) {
@@ -187,7 +200,8 @@ public final class ConvergenceBench {
   }
 
   private static void installCrd(KubernetesClient client) throws IOException {
-    try (var yaml = ConvergenceBench.class.getResourceAsStream("/META-INF/fabric8/apps.freshet.dev-v1.yml")) {
+    try (var yaml =
+        ConvergenceBench.class.getResourceAsStream("/META-INF/fabric8/apps.freshet.dev-v1.yml")) {
       var crd = client.getKubernetesSerialization().unmarshal(yaml, CustomResourceDefinition.class);
       if (client.resource(crd).get() == null) {
         client.resource(crd).create();

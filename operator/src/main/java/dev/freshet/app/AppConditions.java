@@ -32,8 +32,8 @@ public final class AppConditions {
   }
 
   /**
-   * Stamps lastTransitionTime: kept from the previous condition of the same type when its status did
-   * not change, so an unchanged App yields an identical status and no write.
+   * Stamps lastTransitionTime: kept from the previous condition of the same type when its status
+   * did not change, so an unchanged App yields an identical status and no write.
    */
   public static List<Condition> merge(List<Condition> previous, List<Condition> next, Instant now) {
     var merged = new ArrayList<Condition>(next.size());

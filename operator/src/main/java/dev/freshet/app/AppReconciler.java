@@ -6,8 +6,6 @@ import dev.freshet.app.api.ServiceSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.observe.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -64,7 +62,8 @@ public class AppReconciler implements Reconciler<App> {
     if (!blockers.isEmpty()) {
       events.warning(app, "Blocked", String.join(" ", blockers));
     }
-    return statusUpdate(app, AppStatusCalculator.compute(app, workload, blockers, null, clock.instant()));
+    return statusUpdate(
+        app, AppStatusCalculator.compute(app, workload, blockers, null, clock.instant()));
   }
 
   @Override
@@ -76,7 +75,9 @@ public class AppReconciler implements Reconciler<App> {
         app.getMetadata().getNamespace(),
         app.getMetadata().getName(),
         message);
-    var status = AppStatusCalculator.compute(app, currentWorkload(app).orElse(null), List.of(), message, clock.instant());
+    var status =
+        AppStatusCalculator.compute(
+            app, currentWorkload(app).orElse(null), List.of(), message, clock.instant());
     if (sameStatus(app.getStatus(), status)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -94,7 +95,10 @@ public class AppReconciler implements Reconciler<App> {
 
   private Optional<WorkloadState> currentWorkload(App app) {
     if (app.getSpec().getWorkload() == Workload.StatefulSet) {
-      return statefulSet.existing(app).filter(s -> Ownership.isOwnedBy(s, app)).map(WorkloadState::of);
+      return statefulSet
+          .existing(app)
+          .filter(s -> Ownership.isOwnedBy(s, app))
+          .map(WorkloadState::of);
     }
     return deployment.existing(app).filter(d -> Ownership.isOwnedBy(d, app)).map(WorkloadState::of);
   }
@@ -122,7 +126,8 @@ public class AppReconciler implements Reconciler<App> {
     var existing = dependent.existing(app).filter(object -> Ownership.isOwnedBy(object, app));
     if (existing.isPresent()) {
       context.getClient().resource(existing.get()).delete();
-      events.normal(app, "Deleted", dependent.kind() + " " + app.getMetadata().getName() + " deleted");
+      events.normal(
+          app, "Deleted", dependent.kind() + " " + app.getMetadata().getName() + " deleted");
     }
   }
 

@@ -24,7 +24,8 @@ public final class AppStatusCalculator {
    */
   public static AppStatus compute(
       App app, WorkloadState workload, List<String> blockers, String error, Instant now) {
-    long generation = app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
+    long generation =
+        app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
     var previous = app.getStatus();
     var status = new AppStatus();
     status.setObservedGeneration(generation);
@@ -55,7 +56,8 @@ public final class AppStatusCalculator {
     }
     if (error != null) {
       return List.of(
-          condition(READY, workload != null && workload.isReady(), "ReconcileError", error, generation),
+          condition(
+              READY, workload != null && workload.isReady(), "ReconcileError", error, generation),
           condition(PROGRESSING, false, "ReconcileError", error, generation),
           condition(DEGRADED, true, "ReconcileError", error, generation));
     }
@@ -68,7 +70,8 @@ public final class AppStatusCalculator {
     }
     if (workload.stalledMessage() != null) {
       return List.of(
-          condition(READY, workload.isReady(), "RolloutStalled", workload.stalledMessage(), generation),
+          condition(
+              READY, workload.isReady(), "RolloutStalled", workload.stalledMessage(), generation),
           condition(PROGRESSING, false, "RolloutStalled", workload.stalledMessage(), generation),
           condition(DEGRADED, true, "RolloutStalled", workload.stalledMessage(), generation));
     }

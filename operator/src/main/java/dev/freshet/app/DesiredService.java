@@ -2,11 +2,11 @@ package dev.freshet.app;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.List;
 
 /** The Service in front of an App's pods; only asked for when service.type is not None. */
@@ -35,7 +35,8 @@ public final class DesiredService {
             p ->
                 new ServicePortBuilder()
                     .withName(p.getName())
-                    .withPort(p.getServicePort() != null ? p.getServicePort() : p.getContainerPort())
+                    .withPort(
+                        p.getServicePort() != null ? p.getServicePort() : p.getContainerPort())
                     .withTargetPort(new IntOrString(p.getName()))
                     .withProtocol("TCP")
                     .build())

@@ -35,7 +35,8 @@ public final class DesiredStatefulSet {
 
   /**
    * The API server fills apiVersion/kind and a status into stored claim templates; declaring them
-   * the same way keeps the applied state equal to the stored one, so an unchanged App writes nothing.
+   * the same way keeps the applied state equal to the stored one, so an unchanged App writes
+   * nothing.
    */
   private static List<PersistentVolumeClaim> claimTemplates(List<PersistentVolumeClaim> claims) {
     if (claims == null) {

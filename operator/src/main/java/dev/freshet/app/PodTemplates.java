@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pod template both workload kinds share. Only fields the App declares are set: with server-side
- * apply, every field we send becomes ours, and an empty list we send would fight whoever else fills
- * it.
+ * The pod template both workload kinds share. Only fields the App declares are set: with
+ * server-side apply, every field we send becomes ours, and an empty list we send would fight
+ * whoever else fills it.
  */
 public final class PodTemplates {
 

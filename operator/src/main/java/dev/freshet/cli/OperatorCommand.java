@@ -53,7 +53,8 @@ public class OperatorCommand implements Callable<Integer> {
       names = "--resync",
       defaultValue = "10m",
       converter = DurationConverter.class,
-      description = "Reconcile every App at least this often (e.g. 30s, 10m, 1h). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Reconcile every App at least this often (e.g. 30s, 10m, 1h). Default: ${DEFAULT-VALUE}.")
   Duration resync;
 
   @Option(
@@ -80,7 +81,8 @@ public class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--http-port",
       defaultValue = "8080",
-      description = "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Option(
@@ -98,8 +100,7 @@ public class OperatorCommand implements Callable<Integer> {
     new ProcessorMetrics().bindTo(metrics);
 
     try (KubernetesClient client = client()) {
-      var settings =
-          new OperatorSettings(Set.copyOf(namespaces), resync, leaderElection(client));
+      var settings = new OperatorSettings(Set.copyOf(namespaces), resync, leaderElection(client));
       var operator = FreshetOperator.create(client, settings, metrics);
       try (var http =
           new HttpEndpoints(
@@ -134,7 +135,8 @@ public class OperatorCommand implements Callable<Integer> {
       var config = Config.fromKubeconfig(Files.readString(kubeconfig.toPath()));
       return new KubernetesClientBuilder().withConfig(config).build();
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
     }
   }
 
@@ -150,8 +152,8 @@ public class OperatorCommand implements Callable<Integer> {
             .orElse("default");
     String identity =
         Optional.ofNullable(System.getenv("POD_NAME"))
-            .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
-            .orElse("freshet")
+                .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
+                .orElse("freshet")
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     return Optional.of(OperatorSettings.LeaderElection.defaults(namespace, identity));

@@ -94,7 +94,12 @@ public class EventRecorder {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         log.debug("Event {} was recorded concurrently; this repeat is dropped", name);
       } else {
-        log.warn("Could not record event {} {} on {}: {}", reason, message, meta.getName(), e.getMessage());
+        log.warn(
+            "Could not record event {} {} on {}: {}",
+            reason,
+            message,
+            meta.getName(),
+            e.getMessage());
       }
     }
   }
@@ -102,7 +107,9 @@ public class EventRecorder {
   /** The object's name plus a hash of what the Event says: stable across repeats and restarts. */
   static String eventName(HasMetadata regarding, String type, String reason, String message) {
     var meta = regarding.getMetadata();
-    String key = String.join("\u0000", regarding.getKind(), meta.getName(), meta.getUid(), type, reason, message);
+    String key =
+        String.join(
+            "\u0000", regarding.getKind(), meta.getName(), meta.getUid(), type, reason, message);
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

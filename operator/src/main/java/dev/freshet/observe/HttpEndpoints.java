@@ -38,7 +38,8 @@ public class HttpEndpoints implements AutoCloseable {
           respond(exchange, ready ? 200 : 503, ready ? "ready\n" : "not ready\n");
         });
     server.createContext(
-        "/metrics", exchange -> respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4"));
+        "/metrics",
+        exchange -> respond(exchange, 200, metrics.scrape(), "text/plain; version=0.0.4"));
   }
 
   public void start() {

@@ -62,11 +62,13 @@ class AppStatusCalculatorTest {
   @Test
   void blockingObjectMakesTheAppDegradedWithItsMessage() {
     AppStatus status =
-        AppStatusCalculator.compute(web(), ready(), List.of("Service a/web is in the way."), null, T0);
+        AppStatusCalculator.compute(
+            web(), ready(), List.of("Service a/web is in the way."), null, T0);
 
     assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Degraded").getReason()).isEqualTo("Blocked");
-    assertThat(condition(status, "Degraded").getMessage()).isEqualTo("Service a/web is in the way.");
+    assertThat(condition(status, "Degraded").getMessage())
+        .isEqualTo("Service a/web is in the way.");
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
   }
 

@@ -24,8 +24,13 @@ class OwnershipTest {
             .endMetadata()
             .build();
     var sameNameOtherOwner =
-        new ServiceBuilder(ours).editMetadata().editFirstOwnerReference().withUid("uid-2")
-            .endOwnerReference().endMetadata().build();
+        new ServiceBuilder(ours)
+            .editMetadata()
+            .editFirstOwnerReference()
+            .withUid("uid-2")
+            .endOwnerReference()
+            .endMetadata()
+            .build();
     var unowned = new ServiceBuilder().withNewMetadata().withName("web").endMetadata().build();
 
     assertThat(Ownership.isOwnedBy(ours, app)).isTrue();

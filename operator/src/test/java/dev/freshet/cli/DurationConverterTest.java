@@ -22,6 +22,7 @@ class DurationConverterTest {
   @Test
   void refusesAnythingElse() {
     assertThatThrownBy(() -> converter.convert("10")).isInstanceOf(TypeConversionException.class);
-    assertThatThrownBy(() -> converter.convert("PT10M")).isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("PT10M"))
+        .isInstanceOf(TypeConversionException.class);
   }
 }

@@ -48,8 +48,7 @@ class InstallManifestIT {
     try (KubernetesClient operatorClient =
             new KubernetesClientBuilder().withConfig(asServiceAccount).build();
         var operator =
-            RunningOperator.start(
-                operatorClient, ns.name(), Duration.ofMinutes(10), lease(ns))) {
+            RunningOperator.start(operatorClient, ns.name(), Duration.ofMinutes(10), lease(ns))) {
       admin.resource(app("web")).create();
 
       await()

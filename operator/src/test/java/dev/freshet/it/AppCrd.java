@@ -4,17 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
  * Installs the CRD the build generated, once per test JVM, the way users do (kubectl server-side
- * apply, so tests and `kubectl apply -f deploy/install.yaml` share one field manager), and waits until
- * it is served.
+ * apply, so tests and `kubectl apply -f deploy/install.yaml` share one field manager), and waits
+ * until it is served.
  */
 public final class AppCrd {
 
@@ -39,15 +39,25 @@ public final class AppCrd {
     if (installed) {
       return;
     }
-    String output = Kubectl.run("apply", "--server-side", "--force-conflicts", "-f", generatedFile().toString());
+    String output =
+        Kubectl.run(
+            "apply", "--server-side", "--force-conflicts", "-f", generatedFile().toString());
     assertThat(output).contains("apps.freshet.dev");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                client.apiextensions().v1().customResourceDefinitions().withName("apps.freshet.dev").get()
-                    .getStatus().getConditions().stream()
-                    .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+                client
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName("apps.freshet.dev")
+                    .get()
+                    .getStatus()
+                    .getConditions()
+                    .stream()
+                    .anyMatch(
+                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
     installed = true;
   }
 }

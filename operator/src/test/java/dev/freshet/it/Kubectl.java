@@ -17,7 +17,9 @@ public final class Kubectl {
   /** Runs kubectl against the testbed and returns its output; fails the test if kubectl fails. */
   public static String run(String... args) {
     var testbed = Testbed.get();
-    var command = new ArrayList<>(List.of(testbed.kubectl().toString(), "--kubeconfig", testbed.kubeconfig().toString()));
+    var command =
+        new ArrayList<>(
+            List.of(testbed.kubectl().toString(), "--kubeconfig", testbed.kubeconfig().toString()));
     command.addAll(List.of(args));
     try {
       var process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The testbed has no storage provisioner, so a claim stays Pending and its pod unscheduled. A test
- * that needs a claim bound creates a PersistentVolume reserved for exactly that claim (claimRef), so
- * concurrent tests never take each other's volumes, and removes it afterwards.
+ * that needs a claim bound creates a PersistentVolume reserved for exactly that claim (claimRef),
+ * so concurrent tests never take each other's volumes, and removes it afterwards.
  */
 public final class PersistentVolumes implements AutoCloseable {
 

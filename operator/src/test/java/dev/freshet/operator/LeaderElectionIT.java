@@ -13,13 +13,16 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Of two operators sharing a Lease only the leader reconciles; when it dies the other takes over. */
+/**
+ * Of two operators sharing a Lease only the leader reconciles; when it dies the other takes over.
+ */
 @WithTestbed
 class LeaderElectionIT {
 
   @Test
   void onlyTheLeaderReconcilesAndTheOtherTakesOver(KubernetesClient client, TestNamespace ns) {
-    var first = RunningOperator.start(client, ns.name(), Duration.ofMinutes(10), lease(ns, "first"));
+    var first =
+        RunningOperator.start(client, ns.name(), Duration.ofMinutes(10), lease(ns, "first"));
     var second =
         RunningOperator.start(client, ns.name(), Duration.ofMinutes(10), lease(ns, "second"));
     try {
@@ -44,7 +47,8 @@ class LeaderElectionIT {
   }
 
   /** Short timings so the test is quick; the lease lives in the test's namespace. */
-  private static Optional<OperatorSettings.LeaderElection> lease(TestNamespace ns, String identity) {
+  private static Optional<OperatorSettings.LeaderElection> lease(
+      TestNamespace ns, String identity) {
     return Optional.of(
         new OperatorSettings.LeaderElection(
             "freshet-operator",

@@ -26,10 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Status",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = Type.STRING)
-@AdditionalPrinterColumn(
-    name = "Age",
-    jsonPath = ".metadata.creationTimestamp",
-    type = Type.DATE)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class App extends CustomResource<AppSpec, AppStatus> implements Namespaced {
   public static final String GROUP = "freshet.dev";
   public static final String VERSION = "v1alpha1";

@@ -20,12 +20,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the owner declares. Rules that span several fields live here as CEL so the API server refuses
- * a bad App at admission instead of the reconciler failing later.
+ * What the owner declares. Rules that span several fields live here as CEL so the API server
+ * refuses a bad App at admission instead of the reconciler failing later.
  */
 @ValidationRule(
-    value = "!has(self.volumeClaimTemplates) || size(self.volumeClaimTemplates) == 0"
-        + " || self.workload == 'StatefulSet'",
+    value =
+        "!has(self.volumeClaimTemplates) || size(self.volumeClaimTemplates) == 0"
+            + " || self.workload == 'StatefulSet'",
     message = "volumeClaimTemplates is allowed only with workload: StatefulSet",
     fieldPath = ".volumeClaimTemplates")
 @ValidationRule(
@@ -36,8 +37,8 @@ import java.util.Map;
 public class AppSpec {
 
   /**
-   * The distribution/reference grammar (host[:port]/path[:tag][@digest]) in RE2 syntax, which is what
-   * CEL's matches() speaks.
+   * The distribution/reference grammar (host[:port]/path[:tag][@digest]) in RE2 syntax, which is
+   * what CEL's matches() speaks.
    */
   static final String IMAGE_REFERENCE =
       "^(([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)(\\\\.([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?))*"
@@ -59,8 +60,7 @@ public class AppSpec {
   @Default("Deployment")
   @ValidationRule(
       value = "self == oldSelf",
-      message =
-          "workload cannot be changed on an existing App; delete the App and create it again")
+      message = "workload cannot be changed on an existing App; delete the App and create it again")
   private Workload workload = Workload.Deployment;
 
   @Default("1")

@@ -60,7 +60,8 @@ class AppDeploysIT {
 
       assertThat(Kubectl.run("get", "apps.freshet.dev", "-n", ns.name()))
           .contains("IMAGE", "READY", "UP-TO-DATE", "STATUS", "AGE")
-          .containsPattern("web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+2/2\\s+2");
+          .containsPattern(
+              "web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+2/2\\s+2");
     }
   }
 

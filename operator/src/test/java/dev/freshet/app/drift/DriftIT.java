@@ -31,8 +31,7 @@ class DriftIT {
 
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> assertThat(deployment(client).getSpec().getReplicas()).isEqualTo(2));
+          .untilAsserted(() -> assertThat(deployment(client).getSpec().getReplicas()).isEqualTo(2));
     }
   }
 
@@ -87,8 +86,7 @@ class DriftIT {
 
       await()
           .atMost(Duration.ofSeconds(5))
-          .untilAsserted(
-              () -> assertThat(deployment(client).getSpec().getReplicas()).isEqualTo(2));
+          .untilAsserted(() -> assertThat(deployment(client).getSpec().getReplicas()).isEqualTo(2));
       var kept = deployment(client).getMetadata();
       assertThat(kept.getLabels()).containsEntry("team", "payments");
       assertThat(kept.getAnnotations()).containsEntry("example.com/note", "mine");

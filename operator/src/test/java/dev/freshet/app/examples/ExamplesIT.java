@@ -25,7 +25,8 @@ class ExamplesIT {
         var operator = RunningOperator.start(client, ns.name())) {
       volumes.reserveFor(ns.name(), "data-postgres-0", "1Gi");
 
-      Kubectl.run("apply", "--server-side", "-n", ns.name(), "-f", deploy.resolve("examples").toString());
+      Kubectl.run(
+          "apply", "--server-side", "-n", ns.name(), "-f", deploy.resolve("examples").toString());
 
       await()
           .atMost(Duration.ofSeconds(90))
