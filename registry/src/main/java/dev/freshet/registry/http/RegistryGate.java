@@ -7,6 +7,7 @@ import dev.freshet.registry.UnreachableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -38,6 +39,11 @@ public final class RegistryGate {
 
   public synchronized void observe(RateLimitBudget observed) {
     budget = observed;
+  }
+
+  /** The budget the registry published last, if it publishes one. */
+  public synchronized Optional<RateLimitBudget> budget() {
+    return Optional.ofNullable(budget);
   }
 
   /**

@@ -13,11 +13,11 @@ import dev.freshet.registry.UnreachableException;
 import dev.freshet.registry.auth.Authenticator;
 import dev.freshet.registry.auth.Challenge;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,11 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
@@ -110,14 +114,16 @@ public final class RegistryTransport {
         Optional<String> auth = authorization;
         RegistryCall current = call;
         exchange = gate.withSlot(() -> exchange(current, auth));
-      } catch (SSLException e) {
-        // A certificate problem does not heal by retrying; it needs a CA bundle or a fixed server.
-        throw new UnreachableException(
-            call.registry(),
-            "TLS with " + call.uri().getAuthority() + " failed: " + e.getMessage()
-                + " (if the registry uses a private CA, configure its CA bundle)",
-            e);
       } catch (IOException e) {
+        Optional<SSLException> tls = tlsFailure(e);
+        if (tls.isPresent()) {
+          // A certificate problem does not heal by retrying; it needs a CA bundle or a fixed server.
+          throw new UnreachableException(
+              call.registry(),
+              "TLS with " + call.uri().getAuthority() + " failed: " + tls.get().getMessage()
+                  + " (if the registry uses a private CA, configure its CA bundle)",
+              e);
+        }
         if (attempt >= settings.maxAttempts()) {
           throw new UnreachableException(
               call.registry(),
@@ -198,6 +204,15 @@ public final class RegistryTransport {
     }
   }
 
+  private static Optional<SSLException> tlsFailure(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SSLException tls) {
+        return Optional.of(tls);
+      }
+    }
+    return Optional.empty();
+  }
+
   private static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
@@ -258,12 +273,17 @@ public final class RegistryTransport {
     }
   }
 
-  private record Exchange(HttpResponse<InputStream> response, byte[] body) {
+  private record Exchange(HttpResponse<byte[]> response, byte[] body) {
     int status() {
       return response.statusCode();
     }
   }
 
+  /**
+   * One HTTP exchange, headers and body within {@code requestTimeout} together: HttpClient's own
+   * timeout stops at the headers, and a registry that trickles its body must not hold a poller
+   * thread.
+   */
   private Exchange exchange(RegistryCall call, Optional<String> authorization) throws IOException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(call.uri())
@@ -273,32 +293,32 @@ public final class RegistryTransport {
       request.header("Accept", String.join(", ", call.accept()));
     }
     authorization.ifPresent(value -> request.header("Authorization", value));
-    HttpResponse<InputStream> response;
+    HttpResponse.BodyHandler<byte[]> body =
+        call.method().equals("HEAD")
+            ? info -> HttpResponse.BodySubscribers.replacing(new byte[0])
+            : CappedBody.handler(call.bodyLimit(), ERROR_BODY_LIMIT);
+    CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(), body);
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<byte[]> response =
+          pending.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return new Exchange(response, response.body());
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw new HttpTimeoutException(
+          call.method() + " " + call.uri() + " timed out after " + settings.requestTimeout());
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new UnreachableException(call.registry(), "interrupted while calling " + call.uri(), e);
-    }
-    int status = response.statusCode();
-    boolean success = status >= 200 && status < 300;
-    int limit = success ? call.bodyLimit() : ERROR_BODY_LIMIT;
-    try (InputStream body = response.body()) {
-      if (call.method().equals("HEAD")) {
-        return new Exchange(response, new byte[0]);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof CappedBody.TooLarge tooLarge) {
+        throw tooLarge(call, tooLarge.getMessage());
       }
-      long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      if (success && declared > limit) {
-        throw tooLarge(call, declared + " bytes declared");
+      if (cause instanceof IOException io) {
+        throw io;
       }
-      byte[] bytes = body.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        if (success) {
-          throw tooLarge(call, "more than " + limit + " bytes");
-        }
-        bytes = java.util.Arrays.copyOf(bytes, limit); // an error page: the start says enough
-      }
-      return new Exchange(response, bytes);
+      throw new IOException(cause);
     }
   }
 
@@ -323,6 +343,12 @@ public final class RegistryTransport {
       // not the registry's JSON error format; the status says enough
     }
     return text.toString().trim();
+  }
+
+  /** The budget this registry published last (Docker Hub's ratelimit headers), if any. */
+  public Optional<RateLimitBudget> budget(String registry) {
+    RegistryGate gate = gates.get(registry);
+    return gate == null ? Optional.empty() : gate.budget();
   }
 
   private RegistryGate gateFor(String registry) {

@@ -2,6 +2,7 @@ package dev.freshet.registry.resolve;
 
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.Priority;
+import dev.freshet.registry.RateLimitBudget;
 import dev.freshet.registry.RegistryException;
 import dev.freshet.registry.RegistryListener;
 import dev.freshet.registry.auth.Authenticator;
@@ -44,6 +45,14 @@ public final class Resolver {
     this.digests = new DigestResolver(transport);
     this.manifests = new ManifestReader(transport);
     this.tags = new TagLister(transport, tagPageSize);
+  }
+
+  /**
+   * The request budget this registry published last ({@code ratelimit-limit}/{@code -remaining}), for
+   * status and metrics; empty until it has sent one.
+   */
+  public Optional<RateLimitBudget> rateLimitBudget(String registry) {
+    return transport.budget(registry);
   }
 
   /** The transport underneath; for tests of its scheme rules. */

@@ -92,6 +92,7 @@ class PolitenessTest {
       ImageReference ref = ImageReference.parse(registry.host() + "/team/app:v1");
 
       resolver.resolve(ref, Optional.empty());
+      assertThat(resolver.rateLimitBudget(registry.host())).contains(budgets.get(0));
       assertThat(budgets).singleElement().satisfies(b -> {
         assertThat(b.limit()).isEqualTo(100);
         assertThat(b.remaining()).isEqualTo(3);

@@ -9,7 +9,10 @@ import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.NotFoundException;
 import dev.freshet.registry.UnreachableException;
 import dev.freshet.registry.http.Backoff;
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
@@ -84,6 +87,42 @@ class ServerErrorBackoffTest {
       assertThat(registry.requests()).hasSize(4);
     } finally {
       never.countDown();
+    }
+  }
+
+  @Test
+  void aBodyThatStallsTimesOutLikeAnyOtherRequest() throws Exception {
+    // Headers at once, then 10 of the 1000 promised bytes and silence: HttpClient's own timeout has
+    // already stopped counting, ours has not.
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger requests = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(
+        "/",
+        exchange -> {
+          requests.incrementAndGet();
+          exchange.sendResponseHeaders(200, 1000);
+          exchange.getResponseBody().write(new byte[10]);
+          exchange.getResponseBody().flush();
+          try {
+            never.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    server.start();
+    try {
+      ImageReference ref = ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/team/app:v1");
+
+      assertThatThrownBy(() -> resolver().manifest(ref, Optional.empty(), dev.freshet.registry.Priority.ESSENTIAL))
+          .isInstanceOf(UnreachableException.class)
+          .hasMessageContaining("timed out");
+      assertThat(requests.get()).isEqualTo(4);
+    } finally {
+      never.countDown();
+      server.stop(0);
     }
   }
 
