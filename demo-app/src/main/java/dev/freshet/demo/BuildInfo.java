@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The version this build answers on {@code /version}: Maven's project version, filtered into
- * {@code build.properties}, unless the image was built with {@code DEMO_VERSION} set (CI stamps the commit
+ * The version this build answers on {@code /version}: Maven's project version, filtered into {@code
+ * build.properties}, unless the image was built with {@code DEMO_VERSION} set (CI stamps the commit
  * it built), so a rollout can be told apart from the one before it.
  */
 public record BuildInfo(String version) {

@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 
 /**
- * Entry point. Configured by environment, as in a pod: {@code PORT} (default 8080), {@code GREETING},
- * {@code DEMO_VERSION}.
+ * Entry point. Configured by environment, as in a pod: {@code PORT} (default 8080), {@code
+ * GREETING}, {@code DEMO_VERSION}.
  */
 public final class DemoApp {
 

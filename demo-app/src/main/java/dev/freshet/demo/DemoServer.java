@@ -9,23 +9,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** The demo service: a greeting on {@code /}, {@code /healthz} for probes, {@code /version} for humans. */
+/**
+ * The demo service: a greeting on {@code /}, {@code /healthz} for probes, {@code /version} for
+ * humans.
+ */
 public final class DemoServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(4);
 
-  public DemoServer(InetSocketAddress address, String greeting, BuildInfo build) throws IOException {
+  public DemoServer(InetSocketAddress address, String greeting, BuildInfo build)
+      throws IOException {
     server = HttpServer.create(address, 0);
     server.setExecutor(threads);
-    server.createContext("/", exchange -> {
-      // The root context also catches every unknown path; only "/" itself is the greeting.
-      if (!exchange.getRequestURI().getPath().equals("/")) {
-        reply(exchange, 404, "not found\n");
-      } else {
-        reply(exchange, 200, greeting + "\n");
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          // The root context also catches every unknown path; only "/" itself is the greeting.
+          if (!exchange.getRequestURI().getPath().equals("/")) {
+            reply(exchange, 404, "not found\n");
+          } else {
+            reply(exchange, 200, greeting + "\n");
+          }
+        });
     server.createContext("/healthz", exchange -> reply(exchange, 200, "ok\n"));
     server.createContext("/version", exchange -> reply(exchange, 200, build.version() + "\n"));
   }
@@ -47,7 +53,8 @@ public final class DemoServer implements AutoCloseable {
 
   private static void reply(HttpExchange exchange, int status, String text) throws IOException {
     try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+      if (!exchange.getRequestMethod().equals("GET")
+          && !exchange.getRequestMethod().equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         exchange.sendResponseHeaders(405, -1);
         return;

@@ -9,7 +9,8 @@ class BuildInfoTest {
 
   @Test
   void theVersionComesFromTheFilteredResource() {
-    // Surefire puts the project version into the fork; the resource must carry the same after filtering.
+    // Surefire puts the project version into the fork; the resource must carry the same after
+    // filtering.
     String expected = System.getProperty("demo.expectedVersion");
     assertThat(expected).as("demo.expectedVersion from the pom").isNotBlank();
     assertThat(BuildInfo.load(Map.of()).version()).isEqualTo(expected).doesNotContain("${");

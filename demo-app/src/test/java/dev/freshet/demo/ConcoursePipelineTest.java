@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo app's Concourse pipeline passes {@code fly validate-pipeline --strict} and its task files and
- * scripts exist (ci/validate-pipeline.sh). The first run builds fly (several minutes); later runs reuse it.
+ * The demo app's Concourse pipeline passes {@code fly validate-pipeline --strict} and its task
+ * files and scripts exist (ci/validate-pipeline.sh). The first run builds fly (several minutes);
+ * later runs reuse it.
  */
 class ConcoursePipelineTest {
 
@@ -22,19 +23,24 @@ class ConcoursePipelineTest {
   void thePipelineIsValid() throws Exception {
     Path root = Path.of(System.getProperty("freshet.repoRoot", "..")).toAbsolutePath().normalize();
     Path log = Files.createTempFile("validate-pipeline", ".log");
-    Process process = new ProcessBuilder("bash", root.resolve("ci/validate-pipeline.sh").toString())
-        .directory(root.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder("bash", root.resolve("ci/validate-pipeline.sh").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!process.waitFor(40, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("ci/validate-pipeline.sh did not finish; output so far:\n" + read(log));
+      throw new AssertionError(
+          "ci/validate-pipeline.sh did not finish; output so far:\n" + read(log));
     }
     String output = read(log);
-    Assumptions.assumeFalse(process.exitValue() == FLY_UNAVAILABLE,
-        () -> "fly could not be built on this machine (needs Go >= 1.26.3), so the pipeline was not"
-            + " validated:\n" + output);
+    Assumptions.assumeFalse(
+        process.exitValue() == FLY_UNAVAILABLE,
+        () ->
+            "fly could not be built on this machine (needs Go >= 1.26.3), so the pipeline was not"
+                + " validated:\n"
+                + output);
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("looks good");
   }

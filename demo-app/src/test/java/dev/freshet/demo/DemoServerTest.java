@@ -18,8 +18,10 @@ class DemoServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new DemoServer(new InetSocketAddress("127.0.0.1", 0), "Hello, test", new BuildInfo("1.2.3-test"))
-        .start();
+    server =
+        new DemoServer(
+                new InetSocketAddress("127.0.0.1", 0), "Hello, test", new BuildInfo("1.2.3-test"))
+            .start();
   }
 
   @AfterEach
@@ -28,7 +30,8 @@ class DemoServerTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -56,8 +59,12 @@ class DemoServerTest {
 
   @Test
   void onlyReadsAreAllowed() throws Exception {
-    var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    var response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(405);
   }
 }

@@ -4,19 +4,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A notice that (registry, repository, tag) may have changed. Only a hint: the operator re-resolves the tag
- * against the registry with its own credentials, so the digest here is never deployed as such (see
- * receive/DESIGN.md). Every field is validated on construction, so a hint that exists is well-formed.
+ * A notice that (registry, repository, tag) may have changed. Only a hint: the operator re-resolves
+ * the tag against the registry with its own credentials, so the digest here is never deployed as
+ * such (see receive/DESIGN.md). Every field is validated on construction, so a hint that exists is
+ * well-formed.
  *
- * @param registry   registry host, optionally with a port ({@code docker.io}, {@code 127.0.0.1:5000})
+ * @param registry registry host, optionally with a port ({@code docker.io}, {@code 127.0.0.1:5000})
  * @param repository repository path in the distribution grammar ({@code library/nginx})
- * @param tag        the tag that was pushed; never empty (an untagged push yields no hint)
- * @param digest     the manifest digest the sender named, if it named a well-formed one
+ * @param tag the tag that was pushed; never empty (an untagged push yields no hint)
+ * @param digest the manifest digest the sender named, if it named a well-formed one
  * @param deliveryId the sender's id for this delivery (or a hash of the body when it gives none)
- * @param source     which receiver produced it ({@code distribution}, {@code github}, …)
+ * @param source which receiver produced it ({@code distribution}, {@code github}, …)
  */
 public record ImageHint(
-    String registry, String repository, String tag, Optional<String> digest, String deliveryId,
+    String registry,
+    String repository,
+    String tag,
+    Optional<String> digest,
+    String deliveryId,
     String source) {
 
   public ImageHint {
@@ -32,11 +37,12 @@ public record ImageHint(
     if (!ImageNames.isTag(tag)) {
       throw new IllegalArgumentException("not a tag: " + tag);
     }
-    digest.ifPresent(d -> {
-      if (!ImageNames.isDigest(d)) {
-        throw new IllegalArgumentException("not a digest: " + d);
-      }
-    });
+    digest.ifPresent(
+        d -> {
+          if (!ImageNames.isDigest(d)) {
+            throw new IllegalArgumentException("not a digest: " + d);
+          }
+        });
   }
 
   /** What the coalescer merges on: hints for the same key within a window become one. */

@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The distribution/reference grammar, as far as receivers need it: validating what senders name, and
- * splitting {@code host/repo} into registry and repository with Docker's defaults. Senders are not
- * trusted to send well-formed names, so every name is checked before it becomes a hint.
+ * The distribution/reference grammar, as far as receivers need it: validating what senders name,
+ * and splitting {@code host/repo} into registry and repository with Docker's defaults. Senders are
+ * not trusted to send well-formed names, so every name is checked before it becomes a hint.
  */
 public final class ImageNames {
 
@@ -41,10 +41,10 @@ public final class ImageNames {
 
   /**
    * Splits a name such as {@code ghcr.io/org/app}, {@code localhost:5000/app} or {@code nginx} into
-   * registry and repository. The first component is a registry host only if it looks like one (a dot, a
-   * port, or {@code localhost}), as in Docker's own normalisation; otherwise the name is on Docker Hub,
-   * where a single component means {@code library/<name>}. Docker Hub's alias hosts become
-   * {@code docker.io}.
+   * registry and repository. The first component is a registry host only if it looks like one (a
+   * dot, a port, or {@code localhost}), as in Docker's own normalisation; otherwise the name is on
+   * Docker Hub, where a single component means {@code library/<name>}. Docker Hub's alias hosts
+   * become {@code docker.io}.
    *
    * @throws IllegalArgumentException if the name is not a valid image name without tag or digest
    */

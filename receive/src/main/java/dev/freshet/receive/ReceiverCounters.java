@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** A {@link ReceiverListener} that counts requests per (source, outcome), for tests and diagnostics. */
+/**
+ * A {@link ReceiverListener} that counts requests per (source, outcome), for tests and diagnostics.
+ */
 public final class ReceiverCounters implements ReceiverListener {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

@@ -9,7 +9,9 @@ public interface ReceiverListener {
   /** Called once per request. {@code source} is the route's source, or {@code "unrouted"}. */
   void requestHandled(String source, Outcome outcome, int status);
 
-  /** Called when the sink threw while handling a hint; the hint is lost, the poller will catch up. */
+  /**
+   * Called when the sink threw while handling a hint; the hint is lost, the poller will catch up.
+   */
   default void sinkFailed(ImageHint hint, RuntimeException failure) {}
 
   ReceiverListener NONE = (source, outcome, status) -> {};

@@ -2,8 +2,8 @@ package dev.freshet.receive;
 
 /**
  * Thrown inside receivers when a request must be refused; {@link Receiver#receive} turns it into a
- * {@link Verdict.Refused}. The only exception a parser may raise on any input (the fuzz test holds them
- * to it).
+ * {@link Verdict.Refused}. The only exception a parser may raise on any input (the fuzz test holds
+ * them to it).
  */
 public final class Refusal extends Exception {
 

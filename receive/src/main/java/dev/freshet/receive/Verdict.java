@@ -3,10 +3,10 @@ package dev.freshet.receive;
 import java.util.List;
 
 /**
- * What a receiver decided about one request. A refusal carries the HTTP status the sender gets and a
- * reason it can act on; nothing from a refused request reaches the sink. An acceptance may carry no hints
- * at all (a pull event, an untagged push, a repeated delivery): the sender is told 202 so it does not
- * retry, and {@code skipped} says why each event led nowhere.
+ * What a receiver decided about one request. A refusal carries the HTTP status the sender gets and
+ * a reason it can act on; nothing from a refused request reaches the sink. An acceptance may carry
+ * no hints at all (a pull event, an untagged push, a repeated delivery): the sender is told 202 so
+ * it does not retry, and {@code skipped} says why each event led nowhere.
  */
 public sealed interface Verdict {
 

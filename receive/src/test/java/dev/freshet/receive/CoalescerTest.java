@@ -10,9 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * Bursts of hints for one tag (a multi-arch push) reach the sink once. Merging is tested with a window
- * that never elapses during the test and {@code close()}, which hands over what is pending, so the result
- * does not depend on how fast the machine is.
+ * Bursts of hints for one tag (a multi-arch push) reach the sink once. Merging is tested with a
+ * window that never elapses during the test and {@code close()}, which hands over what is pending,
+ * so the result does not depend on how fast the machine is.
  */
 class CoalescerTest {
 
@@ -75,12 +75,15 @@ class CoalescerTest {
   @Test
   void aSinkThatThrowsDoesNotStopLaterHints() {
     List<String> seen = new CopyOnWriteArrayList<>();
-    Coalescer coalescer = new Coalescer(NEVER, h -> {
-      seen.add(h.tag());
-      if (h.tag().equals("bad")) {
-        throw new IllegalStateException("boom");
-      }
-    });
+    Coalescer coalescer =
+        new Coalescer(
+            NEVER,
+            h -> {
+              seen.add(h.tag());
+              if (h.tag().equals("bad")) {
+                throw new IllegalStateException("boom");
+              }
+            });
     coalescer.accept(hint("bad", Optional.empty(), "d1"));
     coalescer.accept(hint("good", Optional.empty(), "d2"));
 

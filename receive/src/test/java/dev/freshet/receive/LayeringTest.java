@@ -13,23 +13,31 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
 
-  private final JavaClasses classes = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.freshet.receive");
+  private final JavaClasses classes =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.freshet.receive");
 
   @Test
   void receiversDoNotDependOnKubernetes() {
-    noClasses().should().dependOnClassesThat()
-        .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..", "dev.freshet.app..", "dev.freshet.cli..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.fabric8..", "io.javaoperatorsdk..", "dev.freshet.app..", "dev.freshet.cli..")
         .check(classes);
   }
 
   @Test
   void parsersDoNotDependOnTheServer() {
-    // The sources are usable (and fuzzed) without an HTTP server; only the server knows about HttpServer.
-    noClasses().that().resideInAnyPackage("dev.freshet.receive.sources..", "dev.freshet.receive.auth..")
-        .should().dependOnClassesThat().resideInAnyPackage("com.sun.net.httpserver..",
-            "dev.freshet.receive.server..")
+    // The sources are usable (and fuzzed) without an HTTP server; only the server knows about
+    // HttpServer.
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.freshet.receive.sources..", "dev.freshet.receive.auth..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("com.sun.net.httpserver..", "dev.freshet.receive.server..")
         .check(classes);
   }
 }

@@ -10,11 +10,11 @@ import java.util.Locale;
 
 /**
  * The signature of Freshet's generic form, shared by the receiver and {@code freshet notify}:
- * {@code X-Freshet-Timestamp: <unix seconds>} and
- * {@code X-Freshet-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>}.
+ * {@code X-Freshet-Timestamp: <unix seconds>} and {@code X-Freshet-Signature: sha256=<hex
+ * HMAC-SHA256(secret, timestamp + "." + body)>}.
  *
- * <p>Signing the timestamp with the body bounds a captured request's useful life to the replay window
- * (±5 minutes, for clock skew); within it, each signature is accepted once.
+ * <p>Signing the timestamp with the body bounds a captured request's useful life to the replay
+ * window (±5 minutes, for clock skew); within it, each signature is accepted once.
  */
 public final class GenericSignature {
 
@@ -33,7 +33,9 @@ public final class GenericSignature {
     return (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Checks the headers of a request; the body is covered by the signature, so it is checked first. */
+  /**
+   * Checks the headers of a request; the body is covered by the signature, so it is checked first.
+   */
   public static final class Verifier {
 
     private final Secret secret;
@@ -49,11 +51,16 @@ public final class GenericSignature {
     }
 
     public void verify(InboundRequest request) throws Refusal {
-      String timestamp = request.header(TIMESTAMP_HEADER)
-          .orElseThrow(() -> Refusal.unauthorized("missing " + TIMESTAMP_HEADER + " header"));
-      String signature = request.header(SIGNATURE_HEADER)
-          .orElseThrow(() -> Refusal.unauthorized("missing " + SIGNATURE_HEADER + " header"));
-      // The signature covers the header text as sent, so only plain digits are accepted: "+1", "01" and
+      String timestamp =
+          request
+              .header(TIMESTAMP_HEADER)
+              .orElseThrow(() -> Refusal.unauthorized("missing " + TIMESTAMP_HEADER + " header"));
+      String signature =
+          request
+              .header(SIGNATURE_HEADER)
+              .orElseThrow(() -> Refusal.unauthorized("missing " + SIGNATURE_HEADER + " header"));
+      // The signature covers the header text as sent, so only plain digits are accepted: "+1", "01"
+      // and
       // "1" would otherwise be three timestamps with one meaning and three signatures.
       if (!timestamp.matches("[1-9][0-9]{0,11}")) {
         throw Refusal.unauthorized(TIMESTAMP_HEADER + " must be Unix seconds");
@@ -64,8 +71,11 @@ public final class GenericSignature {
       // Only authentic requests get this far, so a stranger learns nothing from the clock check.
       Instant sent = Instant.ofEpochSecond(Long.parseLong(timestamp));
       if (Duration.between(sent, clock.instant()).abs().compareTo(window) > 0) {
-        throw Refusal.unauthorized(TIMESTAMP_HEADER + " is outside the " + window.toMinutes()
-            + "-minute replay window (check the sender's clock)");
+        throw Refusal.unauthorized(
+            TIMESTAMP_HEADER
+                + " is outside the "
+                + window.toMinutes()
+                + "-minute replay window (check the sender's clock)");
       }
       if (!seen.firstSighting(signature.trim().toLowerCase(Locale.ROOT))) {
         throw Refusal.unauthorized("this signature was already used (replayed request)");

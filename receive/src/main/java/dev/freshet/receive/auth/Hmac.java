@@ -8,7 +8,10 @@ import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 signatures written as {@code sha256=<hex>}, the form GitHub and Freshet's generic form use. */
+/**
+ * HMAC-SHA256 signatures written as {@code sha256=<hex>}, the form GitHub and Freshet's generic
+ * form use.
+ */
 public final class Hmac {
 
   public static final String PREFIX = "sha256=";
@@ -34,8 +37,8 @@ public final class Hmac {
   }
 
   /**
-   * Whether a presented {@code sha256=<hex>} header is the signature of the parts. Compared in constant
-   * time over the decoded bytes; a header in any other shape does not match.
+   * Whether a presented {@code sha256=<hex>} header is the signature of the parts. Compared in
+   * constant time over the decoded bytes; a header in any other shape does not match.
    */
   public static boolean verify(Secret key, String presented, byte[]... parts) {
     if (presented == null || !presented.toLowerCase(Locale.ROOT).startsWith(PREFIX)) {

@@ -4,9 +4,10 @@ import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
 
 /**
- * Authentication by a secret last path segment ({@code /hooks/dockerhub/<token>}), for senders that can
- * neither sign nor send a custom header (Docker Hub, Quay). The URL is the secret: it must be long, random,
- * and served over TLS. Only the last segment is looked at, so the route's prefix is the server's choice.
+ * Authentication by a secret last path segment ({@code /hooks/dockerhub/<token>}), for senders that
+ * can neither sign nor send a custom header (Docker Hub, Quay). The URL is the secret: it must be
+ * long, random, and served over TLS. Only the last segment is looked at, so the route's prefix is
+ * the server's choice.
  */
 public final class PathToken {
 

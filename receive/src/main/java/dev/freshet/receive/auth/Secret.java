@@ -5,9 +5,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * A shared secret given to a receiver as a value (the operator reads it from a Kubernetes Secret). Never
- * printed, compared only in constant time, and refused when empty: an empty secret would authenticate
- * anyone.
+ * A shared secret given to a receiver as a value (the operator reads it from a Kubernetes Secret).
+ * Never printed, compared only in constant time, and refused when empty: an empty secret would
+ * authenticate anyone.
  */
 public final class Secret {
 
@@ -30,7 +30,8 @@ public final class Secret {
 
   /** Constant-time comparison with what a request presented; a missing value never matches. */
   public boolean matches(String presented) {
-    return presented != null && MessageDigest.isEqual(value, presented.getBytes(StandardCharsets.UTF_8));
+    return presented != null
+        && MessageDigest.isEqual(value, presented.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The raw bytes, for use as an HMAC key. */

@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers keys (delivery ids, signatures) for a while, to refuse or drop repeats. Bounded in both time
- * and size so a flood of unique keys cannot exhaust memory; when full, the oldest key is forgotten first,
- * which at worst lets one old repeat through as an extra registry check.
+ * Remembers keys (delivery ids, signatures) for a while, to refuse or drop repeats. Bounded in both
+ * time and size so a flood of unique keys cannot exhaust memory; when full, the oldest key is
+ * forgotten first, which at worst lets one old repeat through as an extra registry check.
  */
 public final class SeenCache {
 

@@ -4,9 +4,9 @@ import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
 
 /**
- * Authentication by a header whose value the sender was configured with (distribution's {@code headers},
- * Harbor's auth header, ACR's custom headers). There is no signature: the value is a bearer secret, so
- * it is compared in constant time and only over TLS is it worth anything.
+ * Authentication by a header whose value the sender was configured with (distribution's {@code
+ * headers}, Harbor's auth header, ACR's custom headers). There is no signature: the value is a
+ * bearer secret, so it is compared in constant time and only over TLS is it worth anything.
  */
 public final class StaticHeader {
 
@@ -18,7 +18,9 @@ public final class StaticHeader {
     this.expected = expected;
   }
 
-  /** The usual form: {@code Authorization: <value>}, the value exactly as configured at the sender. */
+  /**
+   * The usual form: {@code Authorization: <value>}, the value exactly as configured at the sender.
+   */
   public static StaticHeader authorization(Secret expected) {
     return new StaticHeader("Authorization", expected);
   }

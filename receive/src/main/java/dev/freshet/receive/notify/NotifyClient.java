@@ -18,18 +18,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The core of {@code freshet notify}: tells a Freshet receiver that {@code REPO:TAG} was pushed, in the
- * generic signed form ({@link GenericSignature}). Retries briefly on connection errors and 5xx, which
- * are the receiver restarting or a proxy hiccup; a 4xx is final and reported with the receiver's reason,
- * because resending the same request cannot fix a wrong secret or a bad image name.
+ * The core of {@code freshet notify}: tells a Freshet receiver that {@code REPO:TAG} was pushed, in
+ * the generic signed form ({@link GenericSignature}). Retries briefly on connection errors and 5xx,
+ * which are the receiver restarting or a proxy hiccup; a 4xx is final and reported with the
+ * receiver's reason, because resending the same request cannot fix a wrong secret or a bad image
+ * name.
  *
- * <p>Each attempt is signed anew with the current time. With the default back-off retries are at least a
- * second apart, so a retry never carries the signature of an attempt that may have arrived (the response
- * lost), which the receiver would refuse as a replay.
+ * <p>Each attempt is signed anew with the current time. With the default back-off retries are at
+ * least a second apart, so a retry never carries the signature of an attempt that may have arrived
+ * (the response lost), which the receiver would refuse as a replay.
  */
 public final class NotifyClient {
 
-  /** Three retries within about seven seconds: enough for a receiver restart, short enough for CI. */
+  /**
+   * Three retries within about seven seconds: enough for a receiver restart, short enough for CI.
+   */
   public static final List<Duration> DEFAULT_BACKOFF =
       List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
 
@@ -39,12 +42,18 @@ public final class NotifyClient {
   private final List<Duration> backoff;
 
   public NotifyClient() {
-    this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC(),
-        Duration.ofSeconds(30), DEFAULT_BACKOFF);
+    this(
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+        Clock.systemUTC(),
+        Duration.ofSeconds(30),
+        DEFAULT_BACKOFF);
   }
 
-  /** @param backoff the pauses before each retry; its length is the number of retries */
-  public NotifyClient(HttpClient http, Clock clock, Duration requestTimeout, List<Duration> backoff) {
+  /**
+   * @param backoff the pauses before each retry; its length is the number of retries
+   */
+  public NotifyClient(
+      HttpClient http, Clock clock, Duration requestTimeout, List<Duration> backoff) {
     this.http = Objects.requireNonNull(http);
     this.clock = Objects.requireNonNull(clock);
     this.requestTimeout = Objects.requireNonNull(requestTimeout);
@@ -52,8 +61,8 @@ public final class NotifyClient {
   }
 
   /**
-   * Sends the notification, the way {@code freshet notify --url URL --secret-file FILE --image REPO:TAG
-   * [--digest sha256:…]} does.
+   * Sends the notification, the way {@code freshet notify --url URL --secret-file FILE --image
+   * REPO:TAG [--digest sha256:…]} does.
    *
    * @param image {@code host/repo:tag}; the tag is required, as it is what the App follows
    * @param digest the manifest digest the push reported, if known (the registry still decides)
@@ -69,13 +78,14 @@ public final class NotifyClient {
         Thread.sleep(backoff.get(attempt - 1).toMillis());
       }
       long now = clock.instant().getEpochSecond();
-      HttpRequest request = HttpRequest.newBuilder(url)
-          .timeout(requestTimeout)
-          .header("Content-Type", "application/json")
-          .header(GenericSignature.TIMESTAMP_HEADER, Long.toString(now))
-          .header(GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(secret, now, body))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
+      HttpRequest request =
+          HttpRequest.newBuilder(url)
+              .timeout(requestTimeout)
+              .header("Content-Type", "application/json")
+              .header(GenericSignature.TIMESTAMP_HEADER, Long.toString(now))
+              .header(GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(secret, now, body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
       HttpResponse<String> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -89,7 +99,8 @@ public final class NotifyClient {
         return new Delivered(status, reason, attempt + 1);
       }
       if (status >= 400 && status < 500) {
-        throw new NotifyException(status, "refused by " + url + ": " + status + " " + reason, attempt + 1);
+        throw new NotifyException(
+            status, "refused by " + url + ": " + status + " " + reason, attempt + 1);
       }
       last = new NotifyException(status, url + " answered " + status + " " + reason, attempt + 1);
     }
@@ -97,15 +108,19 @@ public final class NotifyClient {
   }
 
   /**
-   * The same, with the CLI's arguments as they come: {@code --url}, {@code --secret-file}, {@code --image}
-   * and {@code --digest} (null when not given).
+   * The same, with the CLI's arguments as they come: {@code --url}, {@code --secret-file}, {@code
+   * --image} and {@code --digest} (null when not given).
    */
   public Delivered notify(String url, Path secretFile, String image, String digestOrNull)
       throws NotifyException, IOException, InterruptedException {
-    return notify(URI.create(url), readSecret(secretFile), image, Optional.ofNullable(digestOrNull));
+    return notify(
+        URI.create(url), readSecret(secretFile), image, Optional.ofNullable(digestOrNull));
   }
 
-  /** Reads a secret file as {@code kubectl create secret --from-file} and CI tools write it: one line. */
+  /**
+   * Reads a secret file as {@code kubectl create secret --from-file} and CI tools write it: one
+   * line.
+   */
   public static Secret readSecret(Path file) throws IOException {
     String value = Files.readString(file, StandardCharsets.UTF_8).strip();
     if (value.isEmpty()) {
@@ -119,7 +134,8 @@ public final class NotifyClient {
     int slash = image.lastIndexOf('/');
     int colon = image.lastIndexOf(':');
     if (image.contains("@") || colon <= slash) {
-      throw new IllegalArgumentException("the image must be REPO:TAG (e.g. registry.example/app:dev), not " + image);
+      throw new IllegalArgumentException(
+          "the image must be REPO:TAG (e.g. registry.example/app:dev), not " + image);
     }
     String repository = image.substring(0, colon);
     String tag = image.substring(colon + 1);
@@ -127,15 +143,22 @@ public final class NotifyClient {
     if (!ImageNames.isTag(tag)) {
       throw new IllegalArgumentException("not a valid tag: " + tag);
     }
-    digest.ifPresent(d -> {
-      if (!ImageNames.isDigest(d)) {
-        throw new IllegalArgumentException("the digest must be sha256:<64 hex digits>, not " + d);
-      }
-    });
-    StringBuilder json = new StringBuilder("{\"image\":\"").append(repository)
-        .append("\",\"tag\":\"").append(tag).append('"');
+    digest.ifPresent(
+        d -> {
+          if (!ImageNames.isDigest(d)) {
+            throw new IllegalArgumentException(
+                "the digest must be sha256:<64 hex digits>, not " + d);
+          }
+        });
+    StringBuilder json =
+        new StringBuilder("{\"image\":\"")
+            .append(repository)
+            .append("\",\"tag\":\"")
+            .append(tag)
+            .append('"');
     digest.ifPresent(d -> json.append(",\"digest\":\"").append(d).append('"'));
-    // The values were validated against grammars without quotes or backslashes, so no escaping is needed.
+    // The values were validated against grammars without quotes or backslashes, so no escaping is
+    // needed.
     return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 

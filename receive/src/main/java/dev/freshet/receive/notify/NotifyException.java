@@ -1,8 +1,8 @@
 package dev.freshet.receive.notify;
 
 /**
- * A notification that did not get through: refused (4xx, with the receiver's reason) or undeliverable
- * (connection errors or 5xx on every attempt; status 0 when nothing answered).
+ * A notification that did not get through: refused (4xx, with the receiver's reason) or
+ * undeliverable (connection errors or 5xx on every attempt; status 0 when nothing answered).
  */
 public final class NotifyException extends Exception {
 

@@ -29,13 +29,14 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
- * The webhook endpoint: a JDK {@link HttpServer} (or {@link HttpsServer} given an {@link SSLContext}) on its
- * own port, routing paths to receivers. It answers at once — 202 when accepted, 4xx with a reason when
- * refused — and hands accepted hints to the sink on a separate thread, so a slow sink never delays a
- * sender (registries retry on timeouts and back their queues up).
+ * The webhook endpoint: a JDK {@link HttpServer} (or {@link HttpsServer} given an {@link
+ * SSLContext}) on its own port, routing paths to receivers. It answers at once — 202 when accepted,
+ * 4xx with a reason when refused — and hands accepted hints to the sink on a separate thread, so a
+ * slow sink never delays a sender (registries retry on timeouts and back their queues up).
  *
- * <p>Checks in order: route (404), method (405), body size (413), then the receiver's own media type
- * (415), authenticity (401) and content (400) checks. See {@link Routes} for the documented paths.
+ * <p>Checks in order: route (404), method (405), body size (413), then the receiver's own media
+ * type (415), authenticity (401) and content (400) checks. See {@link Routes} for the documented
+ * paths.
  */
 public final class ReceiverServer implements AutoCloseable {
 
@@ -66,7 +67,8 @@ public final class ReceiverServer implements AutoCloseable {
     } else {
       this.server = HttpServer.create(b.address, 0);
     }
-    // Never the default executor: it is the single dispatcher thread, and one slow client would stall all.
+    // Never the default executor: it is the single dispatcher thread, and one slow client would
+    // stall all.
     this.requestThreads = Executors.newFixedThreadPool(b.threads, daemon("freshet-receiver-"));
     this.sinkThread = Executors.newSingleThreadExecutor(daemon("freshet-receiver-sink-"));
     server.setExecutor(requestThreads);
@@ -119,7 +121,10 @@ public final class ReceiverServer implements AutoCloseable {
       }
       Optional<byte[]> body = readBody(exchange);
       if (body.isEmpty()) {
-        respond(exchange, source, new Verdict.Refused(413, "body larger than " + maxBodyBytes + " bytes"));
+        respond(
+            exchange,
+            source,
+            new Verdict.Refused(413, "body larger than " + maxBodyBytes + " bytes"));
         return;
       }
       InboundRequest request =
@@ -166,8 +171,11 @@ public final class ReceiverServer implements AutoCloseable {
   private void respond(HttpExchange exchange, String source, Verdict verdict) throws IOException {
     String text;
     if (verdict instanceof Verdict.Accepted a) {
-      text = "accepted: " + a.hints().size() + " hint(s)"
-          + (a.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", a.skipped()));
+      text =
+          "accepted: "
+              + a.hints().size()
+              + " hint(s)"
+              + (a.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", a.skipped()));
     } else {
       text = ((Verdict.Refused) verdict).reason();
     }
@@ -179,7 +187,8 @@ public final class ReceiverServer implements AutoCloseable {
     }
     listener.requestHandled(source, verdict.outcome(), verdict.status());
     if (verdict.outcome() == Outcome.REFUSED) {
-      LOG.log(System.Logger.Level.INFO, "{0}: refused {1}: {2}", source, verdict.status(), text.trim());
+      LOG.log(
+          System.Logger.Level.INFO, "{0}: refused {1}: {2}", source, verdict.status(), text.trim());
     }
   }
 
@@ -187,16 +196,17 @@ public final class ReceiverServer implements AutoCloseable {
     if (hints.isEmpty()) {
       return;
     }
-    sinkThread.execute(() -> {
-      for (ImageHint hint : hints) {
-        try {
-          sink.accept(hint);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "the sink failed on " + hint.reference(), e);
-          listener.sinkFailed(hint, e);
-        }
-      }
-    });
+    sinkThread.execute(
+        () -> {
+          for (ImageHint hint : hints) {
+            try {
+              sink.accept(hint);
+            } catch (RuntimeException e) {
+              LOG.log(System.Logger.Level.WARNING, "the sink failed on " + hint.reference(), e);
+              listener.sinkFailed(hint, e);
+            }
+          }
+        });
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -227,8 +237,8 @@ public final class ReceiverServer implements AutoCloseable {
     }
 
     /**
-     * Routes a path to a receiver. A path ending in {@code /} is a prefix followed by one more segment (the
-     * token of Docker Hub and Quay); any other path must match exactly.
+     * Routes a path to a receiver. A path ending in {@code /} is a prefix followed by one more
+     * segment (the token of Docker Hub and Quay); any other path must match exactly.
      */
     public Builder route(String path, Receiver receiver) {
       if (!path.startsWith("/")) {
@@ -261,7 +271,10 @@ public final class ReceiverServer implements AutoCloseable {
       return this;
     }
 
-    /** Serves HTTPS with this context; without it, plain HTTP (for a TLS-terminating proxy or tests). */
+    /**
+     * Serves HTTPS with this context; without it, plain HTTP (for a TLS-terminating proxy or
+     * tests).
+     */
     public Builder tls(SSLContext sslContext) {
       this.sslContext = sslContext;
       return this;

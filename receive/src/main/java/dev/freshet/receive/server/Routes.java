@@ -1,8 +1,8 @@
 package dev.freshet.receive.server;
 
 /**
- * The documented paths of the webhook endpoint. Paths ending in {@code /} take a secret token as their
- * last segment ({@code /hooks/dockerhub/<token>}).
+ * The documented paths of the webhook endpoint. Paths ending in {@code /} take a secret token as
+ * their last segment ({@code /hooks/dockerhub/<token>}).
  */
 public final class Routes {
 

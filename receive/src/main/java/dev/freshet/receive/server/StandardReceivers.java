@@ -1,8 +1,8 @@
 package dev.freshet.receive.server;
 
 import dev.freshet.receive.Receiver;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
+import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.sources.AcrReceiver;
 import dev.freshet.receive.sources.CloudEventsReceiver;
 import dev.freshet.receive.sources.DistributionReceiver;
@@ -17,8 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Mounts the receivers at their documented {@link Routes}, each only if its secret was given: a source
- * without a secret has no route at all (404), so nothing is ever accepted unauthenticated by default.
+ * Mounts the receivers at their documented {@link Routes}, each only if its secret was given: a
+ * source without a secret has no route at all (404), so nothing is ever accepted unauthenticated by
+ * default.
  *
  * <pre>{@code
  * ReceiverServer server = new StandardReceivers(Clock.systemUTC())
@@ -32,6 +33,7 @@ public final class StandardReceivers {
 
   /** Long enough to cover the generic form's ±5-minute window and GitHub's quick re-deliveries. */
   private static final Duration REMEMBER = Duration.ofMinutes(15);
+
   private static final int REMEMBER_AT_MOST = 100_000;
 
   private final Clock clock;
@@ -50,7 +52,9 @@ public final class StandardReceivers {
     return this;
   }
 
-  /** @param authorization the whole header value the registry sends, e.g. {@code Bearer <token>} */
+  /**
+   * @param authorization the whole header value the registry sends, e.g. {@code Bearer <token>}
+   */
   public StandardReceivers distribution(Secret authorization) {
     routes.put(Routes.DISTRIBUTION, new DistributionReceiver(authorization));
     return this;

@@ -31,6 +31,9 @@ abstract class AbstractReceiver implements Receiver {
     }
   }
 
-  /** Checks media type, then authenticity, then parses: nothing is parsed for an unauthenticated sender. */
+  /**
+   * Checks media type, then authenticity, then parses: nothing is parsed for an unauthenticated
+   * sender.
+   */
   abstract Verdict handle(InboundRequest request) throws Refusal;
 }

@@ -8,9 +8,9 @@ import dev.freshet.receive.auth.StaticHeader;
 import java.util.Set;
 
 /**
- * Azure Container Registry webhooks: one distribution-shaped event, no envelope, {@code application/json}.
- * ACR adds no headers of its own, so authentication is a custom header set on the webhook
- * ({@code az acr webhook create --headers "Authorization=<secret>"}).
+ * Azure Container Registry webhooks: one distribution-shaped event, no envelope, {@code
+ * application/json}. ACR adds no headers of its own, so authentication is a custom header set on
+ * the webhook ({@code az acr webhook create --headers "Authorization=<secret>"}).
  */
 public final class AcrReceiver extends AbstractReceiver {
 

@@ -5,8 +5,8 @@ import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
 import dev.freshet.receive.Verdict;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
+import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.StaticHeader;
 import java.util.Base64;
 import java.util.Locale;
@@ -14,15 +14,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * CloudEvents 1.0 over HTTP, structured mode ({@code application/cloudevents+json}, the event in the body)
- * and binary mode ({@code ce-*} headers, the data in the body as {@code application/json}). CloudEvents
- * defines no authentication, so a configured {@code Authorization} header is required.
+ * CloudEvents 1.0 over HTTP, structured mode ({@code application/cloudevents+json}, the event in
+ * the body) and binary mode ({@code ce-*} headers, the data in the body as {@code
+ * application/json}). CloudEvents defines no authentication, so a configured {@code Authorization}
+ * header is required.
  *
- * <p>Events whose {@code type} mentions a push are read with the convention peers use (Argo CD Image
- * Updater, EventBridge transformers of ECR events): {@code data.repository|repositoryName},
- * {@code data.tag|imageTag}, {@code data.digest|imageDigest}, {@code data.registry|registryUrl}, with
- * {@code subject: "<repo>:<tag>"} as fallback and the ECR host built from an {@code urn:aws:ecr:…} source.
- * {@code source} + {@code id} identify an event, so repeats are dropped.
+ * <p>Events whose {@code type} mentions a push are read with the convention peers use (Argo CD
+ * Image Updater, EventBridge transformers of ECR events): {@code data.repository|repositoryName},
+ * {@code data.tag|imageTag}, {@code data.digest|imageDigest}, {@code data.registry|registryUrl},
+ * with {@code subject: "<repo>:<tag>"} as fallback and the ECR host built from an {@code
+ * urn:aws:ecr:…} source. {@code source} + {@code id} identify an event, so repeats are dropped.
  */
 public final class CloudEventsReceiver extends AbstractReceiver {
 
@@ -59,7 +60,12 @@ public final class CloudEventsReceiver extends AbstractReceiver {
     return hints.verdict();
   }
 
-  private record Event(String specVersion, String id, String source, String type, Optional<String> subject,
+  private record Event(
+      String specVersion,
+      String id,
+      String source,
+      String type,
+      Optional<String> subject,
       JsonNode data) {}
 
   private static Event structured(InboundRequest request) throws Refusal {
@@ -73,42 +79,64 @@ public final class CloudEventsReceiver extends AbstractReceiver {
         throw Refusal.malformed("data_base64 is not base64");
       }
     }
-    return new Event(Json.requiredText(root, "specversion"), Json.requiredText(root, "id"),
-        Json.requiredText(root, "source"), Json.requiredText(root, "type"), Json.text(root, "subject"),
+    return new Event(
+        Json.requiredText(root, "specversion"),
+        Json.requiredText(root, "id"),
+        Json.requiredText(root, "source"),
+        Json.requiredText(root, "type"),
+        Json.text(root, "subject"),
         data);
   }
 
   private static Event binary(InboundRequest request) throws Refusal {
-    String specVersion = request.header("ce-specversion").orElseThrow(() -> Refusal.unsupportedMediaType(
-        "application/json needs the ce-* headers of binary mode; structured mode is "
-            + MediaTypes.CLOUDEVENTS));
+    String specVersion =
+        request
+            .header("ce-specversion")
+            .orElseThrow(
+                () ->
+                    Refusal.unsupportedMediaType(
+                        "application/json needs the ce-* headers of binary mode; structured mode is"
+                            + " "
+                            + MediaTypes.CLOUDEVENTS));
     JsonNode data = request.body().length == 0 ? null : Json.object(request.body());
-    return new Event(specVersion, required(request, "ce-id"), required(request, "ce-source"),
-        required(request, "ce-type"), request.header("ce-subject").filter(s -> !s.isEmpty()), data);
+    return new Event(
+        specVersion,
+        required(request, "ce-id"),
+        required(request, "ce-source"),
+        required(request, "ce-type"),
+        request.header("ce-subject").filter(s -> !s.isEmpty()),
+        data);
   }
 
   private static String required(InboundRequest request, String header) throws Refusal {
-    return request.header(header).filter(s -> !s.isEmpty())
+    return request
+        .header(header)
+        .filter(s -> !s.isEmpty())
         .orElseThrow(() -> Refusal.malformed("missing " + header + " header"));
   }
 
   private static void collect(Event event, Hints hints) {
     JsonNode data = event.data;
-    Optional<String> subjectRepo = event.subject.filter(s -> s.indexOf(':') > 0)
-        .map(s -> s.substring(0, s.lastIndexOf(':')));
-    Optional<String> subjectTag = event.subject.filter(s -> s.indexOf(':') > 0)
-        .map(s -> s.substring(s.lastIndexOf(':') + 1));
-    Optional<String> repository = Json.text(data, "repository").or(() -> Json.text(data, "repositoryName"))
-        .or(() -> subjectRepo);
-    Optional<String> tag = Json.text(data, "tag").or(() -> Json.text(data, "imageTag")).or(() -> subjectTag);
+    Optional<String> subjectRepo =
+        event.subject.filter(s -> s.indexOf(':') > 0).map(s -> s.substring(0, s.lastIndexOf(':')));
+    Optional<String> subjectTag =
+        event.subject.filter(s -> s.indexOf(':') > 0).map(s -> s.substring(s.lastIndexOf(':') + 1));
+    Optional<String> repository =
+        Json.text(data, "repository")
+            .or(() -> Json.text(data, "repositoryName"))
+            .or(() -> subjectRepo);
+    Optional<String> tag =
+        Json.text(data, "tag").or(() -> Json.text(data, "imageTag")).or(() -> subjectTag);
     Optional<String> digest = Json.text(data, "digest").or(() -> Json.text(data, "imageDigest"));
     if (repository.isEmpty()) {
       hints.skip("event " + event.id + " names no repository");
       return;
     }
-    Optional<String> registry = Json.text(data, "registry").or(() -> Json.text(data, "registryUrl"))
-        .map(r -> r.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*$", ""))
-        .or(() -> ecrRegistry(event.source, Json.text(data, "registryId")));
+    Optional<String> registry =
+        Json.text(data, "registry")
+            .or(() -> Json.text(data, "registryUrl"))
+            .map(r -> r.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*$", ""))
+            .or(() -> ecrRegistry(event.source, Json.text(data, "registryId")));
     String image = registry.map(r -> r + "/" + repository.get()).orElse(repository.get());
     ImageNames.Name name;
     try {
@@ -118,20 +146,28 @@ public final class CloudEventsReceiver extends AbstractReceiver {
       return;
     }
     if (registry.isEmpty() && !image.startsWith(name.registry() + "/")) {
-      // A bare repository would silently become a Docker Hub name; without a registry it means nothing.
+      // A bare repository would silently become a Docker Hub name; without a registry it means
+      // nothing.
       hints.skip("event " + event.id + " names no registry");
       return;
     }
     hints.add(name.registry(), name.repository(), tag, digest, event.source + "/" + event.id);
   }
 
-  /** {@code urn:aws:ecr:<region>:<account>:repository/<name>} → {@code <account>.dkr.ecr.<region>.amazonaws.com}. */
+  /**
+   * {@code urn:aws:ecr:<region>:<account>:repository/<name>} → {@code
+   * <account>.dkr.ecr.<region>.amazonaws.com}.
+   */
   private static Optional<String> ecrRegistry(String source, Optional<String> registryId) {
     String[] parts = source.split(":");
-    if (parts.length >= 5 && (parts[0].equals("urn") || parts[0].equals("arn")) && parts[1].equals("aws")
-        && parts[2].equals("ecr") && !parts[3].isEmpty()) {
+    if (parts.length >= 5
+        && (parts[0].equals("urn") || parts[0].equals("arn"))
+        && parts[1].equals("aws")
+        && parts[2].equals("ecr")
+        && !parts[3].isEmpty()) {
       String account = registryId.orElse(parts[4]);
-      return account.isEmpty() ? Optional.empty()
+      return account.isEmpty()
+          ? Optional.empty()
           : Optional.of(account + ".dkr.ecr." + parts[3] + ".amazonaws.com");
     }
     return Optional.empty();

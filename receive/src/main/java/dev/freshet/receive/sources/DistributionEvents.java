@@ -33,7 +33,11 @@ final class DistributionEvents {
       hints.skip("push without request.host or target.repository");
       return;
     }
-    hints.add(host.get(), repository.get(), Json.text(event, "target", "tag"),
-        Json.text(event, "target", "digest"), Json.text(event, "id").orElse(fallbackId));
+    hints.add(
+        host.get(),
+        repository.get(),
+        Json.text(event, "target", "tag"),
+        Json.text(event, "target", "digest"),
+        Json.text(event, "id").orElse(fallbackId));
   }
 }

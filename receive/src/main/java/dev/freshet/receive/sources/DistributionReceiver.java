@@ -9,22 +9,24 @@ import dev.freshet.receive.auth.StaticHeader;
 import java.util.Set;
 
 /**
- * CNCF distribution (registry v2/v3, and what GitLab and others embed) {@code notifications}: an envelope
- * {@code {"events": [...]}} with media type {@code …events.v1+json} (v2.x) or {@code …events.v2+json}
- * (v3). Authenticated by the header configured in the registry's {@code notifications.endpoints[].headers},
- * conventionally {@code Authorization: Bearer <token>}.
+ * CNCF distribution (registry v2/v3, and what GitLab and others embed) {@code notifications}: an
+ * envelope {@code {"events": [...]}} with media type {@code …events.v1+json} (v2.x) or {@code
+ * …events.v2+json} (v3). Authenticated by the header configured in the registry's {@code
+ * notifications.endpoints[].headers}, conventionally {@code Authorization: Bearer <token>}.
  *
- * <p>An envelope whose events are all uninteresting is accepted, not refused: the registry retries a
- * refused delivery until it succeeds, and one event it cannot get rid of would back its queue up.
+ * <p>An envelope whose events are all uninteresting is accepted, not refused: the registry retries
+ * a refused delivery until it succeeds, and one event it cannot get rid of would back its queue up.
  */
 public final class DistributionReceiver extends AbstractReceiver {
 
-  private static final Set<String> ACCEPTED = Set.of(
-      MediaTypes.DISTRIBUTION_EVENTS_V1, MediaTypes.DISTRIBUTION_EVENTS_V2, MediaTypes.JSON);
+  private static final Set<String> ACCEPTED =
+      Set.of(MediaTypes.DISTRIBUTION_EVENTS_V1, MediaTypes.DISTRIBUTION_EVENTS_V2, MediaTypes.JSON);
 
   private final StaticHeader authorization;
 
-  /** @param authorization the whole {@code Authorization} header value, e.g. {@code Bearer <token>} */
+  /**
+   * @param authorization the whole {@code Authorization} header value, e.g. {@code Bearer <token>}
+   */
   public DistributionReceiver(Secret authorization) {
     super("distribution");
     this.authorization = StaticHeader.authorization(authorization);

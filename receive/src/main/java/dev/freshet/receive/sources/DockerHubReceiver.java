@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Docker Hub repository webhooks. Hub neither signs nor lets you add a header, so the secret is the last
- * path segment of the URL. The payload names repository and tag but never a digest; a multi-arch push
- * sends one call per manifest, all alike, which the coalescer folds into one.
+ * Docker Hub repository webhooks. Hub neither signs nor lets you add a header, so the secret is the
+ * last path segment of the URL. The payload names repository and tag but never a digest; a
+ * multi-arch push sends one call per manifest, all alike, which the coalescer folds into one.
  */
 public final class DockerHubReceiver extends AbstractReceiver {
 
@@ -33,14 +33,19 @@ public final class DockerHubReceiver extends AbstractReceiver {
     Hints hints = new Hints(source());
     ImageNames.Name name;
     try {
-      // repo_name is "namespace/name" on Hub; a bare name would be an official image, under library/.
+      // repo_name is "namespace/name" on Hub; a bare name would be an official image, under
+      // library/.
       name = ImageNames.split(ImageNames.DOCKER_HUB + "/" + repoName);
     } catch (IllegalArgumentException e) {
       hints.skip(e.getMessage());
       return hints.verdict();
     }
-    hints.add(name.registry(), name.repository(), Json.text(root, "push_data", "tag"),
-        Optional.empty(), Hints.bodyId(request.body()));
+    hints.add(
+        name.registry(),
+        name.repository(),
+        Json.text(root, "push_data", "tag"),
+        Optional.empty(),
+        Hints.bodyId(request.body()));
     return hints.verdict();
   }
 }

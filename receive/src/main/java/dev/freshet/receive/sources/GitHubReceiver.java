@@ -6,21 +6,21 @@ import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
 import dev.freshet.receive.Verdict;
 import dev.freshet.receive.auth.Hmac;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
+import dev.freshet.receive.auth.SeenCache;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * GitHub {@code package} and (older) {@code registry_package} webhook events for GHCR. Authenticated by
- * {@code X-Hub-Signature-256}, an HMAC-SHA256 of the raw body. GitHub signs no timestamp, so a captured
- * delivery could be replayed: deliveries are de-duplicated on {@code X-GitHub-Delivery}, and a replay
- * at worst causes one extra registry check anyway.
+ * GitHub {@code package} and (older) {@code registry_package} webhook events for GHCR.
+ * Authenticated by {@code X-Hub-Signature-256}, an HMAC-SHA256 of the raw body. GitHub signs no
+ * timestamp, so a captured delivery could be replayed: deliveries are de-duplicated on {@code
+ * X-GitHub-Delivery}, and a replay at worst causes one extra registry check anyway.
  *
- * <p>GHCR names are lower-case, while payloads keep GitHub's casing ({@code DingGGu/UtaiteBOX}), so the
- * repository is lower-cased. A multi-arch push fires once per platform manifest with an empty tag; those
- * are skipped, and only the tagged event becomes a hint.
+ * <p>GHCR names are lower-case, while payloads keep GitHub's casing ({@code DingGGu/UtaiteBOX}), so
+ * the repository is lower-cased. A multi-arch push fires once per platform manifest with an empty
+ * tag; those are skipped, and only the tagged event becomes a hint.
  */
 public final class GitHubReceiver extends AbstractReceiver {
 
@@ -29,7 +29,8 @@ public final class GitHubReceiver extends AbstractReceiver {
   public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
 
   private static final Set<String> PACKAGE_EVENTS = Set.of("package", "registry_package");
-  private static final Set<String> PUBLISH_ACTIONS = Set.of("published", "updated", "create", "created");
+  private static final Set<String> PUBLISH_ACTIONS =
+      Set.of("published", "updated", "create", "created");
   private static final Set<String> CONTAINER_TYPES = Set.of("container", "docker");
   private static final String GHCR = "ghcr.io";
 
@@ -45,22 +46,28 @@ public final class GitHubReceiver extends AbstractReceiver {
   @Override
   Verdict handle(InboundRequest request) throws Refusal {
     MediaTypes.require(request, Set.of(MediaTypes.JSON));
-    String signature = request.header(SIGNATURE_HEADER)
-        .orElseThrow(() -> Refusal.unauthorized("missing " + SIGNATURE_HEADER + " header"));
+    String signature =
+        request
+            .header(SIGNATURE_HEADER)
+            .orElseThrow(() -> Refusal.unauthorized("missing " + SIGNATURE_HEADER + " header"));
     if (!Hmac.verify(secret, signature, request.body())) {
       throw Refusal.unauthorized(SIGNATURE_HEADER + " does not match the body");
     }
-    String event = request.header(EVENT_HEADER)
-        .orElseThrow(() -> Refusal.malformed("missing " + EVENT_HEADER + " header"));
+    String event =
+        request
+            .header(EVENT_HEADER)
+            .orElseThrow(() -> Refusal.malformed("missing " + EVENT_HEADER + " header"));
     Hints hints = new Hints(source());
     if (!PACKAGE_EVENTS.contains(event)) {
       hints.skip("event '" + event + "' is not a package event");
       return hints.verdict();
     }
     JsonNode root = Json.object(request.body());
-    String deliveryId = request.header(DELIVERY_HEADER).orElseGet(() -> Hints.bodyId(request.body()));
+    String deliveryId =
+        request.header(DELIVERY_HEADER).orElseGet(() -> Hints.bodyId(request.body()));
     collect(root, event, deliveryId, hints);
-    // Recorded only once the body was understood, so a delivery GitHub retries after a refusal still counts.
+    // Recorded only once the body was understood, so a delivery GitHub retries after a refusal
+    // still counts.
     if (!deliveries.firstSighting(deliveryId)) {
       Hints repeat = new Hints(source());
       repeat.skip("delivery " + deliveryId + " was already received");
@@ -79,7 +86,8 @@ public final class GitHubReceiver extends AbstractReceiver {
     if (pkg == null || !pkg.isObject()) {
       throw Refusal.malformed("missing object field '" + event + "'");
     }
-    // Either field may say so: example payloads disagree with themselves (ecosystem docker, type npm).
+    // Either field may say so: example payloads disagree with themselves (ecosystem docker, type
+    // npm).
     if (!isContainer(pkg, "ecosystem") && !isContainer(pkg, "package_type")) {
       hints.skip("package is not a container image");
       return;
@@ -101,8 +109,9 @@ public final class GitHubReceiver extends AbstractReceiver {
     Optional<String> digest;
     if (Json.at(version, "container_metadata") != null) {
       tag = Json.text(version, "container_metadata", "tag", "name");
-      digest = Json.text(version, "container_metadata", "tag", "digest")
-          .or(() -> Json.text(version, "name").filter(n -> n.startsWith("sha256:")));
+      digest =
+          Json.text(version, "container_metadata", "tag", "digest")
+              .or(() -> Json.text(version, "name").filter(n -> n.startsWith("sha256:")));
     } else {
       // The 2019 registry_package shape: the tag is the version, and no manifest digest is given.
       tag = Json.text(version, "version").filter(v -> !v.startsWith("sha256:"));
@@ -112,21 +121,26 @@ public final class GitHubReceiver extends AbstractReceiver {
   }
 
   private static boolean isContainer(JsonNode pkg, String field) {
-    return Json.text(pkg, field).map(t -> CONTAINER_TYPES.contains(t.toLowerCase(Locale.ROOT))).orElse(false);
+    return Json.text(pkg, field)
+        .map(t -> CONTAINER_TYPES.contains(t.toLowerCase(Locale.ROOT)))
+        .orElse(false);
   }
 
   /**
-   * Where the image lives, as {@code host/owner/name}. {@code package_url} is the most direct; the old
-   * shape has it only in {@code registry.url}; otherwise namespace (or owner) and name on ghcr.io.
+   * Where the image lives, as {@code host/owner/name}. {@code package_url} is the most direct; the
+   * old shape has it only in {@code registry.url}; otherwise namespace (or owner) and name on
+   * ghcr.io.
    */
   private static Optional<String> location(JsonNode pkg) {
-    Optional<String> fromUrl = Json.text(pkg, "package_version", "package_url").map(GitHubReceiver::stripReference);
+    Optional<String> fromUrl =
+        Json.text(pkg, "package_version", "package_url").map(GitHubReceiver::stripReference);
     if (fromUrl.isPresent()) {
       return fromUrl;
     }
-    Optional<String> registryUrl = Json.text(pkg, "registry", "url")
-        .map(u -> u.replaceFirst("^[a-zA-Z]+://", ""))
-        .filter(u -> u.chars().filter(c -> c == '/').count() >= 2);
+    Optional<String> registryUrl =
+        Json.text(pkg, "registry", "url")
+            .map(u -> u.replaceFirst("^[a-zA-Z]+://", ""))
+            .filter(u -> u.chars().filter(c -> c == '/').count() >= 2);
     if (registryUrl.isPresent()) {
       return registryUrl;
     }

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Harbor webhooks in the "Default" payload format: {@code PUSH_ARTIFACT} (Harbor 2) and {@code pushImage}
- * (Harbor 1). Harbor sends the webhook's configured auth header as {@code Authorization}. The registry
- * host appears only in each resource's {@code resource_url}, which has no scheme.
+ * Harbor webhooks in the "Default" payload format: {@code PUSH_ARTIFACT} (Harbor 2) and {@code
+ * pushImage} (Harbor 1). Harbor sends the webhook's configured auth header as {@code
+ * Authorization}. The registry host appears only in each resource's {@code resource_url}, which has
+ * no scheme.
  */
 public final class HarborReceiver extends AbstractReceiver {
 
@@ -47,7 +48,8 @@ public final class HarborReceiver extends AbstractReceiver {
       }
       String host = url.get().substring(0, url.get().indexOf('/'));
       String repository = fullName.orElseGet(() -> repositoryOf(url.get()));
-      hints.add(host, repository, Json.text(resource, "tag"), Json.text(resource, "digest"), deliveryId);
+      hints.add(
+          host, repository, Json.text(resource, "tag"), Json.text(resource, "digest"), deliveryId);
     }
     return hints.verdict();
   }

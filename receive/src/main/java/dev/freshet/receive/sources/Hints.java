@@ -27,11 +27,16 @@ final class Hints {
   }
 
   /**
-   * Adds a hint, or records why not. An empty or missing tag is an untagged push (a platform manifest of
-   * a multi-arch image, a push by digest), which must not become a tagged update. A digest that is present
-   * but malformed makes the whole event suspect, so it is skipped too rather than passed on without one.
+   * Adds a hint, or records why not. An empty or missing tag is an untagged push (a platform
+   * manifest of a multi-arch image, a push by digest), which must not become a tagged update. A
+   * digest that is present but malformed makes the whole event suspect, so it is skipped too rather
+   * than passed on without one.
    */
-  void add(String registry, String repository, Optional<String> tag, Optional<String> digest,
+  void add(
+      String registry,
+      String repository,
+      Optional<String> tag,
+      Optional<String> digest,
       String deliveryId) {
     String what = registry + "/" + repository;
     if (tag.isEmpty()) {
@@ -43,8 +48,14 @@ final class Hints {
       return;
     }
     try {
-      hints.add(new ImageHint(ImageNames.canonicalHost(registry), repository, tag.get(), digest,
-          deliveryId, source));
+      hints.add(
+          new ImageHint(
+              ImageNames.canonicalHost(registry),
+              repository,
+              tag.get(),
+              digest,
+              deliveryId,
+              source));
     } catch (IllegalArgumentException e) {
       skipped.add(abbreviate(what) + ": " + abbreviate(e.getMessage()));
     }
@@ -70,10 +81,11 @@ final class Hints {
 
   /** Sender-supplied text goes into reasons and logs only shortened and printable. */
   static String abbreviate(String s) {
-    String printable = s.codePoints()
-        .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-        .toString();
+    String printable =
+        s.codePoints()
+            .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
     return printable.length() <= 100 ? printable : printable.substring(0, 100) + "…";
   }
 

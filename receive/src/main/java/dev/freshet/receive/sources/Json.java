@@ -15,20 +15,23 @@ import java.util.Optional;
 
 /**
  * Reads webhook bodies into a tree and picks fields out of it. Strict where laxness could be abused
- * (duplicate keys, trailing garbage, deep nesting) and tolerant of everything a sender may add: unknown
- * fields are simply not looked at.
+ * (duplicate keys, trailing garbage, deep nesting) and tolerant of everything a sender may add:
+ * unknown fields are simply not looked at.
  */
 final class Json {
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
 
   static {
-    MAPPER.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20).build());
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20).build());
   }
 
   private Json() {}
@@ -53,7 +56,10 @@ final class Json {
     return object(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A string field at the path; absent, null or another type gives empty. Empty strings count as absent. */
+  /**
+   * A string field at the path; absent, null or another type gives empty. Empty strings count as
+   * absent.
+   */
   static Optional<String> text(JsonNode node, String... path) {
     JsonNode at = at(node, path);
     return at != null && at.isTextual() && !at.textValue().isEmpty()
@@ -63,8 +69,9 @@ final class Json {
 
   /** A required string field; its absence is a 400 naming the field. */
   static String requiredText(JsonNode node, String... path) throws Refusal {
-    return text(node, path).orElseThrow(
-        () -> Refusal.malformed("missing string field '" + String.join(".", path) + "'"));
+    return text(node, path)
+        .orElseThrow(
+            () -> Refusal.malformed("missing string field '" + String.join(".", path) + "'"));
   }
 
   /** The node at the path, or null if any step is missing. */

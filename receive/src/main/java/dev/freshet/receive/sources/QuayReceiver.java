@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Quay "repository push" notifications: {@code docker_url} (host and repository) and
- * {@code updated_tags}; no digest and no signature, so the secret is the last path segment of the URL.
+ * Quay "repository push" notifications: {@code docker_url} (host and repository) and {@code
+ * updated_tags}; no digest and no signature, so the secret is the last path segment of the URL.
  */
 public final class QuayReceiver extends AbstractReceiver {
 
@@ -40,8 +40,10 @@ public final class QuayReceiver extends AbstractReceiver {
     }
     String deliveryId = Hints.bodyId(request.body());
     for (JsonNode tag : tags) {
-      Optional<String> value = tag.isTextual() && !tag.textValue().isEmpty()
-          ? Optional.of(tag.textValue()) : Optional.empty();
+      Optional<String> value =
+          tag.isTextual() && !tag.textValue().isEmpty()
+              ? Optional.of(tag.textValue())
+              : Optional.empty();
       hints.add(name.registry(), name.repository(), value, Optional.empty(), deliveryId);
     }
     if (tags.isEmpty()) {

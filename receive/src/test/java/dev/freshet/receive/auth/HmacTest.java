@@ -25,7 +25,8 @@ class HmacTest {
     String good = Hmac.signature(secret, HELLO);
 
     assertThat(Hmac.verify(Secret.of("another"), good, HELLO)).isFalse();
-    assertThat(Hmac.verify(secret, good, "Hello, World?".getBytes(StandardCharsets.UTF_8))).isFalse();
+    assertThat(Hmac.verify(secret, good, "Hello, World?".getBytes(StandardCharsets.UTF_8)))
+        .isFalse();
     assertThat(Hmac.verify(secret, good.substring("sha256=".length()), HELLO)).isFalse();
     assertThat(Hmac.verify(secret, "sha256=zz" + good.substring(9), HELLO)).isFalse();
     assertThat(Hmac.verify(secret, "sha1=" + good.substring(7), HELLO)).isFalse();

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.freshet.receive.ImageHint;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
+import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.server.ReceiverServer;
 import dev.freshet.receive.server.Routes;
 import dev.freshet.receive.sources.GenericReceiver;
@@ -33,7 +33,8 @@ class NotifyClientTest {
 
   private static final Secret SECRET = Secret.of("ci-shared-secret");
   private static final String DIGEST = "sha256:" + "d".repeat(64);
-  private static final List<Duration> FAST = List.of(Duration.ofMillis(1100), Duration.ofMillis(1100));
+  private static final List<Duration> FAST =
+      List.of(Duration.ofMillis(1100), Duration.ofMillis(1100));
 
   private final List<ImageHint> sunk = new CopyOnWriteArrayList<>();
   private final NotifyClient client =
@@ -42,12 +43,18 @@ class NotifyClientTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = ReceiverServer.builder()
-        .address(new InetSocketAddress("127.0.0.1", 0))
-        .route(Routes.GENERIC, new GenericReceiver(SECRET, Clock.systemUTC(),
-            new SeenCache(Clock.systemUTC(), Duration.ofMinutes(11), 100)))
-        .sink(sunk::add)
-        .build().start();
+    server =
+        ReceiverServer.builder()
+            .address(new InetSocketAddress("127.0.0.1", 0))
+            .route(
+                Routes.GENERIC,
+                new GenericReceiver(
+                    SECRET,
+                    Clock.systemUTC(),
+                    new SeenCache(Clock.systemUTC(), Duration.ofMinutes(11), 100)))
+            .sink(sunk::add)
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -63,69 +70,94 @@ class NotifyClientTest {
   void aNotificationBecomesAHintWithTheDigest(@TempDir Path dir) throws Exception {
     Path secretFile = Files.writeString(dir.resolve("secret"), "ci-shared-secret\n");
 
-    var delivered = client.notify(url().toString(), secretFile, "127.0.0.1:5000/demo/app:dev", DIGEST);
+    var delivered =
+        client.notify(url().toString(), secretFile, "127.0.0.1:5000/demo/app:dev", DIGEST);
 
     assertThat(delivered.status()).isEqualTo(202);
     assertThat(delivered.attempts()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> !sunk.isEmpty());
-    assertThat(sunk).singleElement().satisfies(h -> {
-      assertThat(h.reference()).isEqualTo("127.0.0.1:5000/demo/app:dev");
-      assertThat(h.digest()).contains(DIGEST);
-    });
+    assertThat(sunk)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.reference()).isEqualTo("127.0.0.1:5000/demo/app:dev");
+              assertThat(h.digest()).contains(DIGEST);
+            });
   }
 
   @Test
   void aRefusalIsFinalAndCarriesTheReceiversReason() {
-    assertThatThrownBy(() -> client.notify(url(), Secret.of("wrong"), "127.0.0.1:5000/demo/app:dev",
-        Optional.empty()))
-        .isInstanceOfSatisfying(NotifyException.class, e -> {
-          assertThat(e.status()).isEqualTo(401);
-          assertThat(e.refused()).isTrue();
-          assertThat(e.attempts()).isEqualTo(1);
-          assertThat(e.getMessage()).contains("X-Freshet-Signature does not match");
-        });
+    assertThatThrownBy(
+            () ->
+                client.notify(
+                    url(), Secret.of("wrong"), "127.0.0.1:5000/demo/app:dev", Optional.empty()))
+        .isInstanceOfSatisfying(
+            NotifyException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.refused()).isTrue();
+              assertThat(e.attempts()).isEqualTo(1);
+              assertThat(e.getMessage()).contains("X-Freshet-Signature does not match");
+            });
     assertThat(sunk).isEmpty();
   }
 
   @Test
   void badArgumentsFailBeforeAnythingIsSent() {
-    assertThatThrownBy(() -> client.notify(url(), SECRET, "127.0.0.1:5000/demo/app", Optional.empty()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REPO:TAG");
-    assertThatThrownBy(() -> client.notify(url(), SECRET, "ghcr.io/org/app:dev", Optional.of("sha256:abc")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("digest");
+    assertThatThrownBy(
+            () -> client.notify(url(), SECRET, "127.0.0.1:5000/demo/app", Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REPO:TAG");
+    assertThatThrownBy(
+            () -> client.notify(url(), SECRET, "ghcr.io/org/app:dev", Optional.of("sha256:abc")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("digest");
   }
 
   @Test
   void serverErrorsAreRetriedAndEachAttemptIsSignedAnew() throws Exception {
-    // A front that fails once with 503 and then forwards to the real receiver, as a restarting proxy might.
+    // A front that fails once with 503 and then forwards to the real receiver, as a restarting
+    // proxy might.
     AtomicInteger calls = new AtomicInteger();
     HttpServer front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     HttpClient forward = HttpClient.newHttpClient();
-    front.createContext("/", exchange -> {
-      try (exchange) {
-        byte[] body = exchange.getRequestBody().readAllBytes();
-        if (calls.incrementAndGet() == 1) {
-          exchange.sendResponseHeaders(503, -1);
-          return;
-        }
-        var request = java.net.http.HttpRequest.newBuilder(url())
-            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
-        exchange.getRequestHeaders().forEach((name, values) -> {
-          if (name.startsWith("X-freshet") || name.equalsIgnoreCase("Content-type")) {
-            values.forEach(v -> request.header(name, v));
+    front.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (calls.incrementAndGet() == 1) {
+              exchange.sendResponseHeaders(503, -1);
+              return;
+            }
+            var request =
+                java.net.http.HttpRequest.newBuilder(url())
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange
+                .getRequestHeaders()
+                .forEach(
+                    (name, values) -> {
+                      if (name.startsWith("X-freshet") || name.equalsIgnoreCase("Content-type")) {
+                        values.forEach(v -> request.header(name, v));
+                      }
+                    });
+            var answer =
+                forward.send(
+                    request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
+            exchange.getResponseBody().write(answer.body());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
           }
         });
-        var answer = forward.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-        exchange.sendResponseHeaders(answer.statusCode(), answer.body().length);
-        exchange.getResponseBody().write(answer.body());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
     front.start();
     try {
-      var delivered = client.notify(URI.create("http://127.0.0.1:" + front.getAddress().getPort() + "/"),
-          SECRET, "ghcr.io/org/app:dev", Optional.empty());
+      var delivered =
+          client.notify(
+              URI.create("http://127.0.0.1:" + front.getAddress().getPort() + "/"),
+              SECRET,
+              "ghcr.io/org/app:dev",
+              Optional.empty());
       assertThat(delivered.attempts()).isEqualTo(2);
       assertThat(delivered.status()).isEqualTo(202);
     } finally {
@@ -139,12 +171,19 @@ class NotifyClientTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    assertThatThrownBy(() -> client.notify(URI.create("http://127.0.0.1:" + closedPort + "/hooks/generic"),
-        SECRET, "ghcr.io/org/app:dev", Optional.empty()))
-        .isInstanceOfSatisfying(NotifyException.class, e -> {
-          assertThat(e.status()).isZero();
-          assertThat(e.refused()).isFalse();
-          assertThat(e.attempts()).isEqualTo(3);
-        });
+    assertThatThrownBy(
+            () ->
+                client.notify(
+                    URI.create("http://127.0.0.1:" + closedPort + "/hooks/generic"),
+                    SECRET,
+                    "ghcr.io/org/app:dev",
+                    Optional.empty()))
+        .isInstanceOfSatisfying(
+            NotifyException.class,
+            e -> {
+              assertThat(e.status()).isZero();
+              assertThat(e.refused()).isFalse();
+              assertThat(e.attempts()).isEqualTo(3);
+            });
   }
 }

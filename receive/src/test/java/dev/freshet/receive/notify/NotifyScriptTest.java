@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline's last step, ci/tasks/notify.sh, reads what the image push left behind and gets the
- * pushed digest to a real receiver. The CLI is a stand-in with the same flags as {@code freshet notify}.
+ * pushed digest to a real receiver. The CLI is a stand-in with the same flags as {@code freshet
+ * notify}.
  */
 class NotifyScriptTest {
 
@@ -37,9 +38,15 @@ class NotifyScriptTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = new StandardReceivers(Clock.systemUTC()).generic(Secret.of("pipeline-secret"))
-        .mount(ReceiverServer.builder().address(new InetSocketAddress("127.0.0.1", 0)).sink(sunk::add))
-        .build().start();
+    server =
+        new StandardReceivers(Clock.systemUTC())
+            .generic(Secret.of("pipeline-secret"))
+            .mount(
+                ReceiverServer.builder()
+                    .address(new InetSocketAddress("127.0.0.1", 0))
+                    .sink(sunk::add))
+            .build()
+            .start();
   }
 
   @AfterEach
@@ -58,10 +65,13 @@ class NotifyScriptTest {
 
     assertThat(result.exit).as(result.output).isZero();
     await().atMost(Duration.ofSeconds(10)).until(() -> !sunk.isEmpty());
-    assertThat(sunk).singleElement().satisfies(h -> {
-      assertThat(h.reference()).isEqualTo("127.0.0.1:5000/demo/app:dev");
-      assertThat(h.digest()).contains(DIGEST);
-    });
+    assertThat(sunk)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.reference()).isEqualTo("127.0.0.1:5000/demo/app:dev");
+              assertThat(h.digest()).contains(DIGEST);
+            });
   }
 
   @Test
@@ -96,14 +106,22 @@ class NotifyScriptTest {
   private Result runNotifySh(Path dir, Path imageDir, String secret) throws Exception {
     Path root = repositoryRoot();
     Path cli = dir.resolve("freshet");
-    Files.writeString(cli, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
-        + "' -cp '" + System.getProperty("java.class.path") + "' " + NotifyCommandStandIn.class.getName()
-        + " \"$@\"\n");
+    Files.writeString(
+        cli,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -cp '"
+            + System.getProperty("java.class.path")
+            + "' "
+            + NotifyCommandStandIn.class.getName()
+            + " \"$@\"\n");
     Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwx------"));
     Path secretFile = Files.writeString(dir.resolve("secret"), secret + "\n");
     Path log = dir.resolve("notify.log");
-    ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("ci/tasks/notify.sh").toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", root.resolve("ci/tasks/notify.sh").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("FRESHET_URL", "http://127.0.0.1:" + server.port() + Routes.GENERIC);
     env.put("FRESHET_SECRET_FILE", secretFile.toString());

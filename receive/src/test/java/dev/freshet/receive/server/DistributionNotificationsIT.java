@@ -23,8 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real registry's push notification, received at the URL the testbed's registries notify, becomes the
- * hint naming the pushed repository, tag and digest.
+ * A real registry's push notification, received at the URL the testbed's registries notify, becomes
+ * the hint naming the pushed repository, tag and digest.
  */
 @WithTestbed
 class DistributionNotificationsIT {
@@ -40,28 +40,35 @@ class DistributionNotificationsIT {
   }
 
   /**
-   * Binds the receiver where the registries send their notifications. Other test classes may hold that
-   * port for a while, so binding is retried until it is free.
+   * Binds the receiver where the registries send their notifications. Other test classes may hold
+   * that port for a while, so binding is retried until it is free.
    */
   private void listen(Testbed testbed, java.util.function.Consumer<ImageHint> sink) {
     URI notifyUrl = URI.create(testbed.registryNotifyUrl());
     AtomicReference<ReceiverServer> bound = new AtomicReference<>();
-    await("the notify port " + notifyUrl.getPort() + " to be free").atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofSeconds(1)).until(() -> {
-          try {
-            bound.set(ReceiverServer.builder()
-                .address(new InetSocketAddress(notifyUrl.getHost(), notifyUrl.getPort()))
-                .route(notifyUrl.getPath(),
-                    new DistributionReceiver(Secret.of("Bearer " + testbed.registryNotifyToken())))
-                .sink(sink)
-                .build().start());
-            return true;
-          } catch (BindException e) {
-            return false;
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    await("the notify port " + notifyUrl.getPort() + " to be free")
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () -> {
+              try {
+                bound.set(
+                    ReceiverServer.builder()
+                        .address(new InetSocketAddress(notifyUrl.getHost(), notifyUrl.getPort()))
+                        .route(
+                            notifyUrl.getPath(),
+                            new DistributionReceiver(
+                                Secret.of("Bearer " + testbed.registryNotifyToken())))
+                        .sink(sink)
+                        .build()
+                        .start());
+                return true;
+              } catch (BindException e) {
+                return false;
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     server = bound.get();
   }
 
@@ -77,14 +84,20 @@ class DistributionNotificationsIT {
     PushedImage pushed = testbed.registry().pusher().push(repository, "dev");
 
     // The registry notifies about every push to it, including other tests' pushes; only ours count.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(hints)
-        .filteredOn(h -> h.repository().equals(repository))
-        .singleElement().satisfies(h -> {
-          assertThat(h.registry()).isEqualTo(testbed.registry().host());
-          assertThat(h.tag()).isEqualTo("dev");
-          assertThat(h.digest()).contains(pushed.digest());
-          assertThat(h.source()).isEqualTo("distribution");
-        }));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(hints)
+                    .filteredOn(h -> h.repository().equals(repository))
+                    .singleElement()
+                    .satisfies(
+                        h -> {
+                          assertThat(h.registry()).isEqualTo(testbed.registry().host());
+                          assertThat(h.tag()).isEqualTo("dev");
+                          assertThat(h.digest()).contains(pushed.digest());
+                          assertThat(h.source()).isEqualTo("distribution");
+                        }));
   }
 
   @Test
@@ -93,16 +106,23 @@ class DistributionNotificationsIT {
     listen(testbed, coalescer);
     String repository = uniqueRepository();
 
-    PushedImage pushed = testbed.registry().pusher()
-        .pushMultiArch(repository, "v1", "linux/amd64", "linux/arm64");
+    PushedImage pushed =
+        testbed.registry().pusher().pushMultiArch(repository, "v1", "linux/amd64", "linux/arm64");
 
-    // Platform manifests are pushed by digest (no tag) and skipped; the tagged index is the one hint.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(hints)
-        .filteredOn(h -> h.repository().equals(repository))
-        .singleElement().satisfies(h -> {
-          assertThat(h.tag()).isEqualTo("v1");
-          assertThat(h.digest()).contains(pushed.digest());
-        }));
+    // Platform manifests are pushed by digest (no tag) and skipped; the tagged index is the one
+    // hint.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(hints)
+                    .filteredOn(h -> h.repository().equals(repository))
+                    .singleElement()
+                    .satisfies(
+                        h -> {
+                          assertThat(h.tag()).isEqualTo("v1");
+                          assertThat(h.digest()).contains(pushed.digest());
+                        }));
     coalescer.close();
   }
 }

@@ -8,8 +8,8 @@ import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.Verdict;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
+import dev.freshet.receive.auth.SeenCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every receiver on real captured payloads, shared by the team outside the repository
- * ({@code ../shared/fixtures/webhooks} from the repository root), against each fixture's {@code expect}.
- * A fixture whose expected tag is null (an untagged push, a placeholder digest) must yield no hint.
+ * Every receiver on real captured payloads, shared by the team outside the repository ({@code
+ * ../shared/fixtures/webhooks} from the repository root), against each fixture's {@code expect}. A
+ * fixture whose expected tag is null (an untagged push, a placeholder digest) must yield no hint.
  */
 class FixturesTest {
 
@@ -52,10 +52,14 @@ class FixturesTest {
     String provider = entry.get("provider").asText();
     byte[] body = Files.readAllBytes(dir.resolve(file));
     List<String> headers = new ArrayList<>();
-    entry.get("headers").fields().forEachRemaining(h -> {
-      headers.add(h.getKey());
-      headers.add(h.getValue().asText());
-    });
+    entry
+        .get("headers")
+        .fields()
+        .forEachRemaining(
+            h -> {
+              headers.add(h.getKey());
+              headers.add(h.getValue().asText());
+            });
     SeenCache cache = new SeenCache(Clock.systemUTC(), Duration.ofHours(1), 100);
     Receiver receiver;
     String path = "/hooks/" + provider;
@@ -83,40 +87,56 @@ class FixturesTest {
       headers.add(AUTH);
     }
 
-    Verdict verdict = receiver.receive(InboundRequest.post(path, body, headers.toArray(String[]::new)));
+    Verdict verdict =
+        receiver.receive(InboundRequest.post(path, body, headers.toArray(String[]::new)));
 
     assertThat(verdict).as("%s: %s", file, verdict).isInstanceOf(Verdict.Accepted.class);
     List<ImageHint> hints = ((Verdict.Accepted) verdict).hints();
     JsonNode expect = entry.get("expect");
     if (expect.get("tag").isNull()) {
-      assertThat(hints).as("%s names no tag, so it must not become a tagged update", file).isEmpty();
+      assertThat(hints)
+          .as("%s names no tag, so it must not become a tagged update", file)
+          .isEmpty();
       return;
     }
-    // GHCR names are lower-case; the receiver lower-cases what GitHub's payload spells with capitals.
-    String repository = provider.equals("github")
-        ? expect.get("repository").asText().toLowerCase(Locale.ROOT)
-        : expect.get("repository").asText();
-    Optional<String> digest = expect.get("digest").isNull()
-        ? Optional.empty() : Optional.of(expect.get("digest").asText());
-    assertThat(hints).as(file).singleElement().satisfies(h -> {
-      assertThat(h.registry()).isEqualTo(expect.get("registry").asText());
-      assertThat(h.repository()).isEqualTo(repository);
-      assertThat(h.tag()).isEqualTo(expect.get("tag").asText());
-      assertThat(h.digest()).isEqualTo(digest);
-      assertThat(h.source()).isEqualTo(provider);
-    });
+    // GHCR names are lower-case; the receiver lower-cases what GitHub's payload spells with
+    // capitals.
+    String repository =
+        provider.equals("github")
+            ? expect.get("repository").asText().toLowerCase(Locale.ROOT)
+            : expect.get("repository").asText();
+    Optional<String> digest =
+        expect.get("digest").isNull()
+            ? Optional.empty()
+            : Optional.of(expect.get("digest").asText());
+    assertThat(hints)
+        .as(file)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.registry()).isEqualTo(expect.get("registry").asText());
+              assertThat(h.repository()).isEqualTo(repository);
+              assertThat(h.tag()).isEqualTo(expect.get("tag").asText());
+              assertThat(h.digest()).isEqualTo(digest);
+              assertThat(h.source()).isEqualTo(provider);
+            });
   }
 
-  /** The shared fixtures sit beside the checkout; found from any module directory Maven runs tests in. */
+  /**
+   * The shared fixtures sit beside the checkout; found from any module directory Maven runs tests
+   * in.
+   */
   static Path fixturesDir() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("../shared/fixtures/webhooks").normalize();
-      if (Files.isRegularFile(candidate.resolve("index.json")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+      if (Files.isRegularFile(candidate.resolve("index.json"))
+          && Files.isRegularFile(dir.resolve("pom.xml"))) {
         return candidate;
       }
     }
-    Assumptions.abort("the shared webhook fixtures are absent (expected ../shared/fixtures/webhooks beside"
-        + " the repository root); skipping the fixture tests");
+    Assumptions.abort(
+        "the shared webhook fixtures are absent (expected ../shared/fixtures/webhooks beside"
+            + " the repository root); skipping the fixture tests");
     throw new AssertionError("unreachable");
   }
 }

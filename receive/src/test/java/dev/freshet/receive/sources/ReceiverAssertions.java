@@ -16,8 +16,10 @@ final class ReceiverAssertions {
   }
 
   static Verdict.Refused refused(Verdict verdict, int status) {
-    assertThat(verdict).isInstanceOfSatisfying(Verdict.Refused.class,
-        r -> assertThat(r.status()).as("status of refusal '%s'", r.reason()).isEqualTo(status));
+    assertThat(verdict)
+        .isInstanceOfSatisfying(
+            Verdict.Refused.class,
+            r -> assertThat(r.status()).as("status of refusal '%s'", r.reason()).isEqualTo(status));
     return (Verdict.Refused) verdict;
   }
 }
