@@ -1,6 +1,7 @@
 package dev.freshet.registry.policy;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public record SemverPolicy(String range, boolean includePreReleases) implements 
         .filter(t -> allowed.isSatisfiedBy(t.version()))
         .filter(t -> current.isEmpty() || t.isNewerThan(current.get()))
         .sorted(
-            java.util.Comparator.comparing(VersionTag::version)
+            Comparator.comparing(VersionTag::version)
                 .reversed()
                 .thenComparing(t -> t.vPrefix() != preferV)
                 .thenComparing(VersionTag.NEWEST_FIRST))

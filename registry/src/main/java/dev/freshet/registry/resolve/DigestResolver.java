@@ -6,7 +6,6 @@ import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidResponseException;
 import dev.freshet.registry.Priority;
 import dev.freshet.registry.auth.Credential;
-import dev.freshet.registry.http.RegistryCall;
 import dev.freshet.registry.http.RegistryResponse;
 import dev.freshet.registry.http.RegistryTransport;
 import java.util.Optional;

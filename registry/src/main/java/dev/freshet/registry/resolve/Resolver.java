@@ -231,6 +231,10 @@ public final class Resolver {
       return this;
     }
 
+    /**
+     * The clock for token expiry, deadlines and budgets. Waits sleep until this clock shows the
+     * deadline, so it must advance in real time whenever a registry can throttle us.
+     */
     public Builder clock(Clock value) {
       clock = Objects.requireNonNull(value);
       return this;

@@ -3,6 +3,7 @@ package dev.freshet.registry.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -128,6 +129,17 @@ class DockerConfigTest {
 
     assertThat(config.toString()).doesNotContain("topsecret");
     assertThat(config.credentialFor("ghcr.io").orElseThrow().toString()).doesNotContain("topsecret");
+  }
+
+  /** Pull secrets are user input: a malformed one is refused with IllegalArgumentException only. */
+  @FuzzTest(maxDuration = "30s")
+  void parsingThrowsNothingButIllegalArgument(byte[] data) {
+    try {
+      DockerConfig config = DockerConfig.parse(data);
+      assertThat(config.credentialFor("docker.io")).isNotNull();
+    } catch (IllegalArgumentException expected) {
+      // refused, with a message that names no secret
+    }
   }
 
   @Test
