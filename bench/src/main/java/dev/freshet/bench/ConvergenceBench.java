@@ -51,20 +51,26 @@ public final class ConvergenceBench {
       String kubectlNs = "freshet-bench-kubectl-" + suffix;
       String operatorNs = "freshet-bench-operator-" + suffix;
       try {
-        double kubectlSeconds = timeKubectl(client, kubeconfig, kubectl, kubectlNs, count);
-        // Service IPs come from a small range (a /24 on the testbed): free the first run's before
-        // the
+        Timing kubectlRun = timeKubectl(client, kubeconfig, kubectl, kubectlNs, count);
+        // Service IPs come from a small range (a /24 on the testbed): free the first run's before the
         // second allocates its own.
         deleteNamespace(client, kubectlNs);
-        double operatorSeconds = timeOperator(client, operatorNs, count);
+        Timing freshetRun = timeOperator(client, operatorNs, count);
         System.out.printf(
             Locale.ROOT,
-            "%d Apps: kubectl apply --server-side %.1f s, Freshet from cold start %.1f s,"
-                + " ratio %.2f%n",
+            "%d Apps (%d Deployments + %d Services, 1 replica each)%n"
+                + "  kubectl apply --server-side: objects written %.1f s, all Ready %.1f s%n"
+                + "  Freshet from cold start:     objects written %.1f s, all Ready %.1f s%n"
+                + "  ratio Freshet/kubectl: all Ready %.2f, objects written %.2f%n",
             count,
-            kubectlSeconds,
-            operatorSeconds,
-            operatorSeconds / kubectlSeconds);
+            count,
+            count,
+            kubectlRun.applied(),
+            kubectlRun.converged(),
+            freshetRun.applied(),
+            freshetRun.converged(),
+            freshetRun.converged() / kubectlRun.converged(),
+            freshetRun.applied() / kubectlRun.applied());
       } finally {
         client.namespaces().withName(kubectlNs).delete();
         client.namespaces().withName(operatorNs).delete();
@@ -72,7 +78,14 @@ public final class ConvergenceBench {
     }
   }
 
-  private static double timeKubectl(
+  /** Seconds until every object was written, and until every workload was Ready. */
+  record Timing(double applied, double converged) {}
+
+  private static double secondsSince(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static Timing timeKubectl(
       KubernetesClient client, Path kubeconfig, Path kubectl, String namespace, int count)
       throws Exception {
     createNamespace(client, namespace);
@@ -105,13 +118,13 @@ public final class ConvergenceBench {
     if (process.waitFor() != 0) {
       throw new IllegalStateException("kubectl apply failed");
     }
+    double applied = secondsSince(start);
     awaitTrue(() -> readyDeployments(client, namespace) == count);
-    double seconds = (System.nanoTime() - start) / 1e9;
     Files.delete(manifest);
-    return seconds;
+    return new Timing(applied, secondsSince(start));
   }
 
-  private static double timeOperator(KubernetesClient client, String namespace, int count)
+  private static Timing timeOperator(KubernetesClient client, String namespace, int count)
       throws InterruptedException {
     createNamespace(client, namespace);
     for (App app : apps(namespace, count)) {
@@ -126,8 +139,10 @@ public final class ConvergenceBench {
             new SimpleMeterRegistry());
     operator.start();
     try {
+      awaitTrue(() -> ownedObjects(client, namespace) == 2L * count);
+      double applied = secondsSince(start);
       awaitTrue(() -> readyApps(client, namespace) == count);
-      return (System.nanoTime() - start) / 1e9;
+      return new Timing(applied, secondsSince(start));
     } finally {
       operator.stop();
     }
@@ -157,6 +172,11 @@ public final class ConvergenceBench {
                 d.getStatus() != null
                     && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()))
         .count();
+  }
+
+  private static long ownedObjects(KubernetesClient client, String namespace) {
+    return client.apps().deployments().inNamespace(namespace).list().getItems().size()
+        + client.services().inNamespace(namespace).list().getItems().size();
   }
 
   private static long readyApps(KubernetesClient client, String namespace) {
