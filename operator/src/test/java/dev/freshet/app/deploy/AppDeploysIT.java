@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.freshet.app.api.App;
+import dev.freshet.app.api.ServiceSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.it.Kubectl;
 import dev.freshet.it.PersistentVolumes;
@@ -103,6 +104,64 @@ class AppDeploysIT {
               });
       assertThat(client.apps().deployments().withName("db").get()).isNull();
       assertThat(client.services().withName("db").get()).isNotNull();
+    }
+  }
+
+  @Test
+  void changedImageRollsOutAndIsReportedAsAnUpdate(KubernetesClient client, TestNamespace ns) {
+    try (var operator = RunningOperator.start(client, ns.name())) {
+      client.resource(app("web")).create();
+      await().atMost(CONVERGE).until(() -> "True".equals(readyCondition(client, "web")));
+
+      client
+          .resources(App.class)
+          .withName("web")
+          .edit(
+              a -> {
+                a.getSpec().setImage("registry.example.com/demo/web:2.0.0");
+                return a;
+              });
+
+      await()
+          .atMost(CONVERGE)
+          .untilAsserted(
+              () -> {
+                App app = client.resources(App.class).withName("web").get();
+                assertThat(app.getStatus().getObservedGeneration())
+                    .isEqualTo(app.getMetadata().getGeneration());
+                assertThat(app.getStatus().getImage().getTag()).isEqualTo("2.0.0");
+                assertThat(readyCondition(client, "web")).isEqualTo("True");
+                var pods = client.pods().withLabel("freshet.dev/app", "web").list().getItems();
+                assertThat(pods)
+                    .hasSize(2)
+                    .allSatisfy(
+                        p ->
+                            assertThat(p.getSpec().getContainers().get(0).getImage())
+                                .isEqualTo("registry.example.com/demo/web:2.0.0"));
+              });
+      assertThat(client.v1().events().list().getItems())
+          .anyMatch(
+              e -> "Updated".equals(e.getReason()) && e.getMessage().startsWith("Deployment web"));
+    }
+  }
+
+  @Test
+  void serviceTypeNoneRemovesTheService(KubernetesClient client, TestNamespace ns) {
+    try (var operator = RunningOperator.start(client, ns.name())) {
+      client.resource(app("web")).create();
+      await().atMost(CONVERGE).until(() -> client.services().withName("web").get() != null);
+
+      client
+          .resources(App.class)
+          .withName("web")
+          .edit(
+              a -> {
+                a.getSpec().getService().setType(ServiceSpec.Type.None);
+                return a;
+              });
+
+      await().atMost(CONVERGE).until(() -> client.services().withName("web").get() == null);
+      assertThat(client.apps().deployments().withName("web").get()).isNotNull();
     }
   }
 
