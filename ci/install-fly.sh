@@ -24,13 +24,18 @@ fi
 command -v go >/dev/null || { say "ERROR: no Go toolchain on PATH (Concourse $FLY_VERSION needs Go >= 1.26.3)"; exit 1; }
 
 mkdir -p "$cache"
+# Modules come from the module proxy only: never "direct" from a version-control host.
+export GOPROXY="$(go env GOPROXY | sed -E 's/[,|]direct$//')"
 log="$cache/build.log"
 say "building fly $FLY_VERSION from the Go module proxy (log: $log); the first build takes several minutes"
 # Built into a temporary dir and moved, so an interrupted build never leaves a half-written binary behind.
 tmp=$(mktemp -d "$cache/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-source_repo="${FRESHET_FLY_SOURCE:-https://github.com/concourse/concourse.git}"
+# No default: where only package registries are reachable, an unasked-for clone from GitHub would be
+# traffic to a host the machine must not call. Without a source the caller falls back (exit 3).
+source_repo="${FRESHET_FLY_SOURCE:-}"
 build_from_clone() {
+  [[ -n $source_repo ]] || { say "the module proxy does not serve fly@$FLY_COMMIT and FRESHET_FLY_SOURCE is not set"; return 3; }
   say "the module proxy does not serve fly@$FLY_COMMIT; building from a clone of $source_repo"
   git clone -q --no-checkout "$source_repo" "$tmp/src"
   # A mirror may lack a few large web/test blobs; fly does not need them, and go build will say if a Go
@@ -40,7 +45,12 @@ build_from_clone() {
 }
 if ! CGO_ENABLED=0 GOBIN="$tmp" \
      go install -trimpath "github.com/concourse/concourse/fly@$FLY_COMMIT" >"$log" 2>&1; then
-  if ! build_from_clone >>"$log" 2>&1; then
+  if build_from_clone >>"$log" 2>&1; then
+    :
+  elif [[ -z $source_repo ]]; then
+    say "fly is not available: the Go module proxy does not serve it and FRESHET_FLY_SOURCE names no clone source"
+    exit 3
+  else
     tail -n 30 "$log" >&2
     say "ERROR: building fly failed; full log: $log. Check that the Go module proxy is reachable (go env GOPROXY)"
     say "       and that $source_repo can be cloned (set FRESHET_FLY_SOURCE to another clone source)."

@@ -22,6 +22,8 @@ grep -q "k8s.io/kubernetes v$K8S_VERSION" "$TESTBED_SRC/k8s/go.mod" \
   || die "testbed/*/go.mod do not match versions.env: run testbed/pin.sh"
 
 mkdir -p "$TESTBED_BIN"
+# Modules come from the module proxy only: never "direct" from a version-control host.
+export GOPROXY="$(go env GOPROXY | sed -E 's/[,|]direct$//')"
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 started=$SECONDS
 

@@ -4,6 +4,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 export GOFLAGS=-mod=mod
+# Modules come from the module proxy only: never "direct" from a version-control host.
+export GOPROXY="$(go env GOPROXY | sed -E 's/[,|]direct$//')"
 
 fresh_module() { rm -f "$1/go.mod" "$1/go.sum"; mkdir -p "$1"; (cd "$1" && go mod init "freshet.dev/testbed/$(basename "$1")" >/dev/null 2>&1); }
 

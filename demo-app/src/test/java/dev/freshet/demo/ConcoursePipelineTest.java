@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,14 +34,32 @@ class ConcoursePipelineTest {
           "ci/validate-pipeline.sh did not finish; output so far:\n" + read(log));
     }
     String output = read(log);
-    Assumptions.assumeFalse(
-        process.exitValue() == FLY_UNAVAILABLE,
-        () ->
-            "fly could not be built on this machine (needs Go >= 1.26.3), so the pipeline was not"
-                + " validated:\n"
-                + output);
+    if (process.exitValue() == FLY_UNAVAILABLE) {
+      // fly cannot be built here (the module proxy refuses it and no clone source is set): the
+      // structural check stands in, and says so.
+      System.out.println("fly is unavailable on this machine; checking the pipeline's structure instead:\n" + output);
+      assertThat(PipelineStructure.check(root, root.resolve("ci/concourse/pipeline.yml"))).isEmpty();
+      return;
+    }
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("looks good");
+  }
+
+  @Test
+  void theStructuralCheckFindsWhatItIsFor() throws Exception {
+    Path root = Path.of(System.getProperty("freshet.repoRoot", "..")).toAbsolutePath().normalize();
+    assertThat(PipelineStructure.check(root, root.resolve("ci/concourse/pipeline.yml"))).isEmpty();
+
+    String broken = Files.readString(root.resolve("ci/concourse/pipeline.yml"))
+        .replace("passed: [test]", "passed: [tests]")
+        .replace("file: source/ci/tasks/test.yml", "file: source/ci/tasks/missing.yml")
+        .replace("serial: true", "serial: true\n  serail: true");
+    Path copy = Files.createTempFile("pipeline", ".yml");
+    Files.writeString(copy, broken);
+    assertThat(PipelineStructure.check(root, copy))
+        .anySatisfy(p -> assertThat(p).contains("unknown job tests"))
+        .anySatisfy(p -> assertThat(p).contains("missing.yml"))
+        .anySatisfy(p -> assertThat(p).contains("unknown key serail"));
   }
 
   private static String read(Path log) throws IOException {
