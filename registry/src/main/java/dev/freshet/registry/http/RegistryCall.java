@@ -22,4 +22,10 @@ public record RegistryCall(
     String scope,
     Optional<Credential> credential,
     Priority priority,
-    int bodyLimit) {}
+    int bodyLimit) {
+
+  /** The same call to another URL (a redirect's target). */
+  public RegistryCall withUri(URI target) {
+    return new RegistryCall(registry, method, target, accept, scope, credential, priority, bodyLimit);
+  }
+}

@@ -1,37 +1,24 @@
 package dev.freshet.registry.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.freshet.registry.InvalidResponseException;
-import dev.freshet.registry.NotFoundException;
 import dev.freshet.registry.RateLimitBudget;
 import dev.freshet.registry.RateLimitedException;
 import dev.freshet.registry.RegistryHosts;
 import dev.freshet.registry.RegistryListener;
-import dev.freshet.registry.UnauthorizedException;
 import dev.freshet.registry.UnreachableException;
 import dev.freshet.registry.auth.Authenticator;
 import dev.freshet.registry.auth.Challenge;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
 
@@ -54,11 +41,9 @@ public final class RegistryTransport {
       Set<String> insecureRegistries,
       boolean plainHttpForLoopback) {}
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int ERROR_BODY_LIMIT = 16 * 1024;
   private static final int MAX_REDIRECTS = 3;
 
-  private final HttpClient http;
+  private final HttpExchanger exchanger;
   private final Settings settings;
   private final Authenticator authenticator;
   private final RegistryListener listener;
@@ -73,7 +58,7 @@ public final class RegistryTransport {
       RegistryListener listener,
       Clock clock,
       Sleeper sleeper) {
-    this.http = http;
+    this.exchanger = new HttpExchanger(http, settings.requestTimeout());
     this.settings = settings;
     this.authenticator = authenticator;
     this.listener = listener;
@@ -109,11 +94,11 @@ public final class RegistryTransport {
       attempt++;
       gate.awaitTurn(call.priority(), settings.maxInlineWait(), sleeper);
       Instant sentAt = clock.instant();
-      Exchange exchange;
+      HttpExchanger.Exchange exchange;
       try {
         Optional<String> auth = authorization;
         RegistryCall current = call;
-        exchange = gate.withSlot(() -> exchange(current, auth));
+        exchange = gate.withSlot(() -> exchanger.exchange(current, auth));
       } catch (IOException e) {
         Optional<SSLException> tls = tlsFailure(e);
         if (tls.isPresent()) {
@@ -149,15 +134,15 @@ public final class RegistryTransport {
             status, exchange.response().headers(), exchange.body(), exchange.response().uri());
       }
       Optional<String> location = exchange.response().headers().firstValue("Location");
-      if (isRedirect(status) && location.isPresent() && redirects < MAX_REDIRECTS) {
-        URI target = followable(call, location.get());
-        if (!sameOrigin(target, call.uri())) {
+      if (Redirects.isRedirect(status) && location.isPresent() && redirects < MAX_REDIRECTS) {
+        URI target = Redirects.target(call, location.get(), this::allowsPlainHttp);
+        if (!Redirects.sameOrigin(target, call.uri())) {
           // Blob storage behind a registry signs its own URLs and rejects (or would collect) our
           // registry token: a redirect to another host goes there without credentials.
           authorization = Optional.empty();
           answeredChallenge = true;
         }
-        call = withUri(call, target);
+        call = call.withUri(target);
         redirects++;
         attempt--;
         continue;
@@ -186,21 +171,11 @@ public final class RegistryTransport {
         }
         continue; // awaitTurn waits for the deadline, or throws if it is too far away
       }
-      String detail = describe(call, status, exchange.body());
-      if (status >= 500) {
-        if (attempt >= settings.maxAttempts()) {
-          throw new UnreachableException(
-              call.registry(), detail + " (gave up after " + attempt + " attempts)");
-        }
+      if (status >= 500 && attempt < settings.maxAttempts()) {
         backOff(call, attempt, "HTTP " + status);
         continue;
       }
-      throw switch (status) {
-        case 401 -> new UnauthorizedException(call.registry(), detail);
-        case 403 -> new UnauthorizedException(call.registry(), detail);
-        case 404 -> new NotFoundException(call.registry(), detail);
-        default -> new InvalidResponseException(call.registry(), detail);
-      };
+      throw ErrorResponses.toException(call, status, exchange.body(), attempt);
     }
   }
 
@@ -211,45 +186,6 @@ public final class RegistryTransport {
       }
     }
     return Optional.empty();
-  }
-
-  private static boolean isRedirect(int status) {
-    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-  }
-
-  private URI followable(RegistryCall call, String location) {
-    URI target;
-    try {
-      target = call.uri().resolve(location.trim());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidResponseException(call.registry(), "unusable redirect to " + location);
-    }
-    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-    boolean allowed =
-        scheme.equals("https") || (scheme.equals("http") && allowsPlainHttp(target.getAuthority()));
-    if (!allowed || target.getHost() == null) {
-      throw new InvalidResponseException(
-          call.registry(), call.uri() + " redirected to " + target + ", which we do not follow");
-    }
-    return target;
-  }
-
-  static boolean sameOrigin(URI a, URI b) {
-    return a.getScheme().equalsIgnoreCase(b.getScheme())
-        && a.getHost().equalsIgnoreCase(b.getHost())
-        && a.getPort() == b.getPort();
-  }
-
-  private static RegistryCall withUri(RegistryCall call, URI uri) {
-    return new RegistryCall(
-        call.registry(),
-        call.method(),
-        uri,
-        call.accept(),
-        call.scope(),
-        call.credential(),
-        call.priority(),
-        call.bodyLimit());
   }
 
   private Instant retryDeadline(Optional<String> retryAfter, Instant now) {
@@ -273,77 +209,7 @@ public final class RegistryTransport {
     }
   }
 
-  private record Exchange(HttpResponse<byte[]> response, byte[] body) {
-    int status() {
-      return response.statusCode();
-    }
-  }
 
-  /**
-   * One HTTP exchange, headers and body within {@code requestTimeout} together: HttpClient's own
-   * timeout stops at the headers, and a registry that trickles its body must not hold a poller
-   * thread.
-   */
-  private Exchange exchange(RegistryCall call, Optional<String> authorization) throws IOException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(call.uri())
-            .timeout(settings.requestTimeout())
-            .method(call.method(), HttpRequest.BodyPublishers.noBody());
-    if (!call.accept().isEmpty()) {
-      request.header("Accept", String.join(", ", call.accept()));
-    }
-    authorization.ifPresent(value -> request.header("Authorization", value));
-    HttpResponse.BodyHandler<byte[]> body =
-        call.method().equals("HEAD")
-            ? info -> HttpResponse.BodySubscribers.replacing(new byte[0])
-            : CappedBody.handler(call.bodyLimit(), ERROR_BODY_LIMIT);
-    CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(), body);
-    try {
-      HttpResponse<byte[]> response =
-          pending.get(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return new Exchange(response, response.body());
-    } catch (TimeoutException e) {
-      pending.cancel(true);
-      throw new HttpTimeoutException(
-          call.method() + " " + call.uri() + " timed out after " + settings.requestTimeout());
-    } catch (InterruptedException e) {
-      pending.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new UnreachableException(call.registry(), "interrupted while calling " + call.uri(), e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof CappedBody.TooLarge tooLarge) {
-        throw tooLarge(call, tooLarge.getMessage());
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(cause);
-    }
-  }
-
-  private static InvalidResponseException tooLarge(RegistryCall call, String size) {
-    return new InvalidResponseException(
-        call.registry(),
-        call.method() + " " + call.uri() + " returned " + size + "; the limit is " + call.bodyLimit());
-  }
-
-  /** "GET …/manifests/v1 answered 404: MANIFEST_UNKNOWN manifest unknown" — for conditions. */
-  private static String describe(RegistryCall call, int status, byte[] body) {
-    StringBuilder text =
-        new StringBuilder(call.method()).append(' ').append(call.uri()).append(" answered ").append(status);
-    try {
-      JsonNode errors = body.length == 0 ? null : JSON.readTree(body).get("errors");
-      if (errors != null && errors.isArray() && errors.size() > 0) {
-        JsonNode first = errors.get(0);
-        text.append(": ").append(first.path("code").asText("")).append(' ');
-        text.append(first.path("message").asText(""));
-      }
-    } catch (IOException | RuntimeException e) {
-      // not the registry's JSON error format; the status says enough
-    }
-    return text.toString().trim();
-  }
 
   /** The budget this registry published last (Docker Hub's ratelimit headers), if any. */
   public Optional<RateLimitBudget> budget(String registry) {
