@@ -79,6 +79,31 @@ public class OperatorCommand implements Callable<Integer> {
   String leaseName;
 
   @Option(
+      names = "--lease-duration",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "How long a Lease holds without renewal; a dead leader is replaced after at most this."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration leaseDuration;
+
+  @Option(
+      names = "--lease-renew-deadline",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long the leader keeps trying to renew before it gives up (and exits)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration renewDeadline;
+
+  @Option(
+      names = "--lease-retry-period",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description = "How often candidates try to acquire or renew. Default: ${DEFAULT-VALUE}.")
+  Duration retryPeriod;
+
+  @Option(
       names = "--http-port",
       defaultValue = "8080",
       description =
@@ -156,6 +181,8 @@ public class OperatorCommand implements Callable<Integer> {
                 .orElse("freshet")
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
-    return Optional.of(OperatorSettings.LeaderElection.defaults(namespace, identity));
+    return Optional.of(
+        new OperatorSettings.LeaderElection(
+            leaseName, namespace, identity, leaseDuration, renewDeadline, retryPeriod, true));
   }
 }

@@ -30,17 +30,5 @@ public record OperatorSettings(
       boolean exitOnStopLeading) {
 
     public static final String DEFAULT_LEASE_NAME = "freshet-operator";
-
-    /** Kubernetes' own controllers' timings. */
-    public static LeaderElection defaults(String leaseNamespace, String identity) {
-      return new LeaderElection(
-          DEFAULT_LEASE_NAME,
-          leaseNamespace,
-          identity,
-          Duration.ofSeconds(15),
-          Duration.ofSeconds(10),
-          Duration.ofSeconds(2),
-          true);
-    }
   }
 }
