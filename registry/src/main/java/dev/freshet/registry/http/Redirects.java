@@ -36,4 +36,5 @@ final class Redirects {
     return a.getScheme().equalsIgnoreCase(b.getScheme())
         && a.getHost().equalsIgnoreCase(b.getHost())
         && a.getPort() == b.getPort();
+  }
 }
