@@ -15,7 +15,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import dev.freshet.app.api.ImageStatus;
+import dev.freshet.poll.Resolution;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,20 +42,50 @@ public class AppReconciler implements Reconciler<App> {
   private final StatefulSetDependent statefulSet = new StatefulSetDependent();
   private final ServiceDependent service = new ServiceDependent();
   private final EventRecorder events;
+  private final AppUpdates updates;
   private final Clock clock;
 
-  public AppReconciler(EventRecorder events, Clock clock) {
+  public AppReconciler(EventRecorder events, AppUpdates updates, Clock clock) {
     this.events = events;
+    this.updates = updates;
     this.clock = clock;
   }
 
   @Override
   public List<EventSource<?, App>> prepareEventSources(EventSourceContext<App> context) {
-    return EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service);
+    var sources = new ArrayList<>(
+        EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service));
+    sources.add(updates.eventSource(context.getPrimaryCache()));
+    return sources;
   }
 
   @Override
   public UpdateControl<App> reconcile(App app, Context<App> context) {
+    Instant now = clock.instant();
+    AppStatus original = copy(app.getStatus());
+    // The registry's answer is recorded in the status first: the desired workload pins what the
+    // status says, so the pin and its record never disagree.
+    Optional<Resolution> resolution = updates.follow(app);
+    ImageStatus image = AppImages.next(app, resolution);
+    ImageStatus previousImage = original == null ? null : original.getImage();
+    if (app.getStatus() == null) {
+      app.setStatus(new AppStatus());
+    }
+    app.getStatus().setImage(image);
+    if (AppImages.startsRollout(previousImage, image)) {
+      events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
+    }
+    boolean newAnswer = previousImage == null
+        || !java.util.Objects.equals(previousImage.getCheckedAt(), image.getCheckedAt());
+    if (newAnswer && resolution.isPresent() && resolution.get() instanceof Resolution.Failed failed) {
+      events.warning(app, "Registry" + failed.reason(), failed.message());
+    }
+    if (newAnswer && resolution.isPresent() && resolution.get() instanceof Resolution.Found found) {
+      found.refusedHint().ifPresent(hint -> events.warning(app, "HintRefused",
+          "a webhook named " + hint + " for tag " + found.tag() + ", but the registry serves "
+              + found.digest() + "; only the registry's digest is deployed"));
+    }
+
     var blockers = new ArrayList<String>();
     WorkloadState workload = reconcileWorkload(app, context, blockers);
     if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
@@ -62,8 +96,31 @@ public class AppReconciler implements Reconciler<App> {
     if (!blockers.isEmpty()) {
       events.warning(app, "Blocked", String.join(" ", blockers));
     }
-    return statusUpdate(
-        app, AppStatusCalculator.compute(app, workload, blockers, null, clock.instant()));
+    app.setStatus(original);
+    AppStatus status = AppStatusCalculator.compute(app, workload, blockers, null, now);
+    AppUpdates.withRunning(withImage(app, image), image, workload);
+    status.setImage(image);
+    status.setHistory(AppUpdates.history(
+        original == null ? null : original.getHistory(), previousImage, image, workload, now));
+    var conditions = new ArrayList<>(status.getConditions());
+    conditions.add(AppUpdates.upToDate(app, image, resolution, status.getObservedGeneration()));
+    status.setConditions(AppConditions.merge(original == null ? null : original.getConditions(), conditions, now));
+    return statusUpdate(app, status);
+  }
+
+  /** The App as the dependents saw it: with the image block of this reconcile. */
+  private static App withImage(App app, ImageStatus image) {
+    var seen = new App();
+    seen.setMetadata(app.getMetadata());
+    seen.setSpec(app.getSpec());
+    var status = new AppStatus();
+    status.setImage(image);
+    seen.setStatus(status);
+    return seen;
+  }
+
+  private static AppStatus copy(AppStatus status) {
+    return status == null ? null : Serialization.clone(status);
   }
 
   @Override

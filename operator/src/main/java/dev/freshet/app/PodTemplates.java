@@ -33,7 +33,7 @@ public final class PodTemplates {
         .withAnnotations(emptyToNull(spec.getPodAnnotations()))
         .endMetadata()
         .withNewSpec()
-        .withContainers(container(spec))
+        .withContainers(container(app))
         .withVolumes(orEmpty(spec.getVolumes()))
         .withImagePullSecrets(orEmpty(spec.getImagePullSecrets()))
         .withServiceAccountName(spec.getServiceAccountName())
@@ -41,10 +41,11 @@ public final class PodTemplates {
         .build();
   }
 
-  private static Container container(AppSpec spec) {
+  private static Container container(App app) {
+    AppSpec spec = app.getSpec();
     return new ContainerBuilder()
         .withName(CONTAINER)
-        .withImage(spec.getImage())
+        .withImage(AppImages.wanted(app))
         .withCommand(orEmpty(spec.getCommand()))
         .withArgs(orEmpty(spec.getArgs()))
         .withPorts(ports(spec.getPorts()))

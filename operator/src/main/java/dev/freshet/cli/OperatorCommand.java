@@ -1,6 +1,15 @@
 package dev.freshet.cli;
 
 import dev.freshet.observe.HttpEndpoints;
+import dev.freshet.observe.RegistryMetrics;
+import dev.freshet.poll.Poller;
+import dev.freshet.poll.RegistryResolution;
+import dev.freshet.poll.TagChooser;
+import dev.freshet.registry.resolve.Platform;
+import dev.freshet.registry.resolve.Resolver;
+import dev.freshet.trigger.HintDispatcher;
+import dev.freshet.trigger.WebhookEndpoint;
+import java.time.Clock;
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.Config;
@@ -116,6 +125,49 @@ public class OperatorCommand implements Callable<Integer> {
       description = "Address the HTTP endpoints bind to. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
+  @Option(
+      names = "--receiver-addr",
+      description =
+          "host:port of the webhook receivers (registry and CI notifications). Their secrets are"
+              + " read from Secret freshet-webhook in the --webhook-namespace. Default: no receivers.")
+  String receiverAddress;
+
+  @Option(
+      names = "--webhook-namespace",
+      description =
+          "Namespace of Secret freshet-webhook. Default: the first --namespace, else the pod's or"
+              + " the kubeconfig's namespace.")
+  String webhookNamespace;
+
+  @Option(
+      names = "--platform",
+      defaultValue = "linux/amd64",
+      description = "Platform the cluster's nodes run; a candidate tag without an image for it is skipped. Default: ${DEFAULT-VALUE}.")
+  String platform;
+
+  @Option(
+      names = "--insecure-registry",
+      description = "Registry (host:port) spoken to over plain HTTP; repeat for several. Loopback registries always are.")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--registry-allow",
+      description = "Only ask these registries (host or host:port, repeatable), e.g. in an air-gapped cluster. Default: any.")
+  List<String> allowedRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--registry-ca",
+      description = "PEM file of extra certificate authorities for registries with private certificates.")
+  File registryCa;
+
+  @Option(
+      names = "--track-workloads",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Follow Deployments, StatefulSets and DaemonSets annotated with freshet.dev/policy. Default: on.")
+  boolean trackWorkloads;
+
   @Override
   public Integer call() throws Exception {
     var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -124,12 +176,17 @@ public class OperatorCommand implements Callable<Integer> {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    try (KubernetesClient client = client()) {
-      var settings = new OperatorSettings(Set.copyOf(namespaces), resync, leaderElection(client));
-      var operator = FreshetOperator.create(client, settings, metrics);
+    var clock = Clock.systemUTC();
+    try (KubernetesClient client = client();
+        var poller = new Poller(new RegistryResolution(registryClient(metrics), new TagChooser(Platform.parse(platform), clock), clock,
+            host -> allowedRegistries.isEmpty() || allowedRegistries.contains(host)), clock, 8)) {
+      var settings =
+          new OperatorSettings(Set.copyOf(namespaces), resync, leaderElection(client), trackWorkloads);
+      var operator = FreshetOperator.create(client, settings, metrics, poller);
       try (var http =
-          new HttpEndpoints(
-              new InetSocketAddress(httpAddress, httpPort), operator::getRuntimeInfo, metrics)) {
+              new HttpEndpoints(
+                  new InetSocketAddress(httpAddress, httpPort), operator::getRuntimeInfo, metrics);
+          var webhooks = webhooks(client, poller, metrics, clock)) {
         http.start();
         log.info(
             "Freshet operator starting; namespaces={}, leaderElection={}, http port {}",
@@ -152,6 +209,31 @@ public class OperatorCommand implements Callable<Integer> {
     return 0;
   }
 
+  private Resolver registryClient(PrometheusMeterRegistry metrics) {
+    var builder = Resolver.builder().listener(new RegistryMetrics(metrics));
+    insecureRegistries.forEach(builder::insecureRegistry);
+    if (registryCa != null) {
+      builder.trustedCertificates(registryCa.toPath());
+    }
+    return builder.build();
+  }
+
+  /** The webhook endpoint, when --receiver-addr asks for one; nothing to close otherwise. */
+  private AutoCloseable webhooks(KubernetesClient client, Poller poller, PrometheusMeterRegistry metrics, Clock clock)
+      throws java.io.IOException {
+    if (receiverAddress == null) {
+      return () -> {};
+    }
+    int colon = receiverAddress.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("--receiver-addr must be host:port, not " + receiverAddress);
+    }
+    var address = new InetSocketAddress(receiverAddress.substring(0, colon), Integer.parseInt(receiverAddress.substring(colon + 1)));
+    String namespace = webhookNamespace != null ? webhookNamespace
+        : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client);
+    return WebhookEndpoint.start(client, namespace, address, new HintDispatcher(poller, metrics), metrics, clock);
+  }
+
   private KubernetesClient client() {
     if (kubeconfig == null) {
       return new KubernetesClientBuilder().build();
@@ -171,10 +253,7 @@ public class OperatorCommand implements Callable<Integer> {
     if (!enabled) {
       return Optional.empty();
     }
-    String namespace =
-        Optional.ofNullable(leaseNamespace)
-            .or(() -> Optional.ofNullable(client.getConfiguration().getNamespace()))
-            .orElse("default");
+    String namespace = leaseNamespace != null ? leaseNamespace : ownNamespace(client);
     String identity =
         Optional.ofNullable(System.getenv("POD_NAME"))
                 .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")))
@@ -184,5 +263,10 @@ public class OperatorCommand implements Callable<Integer> {
     return Optional.of(
         new OperatorSettings.LeaderElection(
             leaseName, namespace, identity, leaseDuration, renewDeadline, retryPeriod, true));
+  }
+
+  /** The namespace the operator runs in: the pod's in a cluster (the client reads it), else the kubeconfig's. */
+  private static String ownNamespace(KubernetesClient client) {
+    return Optional.ofNullable(client.getConfiguration().getNamespace()).orElse("default");
   }
 }

@@ -1,6 +1,10 @@
 package dev.freshet.operator;
 
 import dev.freshet.app.AppReconciler;
+import dev.freshet.app.AppUpdates;
+import dev.freshet.poll.Poller;
+import dev.freshet.tracked.TrackedControllers;
+import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.observe.EventRecorder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -14,9 +18,12 @@ public final class FreshetOperator {
 
   private FreshetOperator() {}
 
-  /** An operator, not yet started; the caller owns the client and closes it. */
+  /**
+   * An operator, not yet started, running the App controller and the tracked-workload controllers on
+   * one poller; the caller owns the client and the poller and closes them.
+   */
   public static Operator create(
-      KubernetesClient client, OperatorSettings settings, MeterRegistry meterRegistry) {
+      KubernetesClient client, OperatorSettings settings, MeterRegistry meterRegistry, Poller poller) {
     var operator =
         new Operator(
             o -> {
@@ -29,8 +36,9 @@ public final class FreshetOperator {
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le)));
             });
     var clock = Clock.systemUTC();
+    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
     var reconciler =
-        new AppReconciler(new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock), clock);
+        new AppReconciler(events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
     operator.register(
         reconciler,
         c -> {
@@ -39,6 +47,9 @@ public final class FreshetOperator {
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
         });
+    if (settings.trackWorkloads()) {
+      TrackedControllers.register(operator, client, poller, settings.namespaces(), events, clock);
+    }
     return operator;
   }
 

@@ -10,9 +10,20 @@ import java.util.Set;
  * @param namespaces the namespaces whose Apps it reconciles; empty means all
  * @param resyncInterval how often an App is reconciled when nothing happens
  * @param leaderElection present when replicas must elect a leader before reconciling
+ * @param trackWorkloads whether Deployments, StatefulSets and DaemonSets annotated with
+ *     {@code freshet.dev/policy} are followed too
  */
 public record OperatorSettings(
-    Set<String> namespaces, Duration resyncInterval, Optional<LeaderElection> leaderElection) {
+    Set<String> namespaces,
+    Duration resyncInterval,
+    Optional<LeaderElection> leaderElection,
+    boolean trackWorkloads) {
+
+  /** Apps only; tracked workloads are followed unless told otherwise. */
+  public OperatorSettings(
+      Set<String> namespaces, Duration resyncInterval, Optional<LeaderElection> leaderElection) {
+    this(namespaces, resyncInterval, leaderElection, true);
+  }
 
   public static final Duration DEFAULT_RESYNC = Duration.ofMinutes(10);
 

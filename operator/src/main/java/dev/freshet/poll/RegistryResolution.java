@@ -9,6 +9,7 @@ import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Answers the poller's questions with the registry client: the digest behind the current tag, or, for
@@ -19,15 +20,31 @@ public final class RegistryResolution implements Poller.Resolver {
   private final Resolver registry;
   private final TagChooser chooser;
   private final Clock clock;
+  private final Predicate<String> allowedRegistry;
 
   public RegistryResolution(Resolver registry, TagChooser chooser, Clock clock) {
+    this(registry, chooser, clock, host -> true);
+  }
+
+  /**
+   * @param allowedRegistry which registry hosts may be asked at all; an air-gapped cluster (or a test
+   *     on loopback) lists its own, and any other image is reported instead of looked up
+   */
+  public RegistryResolution(
+      Resolver registry, TagChooser chooser, Clock clock, Predicate<String> allowedRegistry) {
     this.registry = registry;
     this.chooser = chooser;
     this.clock = clock;
+    this.allowedRegistry = allowedRegistry;
   }
 
   @Override
   public Resolution resolve(ImageWatch watch) {
+    if (!allowedRegistry.test(watch.registry())) {
+      return new Resolution.Failed("NotAllowed",
+          "registry " + watch.registry() + " is not among the registries Freshet may ask (--registry-allow)",
+          Optional.empty(), clock.instant());
+    }
     ImageReference current = ImageReference.parse(watch.registry() + "/" + watch.repository() + ":" + watch.tag());
     try {
       if (!watch.policy().choosesTags()) {

@@ -2,6 +2,13 @@ package dev.freshet.it;
 
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
+import dev.freshet.poll.Poller;
+import dev.freshet.poll.RegistryResolution;
+import dev.freshet.poll.TagChooser;
+import dev.freshet.registry.RegistryHosts;
+import dev.freshet.registry.resolve.Platform;
+import dev.freshet.registry.resolve.Resolver;
+import java.time.Clock;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,10 +26,22 @@ public final class RunningOperator implements AutoCloseable {
 
   private final Operator operator;
   private final SimpleMeterRegistry metrics;
+  private final Poller poller;
 
-  private RunningOperator(Operator operator, SimpleMeterRegistry metrics) {
+  private RunningOperator(Operator operator, SimpleMeterRegistry metrics, Poller poller) {
     this.operator = operator;
     this.metrics = metrics;
+    this.poller = poller;
+  }
+
+  /**
+   * A poller that asks only the testbed's loopback registries: tests' Apps also name images of public
+   * registries (postgres, registry.example.com), which must never be looked up from here.
+   */
+  public static Poller testbedPoller() {
+    Clock clock = Clock.systemUTC();
+    return new Poller(new RegistryResolution(Resolver.builder().build(),
+        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback), clock, 4);
   }
 
   public static RunningOperator start(KubernetesClient client, String namespace) {
@@ -38,9 +57,10 @@ public final class RunningOperator implements AutoCloseable {
     AppCrd.install(Testbed.get().client());
     var metrics = new SimpleMeterRegistry();
     var settings = new OperatorSettings(Set.of(namespace), resync, leaderElection);
-    var operator = FreshetOperator.create(client, settings, metrics);
+    var poller = testbedPoller();
+    var operator = FreshetOperator.create(client, settings, metrics, poller);
     operator.start();
-    return new RunningOperator(operator, metrics);
+    return new RunningOperator(operator, metrics, poller);
   }
 
   /** How many reconciles of Apps this operator has finished, as its metrics report them. */
@@ -58,10 +78,11 @@ public final class RunningOperator implements AutoCloseable {
 
   public void stop() {
     operator.stop();
+    poller.close();
   }
 
   @Override
   public void close() {
-    operator.stop();
+    stop();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.freshet.it.AppCrd;
+import dev.freshet.it.RunningOperator;
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.testbed.TestNamespace;
@@ -37,7 +38,8 @@ class HttpEndpointsIT {
         FreshetOperator.create(
             client,
             new OperatorSettings(Set.of(ns.name()), Duration.ofMinutes(10), Optional.empty()),
-            metrics);
+            metrics,
+            RunningOperator.testbedPoller());
     try (var endpoints =
         new HttpEndpoints(
             new InetSocketAddress("127.0.0.1", 0), operator::getRuntimeInfo, metrics)) {

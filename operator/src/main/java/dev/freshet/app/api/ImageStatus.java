@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class ImageStatus {
 
   private String tag;
+  private String resolvedFor;
   private String runningDigest;
   private String latestDigest;
   private String checkedAt;
@@ -18,6 +19,18 @@ public class ImageStatus {
 
   public void setTag(String tag) {
     this.tag = tag;
+  }
+
+  /**
+   * The {@code spec.image} the digests were resolved for: after the App names another image, a digest
+   * of the old one is never pinned.
+   */
+  public String getResolvedFor() {
+    return resolvedFor;
+  }
+
+  public void setResolvedFor(String resolvedFor) {
+    this.resolvedFor = resolvedFor;
   }
 
   public String getRunningDigest() {

@@ -1,0 +1,106 @@
+package dev.freshet.app;
+
+import dev.freshet.app.api.App;
+import dev.freshet.app.api.AppSpec;
+import dev.freshet.app.api.ImageStatus;
+import dev.freshet.app.api.UpdateSpec;
+import dev.freshet.poll.PolicySpec;
+import dev.freshet.poll.Resolution;
+import dev.freshet.update.ImagePins;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The App's image as the update engine sees it. Pure: the image the workload should run is the
+ * declared one with the digest (and, for semver and pattern policies, the tag) that the registry last
+ * answered pinned into it, as recorded in {@code status.image}, so the desired state is a function of
+ * the App alone and survives restarts.
+ */
+public final class AppImages {
+  private AppImages() {}
+
+  /** Whether Freshet keeps this App's image fresh: a policy other than none, and no digest in the spec. */
+  public static boolean follows(AppSpec spec) {
+    return policy(spec).kind() != PolicySpec.Kind.NONE && !spec.getImage().contains("@");
+  }
+
+  /** The reference the pod template names. */
+  public static String wanted(App app) {
+    String declared = app.getSpec().getImage();
+    ImageStatus image = app.getStatus() == null ? null : app.getStatus().getImage();
+    if (!follows(app.getSpec())
+        || image == null
+        || image.getLatestDigest() == null
+        || image.getTag() == null
+        || !declared.equals(image.getResolvedFor())) {
+      return declared;
+    }
+    return ImagePins.pin(declared, image.getTag(), image.getLatestDigest());
+  }
+
+  /** {@code spec.update} as the poller's policy. */
+  public static PolicySpec policy(AppSpec spec) {
+    UpdateSpec update = spec.getUpdate();
+    if (update == null) {
+      return PolicySpec.digest();
+    }
+    return new PolicySpec(
+        PolicySpec.Kind.parse(update.getPolicy().name()),
+        Optional.ofNullable(update.getSemver()),
+        Optional.ofNullable(update.getPattern()),
+        Optional.ofNullable(update.getOrder()).map(o -> o.name().toLowerCase(Locale.ROOT)));
+  }
+
+  /**
+   * The image block after a registry answer: the latest tag and digest, and when they were checked.
+   * The running digest is the caller's to set, from the workload.
+   */
+  public static ImageStatus next(App app, Optional<Resolution> resolution) {
+    String declared = app.getSpec().getImage();
+    ImageStatus before = app.getStatus() == null ? null : app.getStatus().getImage();
+    var image = new ImageStatus();
+    image.setTag(ImageTags.tagOf(declared));
+    if (before != null) {
+      image.setRunningDigest(before.getRunningDigest());
+      image.setUpdatedAt(before.getUpdatedAt());
+      if (declared.equals(before.getResolvedFor())) {
+        image.setResolvedFor(before.getResolvedFor());
+        image.setTag(before.getTag());
+        image.setLatestDigest(before.getLatestDigest());
+        image.setCheckedAt(before.getCheckedAt());
+      }
+    }
+    if (!follows(app.getSpec())) {
+      image.setResolvedFor(null);
+      image.setLatestDigest(ImagePins.digest(declared).orElse(null));
+      image.setTag(ImageTags.tagOf(declared));
+      return image;
+    }
+    resolution.ifPresent(r -> {
+      image.setCheckedAt(seconds(r.checkedAt()));
+      if (r instanceof Resolution.Found found) {
+        image.setResolvedFor(declared);
+        image.setTag(found.tag());
+        image.setLatestDigest(found.digest());
+      }
+    });
+    return image;
+  }
+
+  /** True when {@code after} pins something {@code before} did not: a rollout starts. */
+  public static boolean startsRollout(ImageStatus before, ImageStatus after) {
+    if (after.getLatestDigest() == null || after.getResolvedFor() == null) {
+      return false;
+    }
+    return before == null
+        || !after.getLatestDigest().equals(before.getLatestDigest())
+        || !after.getTag().equals(before.getTag())
+        || !after.getResolvedFor().equals(before.getResolvedFor());
+  }
+
+  static String seconds(Instant at) {
+    return at.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}
