@@ -71,7 +71,8 @@ public final class PollCycleBench {
       Resolver resolver = Resolver.builder().build();
       long before = manifestRequests(accessLog, run);
       long t0 = System.nanoTime();
-      try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
         List<Future<?>> done = new java.util.ArrayList<>();
         for (int i = 0; i < workloads; i++) {
           String ref = pushed[i % images].reference();
@@ -80,6 +81,8 @@ public final class PollCycleBench {
         for (Future<?> f : done) {
           f.get();
         }
+      } finally {
+        pool.shutdown();
       }
       double baselineSeconds = (System.nanoTime() - t0) / 1e9;
       long baselineRequests = manifestRequests(accessLog, run) - before;
