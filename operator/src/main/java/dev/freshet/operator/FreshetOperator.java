@@ -33,7 +33,7 @@ public final class FreshetOperator {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meterRegistry));
               settings
                   .leaderElection()
-                  .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(le)));
+                  .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
             });
     var clock = Clock.systemUTC();
     var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
@@ -53,7 +53,10 @@ public final class FreshetOperator {
     return operator;
   }
 
-  private static LeaderElectionConfiguration leaderElection(OperatorSettings.LeaderElection le) {
+  private static LeaderElectionConfiguration leaderElection(
+      KubernetesClient client, OperatorSettings.LeaderElection le) {
+    // In a cluster the pod knows its name (POD_NAME, from the downward API) and marks itself leader.
+    String pod = System.getenv("POD_NAME");
     return new LeaderElectionConfiguration(
         le.leaseName(),
         le.leaseNamespace(),
@@ -61,7 +64,7 @@ public final class FreshetOperator {
         le.renewDeadline(),
         le.retryPeriod(),
         le.identity(),
-        null,
+        pod == null ? null : new LeaderLabel(client, le.leaseNamespace(), pod).callbacks(),
         le.exitOnStopLeading());
   }
 }
