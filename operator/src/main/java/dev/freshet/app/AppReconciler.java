@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 public class AppReconciler implements Reconciler<App> {
 
   public static final String NAME = "app";
-  private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
   public static final String FIELD_MANAGER = "freshet";
+  private static final Logger log = LoggerFactory.getLogger(AppReconciler.class);
 
   private final DeploymentDependent deployment = new DeploymentDependent();
   private final StatefulSetDependent statefulSet = new StatefulSetDependent();
