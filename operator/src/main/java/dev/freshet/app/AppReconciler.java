@@ -2,10 +2,13 @@ package dev.freshet.app;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
+import dev.freshet.app.api.ImageStatus;
 import dev.freshet.app.api.ServiceSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.poll.Resolution;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -15,9 +18,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
-import dev.freshet.app.api.ImageStatus;
-import dev.freshet.poll.Resolution;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,8 +53,9 @@ public class AppReconciler implements Reconciler<App> {
 
   @Override
   public List<EventSource<?, App>> prepareEventSources(EventSourceContext<App> context) {
-    var sources = new ArrayList<>(
-        EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service));
+    var sources =
+        new ArrayList<>(
+            EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service));
     sources.add(updates.eventSource(context.getPrimaryCache()));
     return sources;
   }
@@ -75,15 +76,29 @@ public class AppReconciler implements Reconciler<App> {
     if (AppImages.startsRollout(previousImage, image)) {
       events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
     }
-    boolean newAnswer = previousImage == null
-        || !java.util.Objects.equals(previousImage.getCheckedAt(), image.getCheckedAt());
-    if (newAnswer && resolution.isPresent() && resolution.get() instanceof Resolution.Failed failed) {
+    boolean newAnswer =
+        previousImage == null
+            || !java.util.Objects.equals(previousImage.getCheckedAt(), image.getCheckedAt());
+    if (newAnswer
+        && resolution.isPresent()
+        && resolution.get() instanceof Resolution.Failed failed) {
       events.warning(app, "Registry" + failed.reason(), failed.message());
     }
     if (newAnswer && resolution.isPresent() && resolution.get() instanceof Resolution.Found found) {
-      found.refusedHint().ifPresent(hint -> events.warning(app, "HintRefused",
-          "a webhook named " + hint + " for tag " + found.tag() + ", but the registry serves "
-              + found.digest() + "; only the registry's digest is deployed"));
+      found
+          .refusedHint()
+          .ifPresent(
+              hint ->
+                  events.warning(
+                      app,
+                      "HintRefused",
+                      "a webhook named "
+                          + hint
+                          + " for tag "
+                          + found.tag()
+                          + ", but the registry serves "
+                          + found.digest()
+                          + "; only the registry's digest is deployed"));
     }
 
     var blockers = new ArrayList<String>();
@@ -100,11 +115,13 @@ public class AppReconciler implements Reconciler<App> {
     AppStatus status = AppStatusCalculator.compute(app, workload, blockers, null, now);
     AppUpdates.withRunning(withImage(app, image), image, workload);
     status.setImage(image);
-    status.setHistory(AppUpdates.history(
-        original == null ? null : original.getHistory(), previousImage, image, workload, now));
+    status.setHistory(
+        AppUpdates.history(
+            original == null ? null : original.getHistory(), previousImage, image, workload, now));
     var conditions = new ArrayList<>(status.getConditions());
     conditions.add(AppUpdates.upToDate(app, image, resolution, status.getObservedGeneration()));
-    status.setConditions(AppConditions.merge(original == null ? null : original.getConditions(), conditions, now));
+    status.setConditions(
+        AppConditions.merge(original == null ? null : original.getConditions(), conditions, now));
     return statusUpdate(app, status);
   }
 

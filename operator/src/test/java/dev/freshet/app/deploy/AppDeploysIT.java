@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.freshet.app.api.App;
-import dev.freshet.app.api.ServiceSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.it.Kubectl;
 import dev.freshet.it.PersistentVolumes;
@@ -18,6 +17,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,14 +114,13 @@ class AppDeploysIT {
       client.resource(app("web")).create();
       await().atMost(CONVERGE).until(() -> "True".equals(readyCondition(client, "web")));
 
+      // A merge patch carries no resourceVersion, so it cannot race the operator's status writes.
       client
           .resources(App.class)
           .withName("web")
-          .edit(
-              a -> {
-                a.getSpec().setImage("registry.example.com/demo/web:2.0.0");
-                return a;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\": {\"image\": \"registry.example.com/demo/web:2.0.0\"}}");
 
       await()
           .atMost(CONVERGE)
@@ -154,11 +154,9 @@ class AppDeploysIT {
       client
           .resources(App.class)
           .withName("web")
-          .edit(
-              a -> {
-                a.getSpec().getService().setType(ServiceSpec.Type.None);
-                return a;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"spec\": {\"service\": {\"type\": \"None\"}}}");
 
       await().atMost(CONVERGE).until(() -> client.services().withName("web").get() == null);
       assertThat(client.apps().deployments().withName("web").get()).isNotNull();

@@ -9,6 +9,8 @@ import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.WithTestbed;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -44,11 +46,10 @@ class DriftIT {
           .apps()
           .deployments()
           .withName("web")
-          .edit(
-              d -> {
-                d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:1");
-                return d;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON),
+              "[{\"op\": \"replace\", \"path\": \"/spec/template/spec/containers/0/image\","
+                  + " \"value\": \"evil:1\"}]");
 
       await()
           .atMost(Duration.ofSeconds(5))
@@ -75,12 +76,10 @@ class DriftIT {
           .apps()
           .deployments()
           .withName("web")
-          .edit(
-              d -> {
-                d.getMetadata().getLabels().put("team", "payments");
-                d.getMetadata().getAnnotations().put("example.com/note", "mine");
-                return d;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\": {\"labels\": {\"team\": \"payments\"},"
+                  + " \"annotations\": {\"example.com/note\": \"mine\"}}}");
       // A change Freshet must undo, so we know it has reconciled since the label was added.
       client.apps().deployments().withName("web").scale(4);
 
