@@ -39,9 +39,14 @@ public final class RunningOperator implements AutoCloseable {
    * registries (postgres, registry.example.com), which must never be looked up from here.
    */
   public static Poller testbedPoller() {
+    return new Poller(testbedResolution(), Clock.systemUTC(), 4);
+  }
+
+  /** The registry side of {@link #testbedPoller()}: real requests, to loopback registries only. */
+  public static RegistryResolution testbedResolution() {
     Clock clock = Clock.systemUTC();
-    return new Poller(new RegistryResolution(Resolver.builder().build(),
-        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback), clock, 4);
+    return new RegistryResolution(Resolver.builder().build(),
+        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback);
   }
 
   public static RunningOperator start(KubernetesClient client, String namespace) {
@@ -53,11 +58,24 @@ public final class RunningOperator implements AutoCloseable {
       String namespace,
       Duration resync,
       Optional<OperatorSettings.LeaderElection> leaderElection) {
+    return start(client, namespace, resync, leaderElection, testbedPoller());
+  }
+
+  /** With a poller of the test's own, e.g. one that counts the checks it makes. */
+  public static RunningOperator start(KubernetesClient client, String namespace, Poller poller) {
+    return start(client, namespace, OperatorSettings.DEFAULT_RESYNC, Optional.empty(), poller);
+  }
+
+  private static RunningOperator start(
+      KubernetesClient client,
+      String namespace,
+      Duration resync,
+      Optional<OperatorSettings.LeaderElection> leaderElection,
+      Poller poller) {
     // As an administrator: the client given may act as the operator's service account.
     AppCrd.install(Testbed.get().client());
     var metrics = new SimpleMeterRegistry();
     var settings = new OperatorSettings(Set.of(namespace), resync, leaderElection);
-    var poller = testbedPoller();
     var operator = FreshetOperator.create(client, settings, metrics, poller);
     operator.start();
     return new RunningOperator(operator, metrics, poller);
