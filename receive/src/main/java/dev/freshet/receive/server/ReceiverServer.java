@@ -179,13 +179,14 @@ public final class ReceiverServer implements AutoCloseable {
     } else {
       text = ((Verdict.Refused) verdict).reason();
     }
+    // Counted before the answer goes out, so whoever has the answer also sees it counted.
+    listener.requestHandled(source, verdict.outcome(), verdict.status());
     byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     exchange.sendResponseHeaders(verdict.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
-    listener.requestHandled(source, verdict.outcome(), verdict.status());
     if (verdict.outcome() == Outcome.REFUSED) {
       LOG.log(
           System.Logger.Level.INFO, "{0}: refused {1}: {2}", source, verdict.status(), text.trim());
