@@ -9,10 +9,6 @@ import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
-import dev.freshet.registry.RegistryHosts;
-import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -48,9 +44,10 @@ public final class ConvergenceBench {
   private static final Duration POLL = Duration.ofMillis(250);
 
   public static void main(String[] args) throws Exception {
-    Path kubeconfig = Path.of(args[0]);
-    Path kubectl = Path.of(args[1]);
-    int count = Integer.parseInt(args[2]);
+    Path testbed = Path.of(args[0]);
+    Path kubeconfig = testbed.resolve("kubeconfig");
+    Path kubectl = testbed.resolve("bin/kubectl");
+    int count = Integer.parseInt(args[1]);
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       installCrd(client);
@@ -141,8 +138,7 @@ public final class ConvergenceBench {
     long start = System.nanoTime();
     // The bench's images name a registry that does not exist: nothing but loopback is ever asked.
     Clock clock = Clock.systemUTC();
-    var poller = new Poller(new RegistryResolution(Resolver.builder().build(),
-        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback), clock, 4);
+    var poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     var operator =
         FreshetOperator.create(
             client,

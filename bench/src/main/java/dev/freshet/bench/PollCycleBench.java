@@ -1,14 +1,9 @@
 package dev.freshet.bench;
 
 import dev.freshet.observe.EventRecorder;
-import dev.freshet.poll.ImageWatch;
-import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
 import dev.freshet.registry.ImageReference;
-import dev.freshet.registry.RegistryHosts;
-import dev.freshet.registry.resolve.Platform;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
@@ -91,8 +86,7 @@ public final class PollCycleBench {
       Clock clock = Clock.systemUTC();
       before = manifestRequests(accessLog, run);
       long t1 = System.nanoTime();
-      try (var poller = new Poller(new RegistryResolution(Resolver.builder().build(),
-              new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback), clock, 8)) {
+      try (var poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 8)) {
         var operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         TrackedControllers.register(operator, client, poller, Set.of(namespace),
             new EventRecorder(client, "freshet", clock), clock);

@@ -4,10 +4,6 @@ import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
-import dev.freshet.registry.RegistryHosts;
-import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,9 +40,7 @@ public final class RunningOperator implements AutoCloseable {
 
   /** The registry side of {@link #testbedPoller()}: real requests, to loopback registries only. */
   public static RegistryResolution testbedResolution() {
-    Clock clock = Clock.systemUTC();
-    return new RegistryResolution(Resolver.builder().build(),
-        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback);
+    return RegistryResolution.loopbackOnly(Clock.systemUTC());
   }
 
   public static RunningOperator start(KubernetesClient client, String namespace) {

@@ -3,9 +3,6 @@ package dev.freshet.tracked;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
-import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -21,10 +18,7 @@ final class TrackedOperator implements AutoCloseable {
   TrackedOperator(Testbed testbed, String namespace) {
     Clock clock = Clock.systemUTC();
     client = testbed.clientIn(namespace);
-    poller = new Poller(
-        new RegistryResolution(Resolver.builder().build(), new TagChooser(Platform.parse("linux/amd64"), clock), clock),
-        clock,
-        4);
+    poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     TrackedControllers.register(
         operator, client, poller, Set.of(namespace), new EventRecorder(client, "freshet", clock), clock);

@@ -7,12 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
 import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.notify.NotifyClient;
 import dev.freshet.receive.notify.NotifyException;
-import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
@@ -61,8 +58,7 @@ class WebhookTriggerIT {
         .build()).create();
     Clock clock = Clock.systemUTC();
     operatorClient = testbed.clientIn(namespace);
-    poller = new Poller(new RegistryResolution(Resolver.builder().build(),
-        new TagChooser(Platform.parse("linux/amd64"), clock), clock), clock, 4);
+    poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     operator = new Operator(o -> o.withKubernetesClient(operatorClient).withCloseClientOnStop(false));
     TrackedControllers.register(operator, operatorClient, poller, Set.of(namespace),
         new EventRecorder(operatorClient, "freshet", clock), clock);
