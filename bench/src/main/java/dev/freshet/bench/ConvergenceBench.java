@@ -56,9 +56,8 @@ public final class ConvergenceBench {
       String operatorNs = "freshet-bench-operator-" + suffix;
       try {
         Timing kubectlRun = timeKubectl(client, kubeconfig, kubectl, kubectlNs, count);
-        // Service IPs come from a small range (a /24 on the testbed): free the first run's before
-        // the
-        // second allocates its own.
+        // Service IPs come from a small range (a /24 on the testbed): free the first run's
+        // before the second allocates its own.
         deleteNamespace(client, kubectlNs);
         Timing freshetRun = timeOperator(client, operatorNs, count);
         System.out.printf(
