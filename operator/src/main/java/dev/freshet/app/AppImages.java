@@ -26,7 +26,10 @@ public final class AppImages {
     return policy(spec).kind() != PolicySpec.Kind.NONE && !spec.getImage().contains("@");
   }
 
-  /** The reference the pod template names. */
+  /**
+   * The reference the pod template names: the latest digest, unless its rollout failed; then the last
+   * rollout that succeeded, or the declared image when none did.
+   */
   public static String wanted(App app) {
     String declared = app.getSpec().getImage();
     ImageStatus image = app.getStatus() == null ? null : app.getStatus().getImage();
@@ -37,7 +40,23 @@ public final class AppImages {
         || !declared.equals(image.getResolvedFor())) {
       return declared;
     }
+    if (isRejected(image, image.getLatestDigest())) {
+      return lastGood(image).map(good -> ImagePins.pin(declared, good[0], good[1])).orElse(declared);
+    }
     return ImagePins.pin(declared, image.getTag(), image.getLatestDigest());
+  }
+
+  static boolean isRejected(ImageStatus image, String digest) {
+    return image != null && image.getRejectedDigests() != null && image.getRejectedDigests().contains(digest);
+  }
+
+  /** The tag and digest the pods ran last when their rollout had finished, unless since rejected. */
+  static Optional<String[]> lastGood(ImageStatus image) {
+    if (image.getRunningDigest() == null || image.getRunningTag() == null
+        || isRejected(image, image.getRunningDigest())) {
+      return Optional.empty();
+    }
+    return Optional.of(new String[] {image.getRunningTag(), image.getRunningDigest()});
   }
 
   /** {@code spec.update} as the poller's policy. */
@@ -64,6 +83,8 @@ public final class AppImages {
     image.setTag(ImageTags.tagOf(declared));
     if (before != null) {
       image.setRunningDigest(before.getRunningDigest());
+      image.setRunningTag(before.getRunningTag());
+      image.setRejectedDigests(before.getRejectedDigests());
       image.setUpdatedAt(before.getUpdatedAt());
       if (declared.equals(before.getResolvedFor())) {
         image.setResolvedFor(before.getResolvedFor());

@@ -73,6 +73,13 @@ public class AppReconciler implements Reconciler<App> {
       app.setStatus(new AppStatus());
     }
     app.getStatus().setImage(image);
+    if (app.getSpec().getWorkload() != Workload.StatefulSet) {
+      // StatefulSets have no progress deadline: their rollouts are not gated (yet).
+      deployment.existing(app).filter(d -> Ownership.isOwnedBy(d, app)).ifPresent(d ->
+          AppRollbacks.rejectStalled(app, image, WorkloadState.of(d),
+                  d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+              .ifPresent(message -> events.warning(app, "RolledBack", message)));
+    }
     if (AppImages.startsRollout(previousImage, image)) {
       events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
     }

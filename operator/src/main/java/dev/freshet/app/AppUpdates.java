@@ -76,7 +76,11 @@ public final class AppUpdates {
   /** The image block once the workload was applied: the running digest follows a finished rollout. */
   static ImageStatus withRunning(App app, ImageStatus image, WorkloadState workload) {
     if (workload != null && workload.isReady()) {
-      image.setRunningDigest(ImagePins.digest(AppImages.wanted(app)).orElse(image.getRunningDigest()));
+      String wanted = AppImages.wanted(app);
+      ImagePins.digest(wanted).ifPresent(digest -> {
+        image.setRunningDigest(digest);
+        image.setRunningTag(ImageTags.tagOf(wanted));
+      });
     }
     return image;
   }
@@ -93,13 +97,13 @@ public final class AppUpdates {
       entry.setStartedAt(AppImages.seconds(now));
       entry.setOutcome("Progressing");
       history.add(0, entry);
-    } else if (!history.isEmpty() && "Progressing".equals(history.get(0).getOutcome()) && workload != null) {
+    } else if (!history.isEmpty() && "Progressing".equals(history.get(0).getOutcome())) {
       HistoryEntry last = history.get(0);
-      if (workload.stalledMessage() != null) {
-        last.setOutcome("Failed");
-        last.setMessage(workload.stalledMessage());
+      if (AppImages.isRejected(image, last.getToDigest())) {
+        last.setOutcome("RolledBack");
+        last.setMessage("did not become available in time; rolled back");
         last.setFinishedAt(AppImages.seconds(now));
-      } else if (workload.isReady() && last.getToDigest().equals(image.getRunningDigest())) {
+      } else if (workload != null && workload.isReady() && last.getToDigest().equals(image.getRunningDigest())) {
         last.setOutcome("Succeeded");
         last.setFinishedAt(AppImages.seconds(now));
       }
@@ -125,6 +129,12 @@ public final class AppUpdates {
           "waiting for the registry's answer", generation);
     }
     String latest = image.getTag() + "@" + image.getLatestDigest();
+    if (AppImages.isRejected(image, image.getLatestDigest())) {
+      return AppConditions.condition(AppConditions.UP_TO_DATE, false, "RolledBack",
+          latest + " did not become available in time and was rolled back; running "
+              + (image.getRunningDigest() == null ? "the declared image" : image.getRunningDigest()),
+          generation);
+    }
     if (!image.getLatestDigest().equals(image.getRunningDigest())) {
       return AppConditions.condition(AppConditions.UP_TO_DATE, false, "RollingOut", "rolling out " + latest, generation);
     }

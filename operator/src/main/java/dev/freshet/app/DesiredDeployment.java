@@ -9,6 +9,11 @@ public final class DesiredDeployment {
 
   private DesiredDeployment() {}
 
+  static int progressDeadline(App app) {
+    var update = app.getSpec().getUpdate();
+    return update == null || update.getProgressDeadlineSeconds() == null ? 600 : update.getProgressDeadlineSeconds();
+  }
+
   public static Deployment of(App app) {
     return new DeploymentBuilder()
         .withNewMetadata()
@@ -18,6 +23,8 @@ public final class DesiredDeployment {
         .endMetadata()
         .withNewSpec()
         .withReplicas(app.getSpec().getReplicas())
+        // The health gate of a rollout: past this deadline Freshet rolls back (AppRollbacks).
+        .withProgressDeadlineSeconds(progressDeadline(app))
         .withNewSelector()
         .withMatchLabels(AppLabels.selector(app))
         .endSelector()

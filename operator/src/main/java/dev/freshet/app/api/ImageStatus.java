@@ -9,9 +9,23 @@ public class ImageStatus {
   private String tag;
   private String resolvedFor;
   private String runningDigest;
+  private String runningTag;
   private String latestDigest;
   private String checkedAt;
   private String updatedAt;
+  private java.util.List<String> rejectedDigests;
+
+  /**
+   * Digests whose rollout did not become available in time: Freshet rolled back from them and never
+   * pins them again (newest last, at most ten).
+   */
+  public java.util.List<String> getRejectedDigests() {
+    return rejectedDigests;
+  }
+
+  public void setRejectedDigests(java.util.List<String> rejectedDigests) {
+    this.rejectedDigests = rejectedDigests;
+  }
 
   public String getTag() {
     return tag;
@@ -31,6 +45,15 @@ public class ImageStatus {
 
   public void setResolvedFor(String resolvedFor) {
     this.resolvedFor = resolvedFor;
+  }
+
+  /** The tag the pods run with {@link #getRunningDigest()}: where a rollback goes. */
+  public String getRunningTag() {
+    return runningTag;
+  }
+
+  public void setRunningTag(String runningTag) {
+    this.runningTag = runningTag;
   }
 
   public String getRunningDigest() {

@@ -62,6 +62,23 @@ public class UpdateSpec {
       message = "must be at least 10s (a duration such as 10s, 5m or 1h)")
   private String interval = "5m";
 
+  /**
+   * How long a rollout to a new digest may take to become available before Freshet rolls back to the
+   * last good digest and never retries the bad one (the Deployment's progressDeadlineSeconds).
+   */
+  @Default("600")
+  @io.fabric8.generator.annotation.Min(5)
+  @io.fabric8.generator.annotation.Max(86400)
+  private Integer progressDeadlineSeconds = 600;
+
+  public Integer getProgressDeadlineSeconds() {
+    return progressDeadlineSeconds;
+  }
+
+  public void setProgressDeadlineSeconds(Integer progressDeadlineSeconds) {
+    this.progressDeadlineSeconds = progressDeadlineSeconds;
+  }
+
   public Policy getPolicy() {
     return policy;
   }
