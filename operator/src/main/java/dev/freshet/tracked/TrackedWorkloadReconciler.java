@@ -134,7 +134,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         String message = failed.reason() + ": " + failed.message();
         status.problem(container.getName(), message);
         status.checked(container.getName(), failed.checkedAt(), message);
-        events.warning(workload, "Registry" + failed.reason(), message);
+        // Once per problem, not once per reconcile: the status annotation already carries it.
+        if (!message.equals(annotations.get(TrackedStatus.MESSAGE))) {
+          events.warning(workload, "Registry" + failed.reason(), message);
+        }
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
