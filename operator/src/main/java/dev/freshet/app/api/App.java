@@ -26,6 +26,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Status",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason",
     type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Fresh",
+    jsonPath = ".status.conditions[?(@.type==\"UpToDate\")].reason",
+    type = Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Digest",
+    jsonPath = ".status.image.runningDigest",
+    type = Type.STRING,
+    priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class App extends CustomResource<AppSpec, AppStatus> implements Namespaced {
   public static final String GROUP = "freshet.dev";

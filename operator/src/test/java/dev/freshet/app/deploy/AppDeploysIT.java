@@ -61,9 +61,9 @@ class AppDeploysIT {
           .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("App"));
 
       assertThat(Kubectl.run("get", "apps.freshet.dev", "-n", ns.name()))
-          .contains("IMAGE", "READY", "UP-TO-DATE", "STATUS", "AGE")
+          .contains("IMAGE", "READY", "UP-TO-DATE", "STATUS", "FRESH", "AGE")
           .containsPattern(
-              "web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+2/2\\s+2");
+              "web\\s+\\S+\\s+registry.example.com/demo/web:1.0.0\\s+Ready\\s+\\S+\\s+2/2\\s+2");
     }
   }
 
