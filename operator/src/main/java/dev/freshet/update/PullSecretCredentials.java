@@ -33,9 +33,12 @@ public final class PullSecretCredentials {
 
   private record Cached(DockerConfig config, Instant until) {}
 
+  private record CachedAccount(List<String> pullSecrets, Instant until) {}
+
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Map<String, CachedAccount> accounts = new ConcurrentHashMap<>();
 
   public PullSecretCredentials(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -49,15 +52,28 @@ public final class PullSecretCredentials {
       pod.getImagePullSecrets().stream().map(LocalObjectReference::getName).forEach(names::add);
     }
     String account = pod.getServiceAccountName() == null ? "default" : pod.getServiceAccountName();
-    ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(account).get();
-    if (sa != null && sa.getImagePullSecrets() != null) {
-      sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).forEach(names::add);
-    }
+    names.addAll(accountPullSecrets(namespace, account));
     List<DockerConfig> configs = new ArrayList<>();
     for (String name : names) {
       configs.add(config(namespace, name));
     }
     return DockerConfig.merge(configs).credentialFor(registry);
+  }
+
+  /** The service account's pull secrets, through the same short-lived cache as the secrets. */
+  private List<String> accountPullSecrets(String namespace, String account) {
+    String key = namespace + "/" + account;
+    Instant now = clock.instant();
+    CachedAccount cached = accounts.get(key);
+    if (cached != null && cached.until().isAfter(now)) {
+      return cached.pullSecrets();
+    }
+    ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(account).get();
+    List<String> names = sa == null || sa.getImagePullSecrets() == null
+        ? List.of()
+        : sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+    accounts.put(key, new CachedAccount(names, now.plus(CACHE_FOR)));
+    return names;
   }
 
   private DockerConfig config(String namespace, String name) {
