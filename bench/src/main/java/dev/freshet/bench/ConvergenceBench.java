@@ -5,6 +5,7 @@ import dev.freshet.app.DesiredService;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppPort;
 import dev.freshet.app.api.AppSpec;
+import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
@@ -162,6 +163,10 @@ public final class ConvergenceBench {
             i -> {
               var spec = new AppSpec();
               spec.setImage("registry.example.com/bench/app-" + i + ":1.0.0");
+              // The images exist in no registry: this bench measures deploying, not following.
+              var update = new UpdateSpec();
+              update.setPolicy(UpdateSpec.Policy.NONE);
+              spec.setUpdate(update);
               spec.setReplicas(1);
               spec.setPorts(new ArrayList<>(List.of(new AppPort("http", 8080, 80))));
               var app = new App();
