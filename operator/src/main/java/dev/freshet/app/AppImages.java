@@ -7,6 +7,7 @@ import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Resolution;
 import dev.freshet.update.ImagePins;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -19,6 +20,9 @@ import java.util.Optional;
  * the App alone and survives restarts.
  */
 public final class AppImages {
+  /** How stale {@code status.image.checkedAt} may grow while the registry keeps answering the same. */
+  static final Duration CHECKED_AT_REFRESH = Duration.ofMinutes(5);
+
   private AppImages() {}
 
   /** Whether Freshet keeps this App's image fresh: a policy other than none, and no digest in the spec. */
@@ -100,7 +104,10 @@ public final class AppImages {
       return image;
     }
     resolution.ifPresent(r -> {
-      image.setCheckedAt(seconds(r.checkedAt()));
+      boolean repeat = r instanceof Resolution.Found found && confirms(image, declared, found);
+      if (!repeat) {
+        image.setCheckedAt(seconds(r.checkedAt()));
+      }
       if (r instanceof Resolution.Found found) {
         image.setResolvedFor(declared);
         image.setTag(found.tag());
@@ -108,6 +115,20 @@ public final class AppImages {
       }
     });
     return image;
+  }
+
+  /**
+   * Whether {@code found} only repeats what the image block says, recently enough that its check time
+   * need not be written: every poll and every duplicate webhook would otherwise patch the status of
+   * every App on the image, so a steady state would cost writes that grow with Apps.
+   */
+  static boolean confirms(ImageStatus image, String declared, Resolution.Found found) {
+    return declared.equals(image.getResolvedFor())
+        && found.tag().equals(image.getTag())
+        && found.digest().equals(image.getLatestDigest())
+        && found.refusedHint().isEmpty()
+        && image.getCheckedAt() != null
+        && Duration.between(Instant.parse(image.getCheckedAt()), found.checkedAt()).compareTo(CHECKED_AT_REFRESH) < 0;
   }
 
   /** True when {@code after} pins something {@code before} did not: a rollout starts. */

@@ -1,0 +1,107 @@
+package dev.freshet.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.freshet.app.api.App;
+import dev.freshet.app.api.AppStatus;
+import dev.freshet.app.api.ImageStatus;
+import dev.freshet.it.Apps;
+import dev.freshet.poll.Resolution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The image block after a registry answer. An answer that only repeats the recorded one leaves the
+ * block unchanged for a while, so repeated checks (polls, duplicate webhooks) write nothing.
+ */
+class AppImagesTest {
+  private static final String IMAGE = "registry.example.com/web:dev";
+  private static final String DIGEST = "sha256:" + "a".repeat(64);
+  private static final String NEWER = "sha256:" + "b".repeat(64);
+  private static final Instant CHECKED = Instant.parse("2026-11-25T08:00:00Z");
+
+  @Test
+  void theSameDigestAgainSoonChangesNothing() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+
+    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(1))));
+
+    assertThat(StatusComparison.equal(status(app.getStatus().getImage()), status(next))).isTrue();
+    assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:00Z");
+  }
+
+  @Test
+  void theSameDigestAfterTheRefreshPeriodRecordsTheCheck() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+    Instant later = CHECKED.plus(AppImages.CHECKED_AT_REFRESH);
+
+    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, later)));
+
+    assertThat(next.getCheckedAt()).isEqualTo(later.toString());
+  }
+
+  @Test
+  void aNewDigestIsRecordedWithItsCheckTime() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+
+    ImageStatus next = AppImages.next(app, Optional.of(found(NEWER, CHECKED.plusSeconds(1))));
+
+    assertThat(next.getLatestDigest()).isEqualTo(NEWER);
+    assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
+  }
+
+  @Test
+  void aRefusedHintIsANewAnswerEvenWithTheSameDigest() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+    var refused = new Resolution.Found("dev", DIGEST, List.of(), CHECKED.plusSeconds(1), Optional.of(NEWER));
+
+    ImageStatus next = AppImages.next(app, Optional.of(refused));
+
+    // The reconciler reports a refused hint when the check time moved.
+    assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
+    assertThat(next.getLatestDigest()).isEqualTo(DIGEST);
+  }
+
+  @Test
+  void aFailureIsRecordedEveryTime() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+    var failed = new Resolution.Failed("Unreachable", "connection refused", Optional.empty(), CHECKED.plusSeconds(1));
+
+    ImageStatus next = AppImages.next(app, Optional.of(failed));
+
+    assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
+    assertThat(next.getLatestDigest()).isEqualTo(DIGEST);
+  }
+
+  private static Resolution.Found found(String digest, Instant at) {
+    return new Resolution.Found("dev", digest, List.of(), at);
+  }
+
+  private static ImageStatus recorded(String digest, Instant checked) {
+    var image = new ImageStatus();
+    image.setResolvedFor(IMAGE);
+    image.setTag("dev");
+    image.setLatestDigest(digest);
+    image.setRunningDigest(digest);
+    image.setCheckedAt(AppImages.seconds(checked));
+    return image;
+  }
+
+  private static App appWith(ImageStatus image) {
+    App app = Apps.app("web");
+    app.getSpec().setImage(IMAGE);
+    var status = new AppStatus();
+    status.setImage(image);
+    app.setStatus(status);
+    return app;
+  }
+
+  private static AppStatus status(ImageStatus image) {
+    var status = new AppStatus();
+    status.setImage(image);
+    return status;
+  }
+}
