@@ -36,6 +36,7 @@ record WebhookLatencyReport(
     List<Long> toHint = new ArrayList<>();
     List<Long> hintToPatch = new ArrayList<>();
     List<String> lastPatch = new ArrayList<>();
+    List<List<Long>> perRound = new ArrayList<>();
     int superseded = 0;
     int missing = 0;
     for (int r = 0; r < rounds.size(); r++) {
@@ -46,6 +47,8 @@ record WebhookLatencyReport(
       }
       Instant roundStart = firstSend.values().stream().min(Comparator.naturalOrder()).orElseThrow();
       Instant roundEnd = roundStart;
+      List<Long> thisRound = new ArrayList<>();
+      perRound.add(thisRound);
       for (int j = 0; j < plan.apps(); j++) {
         int image = plan.imageOf(j);
         Instant sent = firstSend.get(image);
@@ -67,6 +70,7 @@ record WebhookLatencyReport(
         Instant at = change.get().at();
         roundEnd = at.isAfter(roundEnd) ? at : roundEnd;
         latencies.add(Duration.between(sent, at).toMillis());
+        thisRound.add(Duration.between(sent, at).toMillis());
         String reference = images.image(image).reference();
         var hint = hints.stream().filter(h -> h.reference().equals(reference) && !h.at().isBefore(sent))
             .map(Hint::at).min(Comparator.naturalOrder());
@@ -104,7 +108,9 @@ record WebhookLatencyReport(
         + "              hint -> template patched (registry check, App reconcile, apply) p50 %d ms, p99 %d ms%n",
         percentile(toHint, 50), percentile(toHint, 99), percentile(hintToPatch, 50), percentile(hintToPatch, 99)));
     for (int r = 0; r < rounds.size(); r++) {
-      out.append(String.format(Locale.ROOT, "    round %d: %s%n", r + 1, roundSummary(r, latencies)));
+      List<Long> these = perRound.get(r);
+      out.append(String.format(Locale.ROOT, "    round %d: %d rollouts, p50 %d ms, p99 %d ms, max %d ms%n", r + 1,
+          these.size(), percentile(these, 50), percentile(these, 99), percentile(these, 100)));
     }
     out.append(String.format(Locale.ROOT, "  template changes other than to a round's digest (duplicates must cause none): %d%n", extra));
     out.append(String.format(Locale.ROOT, "  converged to each image's last pushed digest: Deployments %s (%.1f s after the last round's sends),%n"
@@ -139,16 +145,6 @@ record WebhookLatencyReport(
       }
     }
     return extra;
-  }
-
-  private String roundSummary(int round, List<Long> all) {
-    int perRound = plan.apps();
-    if (all.size() != perRound * rounds.size()) {
-      return "(per-round split needs every rollout measured)";
-    }
-    List<Long> these = all.subList(round * perRound, (round + 1) * perRound);
-    return String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, max %d ms",
-        percentile(these, 50), percentile(these, 99), percentile(these, 100));
   }
 
   static long percentile(Collection<Long> values, int p) {
