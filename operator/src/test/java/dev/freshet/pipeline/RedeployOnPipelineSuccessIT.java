@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @WithTestbed
 class RedeployOnPipelineSuccessIT {
   private static final String HMAC = "pipeline-secret-for-tests";
-  private static final Duration MAVEN_STEP = Duration.ofMinutes(15);
+  // The demo app's tests check the Concourse pipeline with fly, which a first run on a machine builds.
+  private static final Duration MAVEN_STEP = Duration.ofMinutes(30);
 
   @Test
   void aPipelineRunRedeploysTheDemoAppWithThePushedDigestWithinASecondOfTheNotify(
