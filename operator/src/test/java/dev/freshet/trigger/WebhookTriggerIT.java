@@ -87,10 +87,7 @@ class WebhookTriggerIT {
   @Test
   void aSignedNotifyRollsTheWorkloadToThePushedDigestInUnderASecond(
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
-    PushedImage first = testbed.registry().pusher().push("notify/web", "dev");
-    client.resource(deployment(first.reference())).create();
-    startFreshet(testbed, ns.name(), client);
-    await().atMost(Duration.ofSeconds(30)).until(() -> image(client).equals(first.pinnedReference()));
+    PushedImage first = freshetFollowing(testbed, ns, client, "notify/web");
 
     PushedImage second = testbed.registry().pusher().push("notify/web", "dev");
     CompletableFuture<Instant> patched = whenImageBecomes(client, second.pinnedReference());
@@ -106,10 +103,7 @@ class WebhookTriggerIT {
   @Test
   void aNotifyNamingADigestTheRegistryDoesNotHoldDeploysOnlyTheRegistrysDigest(
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
-    PushedImage served = testbed.registry().pusher().push("notify/forged", "dev");
-    client.resource(deployment(served.reference())).create();
-    startFreshet(testbed, ns.name(), client);
-    await().atMost(Duration.ofSeconds(30)).until(() -> image(client).equals(served.pinnedReference()));
+    PushedImage served = freshetFollowing(testbed, ns, client, "notify/forged");
 
     String forged = "sha256:" + "e".repeat(64);
     new NotifyClient().notify(url(), Secret.of(HMAC), served.reference(), Optional.of(forged));
@@ -126,10 +120,7 @@ class WebhookTriggerIT {
   @Test
   void aNotifyForAnImageNobodyRunsIsAcceptedAndChangesNothing(
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
-    PushedImage image = testbed.registry().pusher().push("notify/known", "dev");
-    client.resource(deployment(image.reference())).create();
-    startFreshet(testbed, ns.name(), client);
-    await().atMost(Duration.ofSeconds(30)).until(() -> image(client).equals(image.pinnedReference()));
+    PushedImage image = freshetFollowing(testbed, ns, client, "notify/known");
 
     var delivered = new NotifyClient().notify(url(), Secret.of(HMAC),
         testbed.registry().host() + "/notify/unknown:dev", Optional.empty());
@@ -144,10 +135,7 @@ class WebhookTriggerIT {
   @Test
   void aNotifyWithTheWrongSecretIsRefusedAndNothingIsChecked(
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
-    PushedImage image = testbed.registry().pusher().push("notify/refused", "dev");
-    client.resource(deployment(image.reference())).create();
-    startFreshet(testbed, ns.name(), client);
-    await().atMost(Duration.ofSeconds(30)).until(() -> image(client).equals(image.pinnedReference()));
+    PushedImage image = freshetFollowing(testbed, ns, client, "notify/refused");
     PushedImage newer = testbed.registry().pusher().push("notify/refused", "dev");
 
     assertThatThrownBy(() -> new NotifyClient().notify(url(), Secret.of("not-the-secret"), newer.reference(), Optional.empty()))
@@ -156,6 +144,16 @@ class WebhookTriggerIT {
 
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() ->
         assertThat(image(client)).isEqualTo(image.pinnedReference()));
+  }
+
+  /** A tracked Deployment on a new image of {@code repository}, Freshet running, the image pinned. */
+  private PushedImage freshetFollowing(
+      Testbed testbed, TestNamespace ns, KubernetesClient client, String repository) throws Exception {
+    PushedImage image = testbed.registry().pusher().push(repository, "dev");
+    client.resource(deployment(image.reference())).create();
+    startFreshet(testbed, ns.name(), client);
+    await().atMost(Duration.ofSeconds(30)).until(() -> image(client).equals(image.pinnedReference()));
+    return image;
   }
 
   private URI url() {
