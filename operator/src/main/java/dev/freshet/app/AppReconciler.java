@@ -80,9 +80,6 @@ public class AppReconciler implements Reconciler<App> {
                   d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
               .ifPresent(message -> events.warning(app, "RolledBack", message)));
     }
-    if (AppImages.startsRollout(previousImage, image)) {
-      events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
-    }
     boolean newAnswer =
         previousImage == null
             || !java.util.Objects.equals(previousImage.getCheckedAt(), image.getCheckedAt());
@@ -110,6 +107,10 @@ public class AppReconciler implements Reconciler<App> {
 
     var blockers = new ArrayList<String>();
     WorkloadState workload = reconcileWorkload(app, context, blockers);
+    // After the patch, not before: the Event's two API calls stay off the rollout's path.
+    if (blockers.isEmpty() && AppImages.startsRollout(previousImage, image)) {
+      events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
+    }
     if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
       deleteOwned(service, app, context);
     } else {
