@@ -5,9 +5,8 @@
 #
 # The commit is Concourse v8.2.5's: `go install …/fly@v8.2.5` is refused because the module path lacks
 # the `/v8` suffix, so the go command is given the commit and maps it to a pseudo-version. A Go module
-# proxy that does not serve github.com/concourse/concourse (some mirrors answer 403) leaves the
-# documented way: a git clone at that commit, then `go build` in fly/ (its dependencies still come from
-# the proxy). FRESHET_FLY_SOURCE names the clone source (a URL or a local repository).
+# proxy that does not serve github.com/concourse/concourse (ours answers 403) means fly is unavailable:
+# exit 3, and the caller falls back to a structural check of the pipeline.
 set -euo pipefail
 
 FLY_COMMIT=10d78df20d5e35b729e0049c6f1c219fa771d596   # concourse/concourse v8.2.5
@@ -31,31 +30,11 @@ say "building fly $FLY_VERSION from the Go module proxy (log: $log); the first b
 # Built into a temporary dir and moved, so an interrupted build never leaves a half-written binary behind.
 tmp=$(mktemp -d "$cache/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# No default: where only package registries are reachable, an unasked-for clone from GitHub would be
-# traffic to a host the machine must not call. Without a source the caller falls back (exit 3).
-source_repo="${FRESHET_FLY_SOURCE:-}"
-build_from_clone() {
-  [[ -n $source_repo ]] || { say "the module proxy does not serve fly@$FLY_COMMIT and FRESHET_FLY_SOURCE is not set"; return 3; }
-  say "the module proxy does not serve fly@$FLY_COMMIT; building from a clone of $source_repo"
-  git clone -q --no-checkout "$source_repo" "$tmp/src"
-  # A mirror may lack a few large web/test blobs; fly does not need them, and go build will say if a Go
-  # source is missing, so a checkout that only complains about those is good enough.
-  git -C "$tmp/src" checkout -q "$FLY_COMMIT" || [[ -f $tmp/src/fly/main.go ]]
-  (cd "$tmp/src/fly" && CGO_ENABLED=0 go build -trimpath -o "$tmp/fly" .)
-}
 if ! CGO_ENABLED=0 GOBIN="$tmp" \
      go install -trimpath "github.com/concourse/concourse/fly@$FLY_COMMIT" >"$log" 2>&1; then
-  if build_from_clone >>"$log" 2>&1; then
-    :
-  elif [[ -z $source_repo ]]; then
-    say "fly is not available: the Go module proxy does not serve it and FRESHET_FLY_SOURCE names no clone source"
-    exit 3
-  else
-    tail -n 30 "$log" >&2
-    say "ERROR: building fly failed; full log: $log. Check that the Go module proxy is reachable (go env GOPROXY)"
-    say "       and that $source_repo can be cloned (set FRESHET_FLY_SOURCE to another clone source)."
-    exit 1
-  fi
+  tail -n 5 "$log" >&2
+  say "fly is not available: the Go module proxy does not serve github.com/concourse/concourse@$FLY_COMMIT"
+  exit 3
 fi
 mv "$tmp/fly" "$fly"
 say "built $fly"
