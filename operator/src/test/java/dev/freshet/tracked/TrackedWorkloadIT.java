@@ -10,7 +10,6 @@ import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +42,13 @@ class TrackedWorkloadIT {
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
       await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(first.reference() + "@" + first.digest()));
+          assertThat(image(client, "web")).isEqualTo(first.pinnedReference()));
 
       PushedImage second = registry.pusher().push("tracked/web", "dev");
 
       // One 10 s interval, jitter and the rollout itself.
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(image(client, "web")).isEqualTo(second.reference() + "@" + second.digest());
+        assertThat(image(client, "web")).isEqualTo(second.pinnedReference());
         Deployment web = client.apps().deployments().withName("web").get();
         assertThat(web.getStatus().getUpdatedReplicas()).isEqualTo(2);
         assertThat(web.getStatus().getAvailableReplicas()).isEqualTo(2);
@@ -88,14 +86,14 @@ class TrackedWorkloadIT {
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
       await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "api")).isEqualTo(current.reference() + "@" + current.digest()));
+          assertThat(image(client, "api")).isEqualTo(current.pinnedReference()));
 
       PushedImage patch = registry.pusher().push(repo, "1.4.3");
       registry.pusher().push(repo, "2.0.0");
       freshet.poller.recheck(registry.host(), repo, java.util.Optional.empty());
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(image(client, "api")).isEqualTo(patch.reference() + "@" + patch.digest()));
+          assertThat(image(client, "api")).isEqualTo(patch.pinnedReference()));
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
           assertThat(image(client, "api")).doesNotContain("2.0.0"));
     }
@@ -118,18 +116,12 @@ class TrackedWorkloadIT {
       });
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
-      String auth = Base64.getEncoder().encodeToString(
-          (registry.username().orElseThrow() + ":" + registry.password().orElseThrow()).getBytes(StandardCharsets.UTF_8));
-      String config = "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}";
-      client.secrets().resource(new SecretBuilder().withNewMetadata().withName("pull").endMetadata()
-          .withType("kubernetes.io/dockerconfigjson")
-          .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
-          .build()).create();
+      client.secrets().resource(registry.pullSecret("pull")).create();
       edit(client, "web", d -> new DeploymentBuilder(d).editSpec().editTemplate()
           .editSpec().addNewImagePullSecret("pull").endSpec().endTemplate().endSpec().build());
 
       await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(image.reference() + "@" + image.digest()));
+          assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
     }
   }
 
@@ -156,7 +148,7 @@ class TrackedWorkloadIT {
           .editMetadata().addToAnnotations("freshet.dev/force", "true").endMetadata().build());
 
       await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(image.reference() + "@" + image.digest()));
+          assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
     }
   }
 

@@ -16,12 +16,9 @@ import dev.freshet.testbed.WithTestbed;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -124,13 +121,7 @@ class AppUpdatesIT {
           }));
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
-      String auth = Base64.getEncoder().encodeToString((registry.username().orElseThrow() + ":"
-          + registry.password().orElseThrow()).getBytes(StandardCharsets.UTF_8));
-      String config = "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}";
-      client.secrets().resource(new SecretBuilder().withNewMetadata().withName("pull").endMetadata()
-          .withType("kubernetes.io/dockerconfigjson")
-          .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
-          .build()).create();
+      client.secrets().resource(registry.pullSecret("pull")).create();
       client.resources(App.class).withName("web").edit(app -> {
         app.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("pull")));
         return app;
