@@ -20,6 +20,8 @@ public final class TrackedStatus {
   public static final String UP_TO_DATE = PREFIX + "up-to-date";
   public static final String MESSAGE = PREFIX + "message";
   public static final String HISTORY = PREFIX + "history";
+  /** The last webhook digest the registry did not confirm: reported once, not at every reconcile. */
+  public static final String REFUSED_HINT = PREFIX + "refused-hint";
 
   private TrackedStatus() {}
 

@@ -112,6 +112,12 @@ public final class TrackedStatusWriter {
       }
     }
 
+    private String refusedHint;
+
+    void refusedHint(String digest) {
+      refusedHint = digest;
+    }
+
     void problem(String container, String message) {
       problems.put(container, message);
     }
@@ -157,6 +163,10 @@ public final class TrackedStatusWriter {
       }
       if (!history.isEmpty()) {
         status.put(TrackedStatus.HISTORY, String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
+      }
+      String hint = refusedHint != null ? refusedHint : previous.get(TrackedStatus.REFUSED_HINT);
+      if (hint != null) {
+        status.put(TrackedStatus.REFUSED_HINT, hint);
       }
       boolean upToDate = problems.isEmpty() && !found.isEmpty() && updated.isEmpty()
           && found.entrySet().stream().allMatch(e ->

@@ -121,9 +121,14 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       Resolution resolution = latest.get();
       if (resolution instanceof Resolution.Found found) {
         status.found(container.getName(), found);
-        found.refusedHint().ifPresent(hint -> events.warning(workload, "HintRefused",
-            "a webhook named " + hint + " for " + reference.repository() + ":" + found.tag()
-                + ", but the registry serves " + found.digest() + "; only the registry's digest is deployed"));
+        found.refusedHint().ifPresent(hint -> {
+          status.refusedHint(hint);
+          if (!hint.equals(annotations.get(TrackedStatus.REFUSED_HINT))) {
+            events.warning(workload, "HintRefused", "a webhook named " + hint + " for "
+                + reference.repository() + ":" + found.tag() + ", but the registry serves "
+                + found.digest() + "; only the registry's digest is deployed");
+          }
+        });
         String wanted = ImagePins.pin(container.getImage(), found.tag(), found.digest());
         if (!wanted.equals(container.getImage())) {
           newImages.put(container.getName(), wanted);

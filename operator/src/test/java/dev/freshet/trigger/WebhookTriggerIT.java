@@ -114,6 +114,14 @@ class WebhookTriggerIT {
               assertThat(e.getReason()).isEqualTo("HintRefused");
               assertThat(e.getMessage()).contains(forged).contains(served.digest());
             }));
+    // Reported once: later reconciles of the same answer do not repeat it.
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).untilAsserted(() ->
+        assertThat(client.v1().events().list().getItems())
+            .filteredOn(e -> "HintRefused".equals(e.getReason()))
+            .singleElement()
+            .satisfies(e -> assertThat(e.getCount()).isEqualTo(1)));
+    assertThat(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())
+        .containsEntry(dev.freshet.tracked.TrackedStatus.REFUSED_HINT, forged);
     assertThat(image(client)).isEqualTo(served.pinnedReference());
   }
 
