@@ -137,11 +137,6 @@ public final class Poller implements AutoCloseable {
     return entry == null ? Optional.empty() : Optional.ofNullable(entry.latest);
   }
 
-  /** What {@code subscriber} watches now, if anything. */
-  public Optional<ImageWatch> watchOf(String subscriber) {
-    return Optional.ofNullable(watchOf.get(subscriber));
-  }
-
   /**
    * Checks at once every watch on {@code registry/repository} that a push of {@code tag} can concern:
    * for the digest policy only watches of that tag, for tag-choosing policies every watch of the

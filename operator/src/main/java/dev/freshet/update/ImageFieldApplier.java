@@ -2,7 +2,6 @@ package dev.freshet.update;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -127,13 +126,4 @@ public final class ImageFieldApplier {
     }
   }
 
-  /** Managers currently recorded in {@code managedFields}, for reports. */
-  public static Set<String> managers(HasMetadata workload) {
-    Set<String> managers = new TreeSet<>();
-    List<ManagedFieldsEntry> entries = workload.getMetadata().getManagedFields();
-    if (entries != null) {
-      entries.forEach(entry -> managers.add(entry.getManager()));
-    }
-    return managers;
-  }
 }
