@@ -125,5 +125,4 @@ public final class ImageFieldApplier {
       owners.add(m.group(1));
     }
   }
-
 }
