@@ -14,8 +14,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Picks the tag a semver or pattern policy moves to, best candidate first, skipping any whose image
@@ -24,8 +22,6 @@ import java.util.regex.Pattern;
  * digest is still followed.
  */
 public final class TagChooser {
-  private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
-
   private final Platform platform;
   private final Clock clock;
 
@@ -64,14 +60,9 @@ public final class TagChooser {
     return switch (spec.kind()) {
       case SEMVER -> new SemverPolicy(spec.semver().orElseThrow());
       case PATTERN -> {
-        String regex = spec.pattern().orElseThrow();
-        Matcher group = NAMED_GROUP.matcher(regex);
-        if (!group.find()) {
-          throw new IllegalArgumentException("tag pattern " + regex + " has no named group (?<name>…)");
-        }
         TagOrdering ordering =
             TagOrdering.valueOf(spec.order().orElse("alphabetical").toUpperCase(Locale.ROOT));
-        yield new PatternPolicy(regex, group.group(1), ordering);
+        yield PatternPolicy.byFirstNamedGroup(spec.pattern().orElseThrow(), ordering);
       }
       default -> throw new IllegalArgumentException(spec.kind() + " does not choose tags");
     };
