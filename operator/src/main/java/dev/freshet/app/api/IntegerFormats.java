@@ -73,15 +73,9 @@ public class IntegerFormats implements SchemaCustomizer.Customizer {
         schema.setMaximum((double) Integer.MAX_VALUE);
       }
     } else if (INT64.contains(javaType)) {
-      // A double cannot hold Long.MAX_VALUE: these bounds round to ±2^63, the nearest it can say,
-      // which still refuses the larger numbers a JSON decoder would keep only as floats.
+      // A Long reads whatever the API server stores as an integer. No bounds: the API server then
+      // checks int64 values against a double bound and refuses every write of the object.
       schema.setFormat("int64");
-      if (schema.getMinimum() == null) {
-        schema.setMinimum((double) Long.MIN_VALUE);
-      }
-      if (schema.getMaximum() == null) {
-        schema.setMaximum((double) Long.MAX_VALUE);
-      }
     }
   }
 }
