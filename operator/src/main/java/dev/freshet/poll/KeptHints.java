@@ -134,7 +134,9 @@ public final class KeptHints {
 
   /** When the oldest kept hint expires, if any is kept. */
   Optional<Instant> nextExpiry() {
-    return hints.isEmpty() ? Optional.empty() : Optional.of(hints.peekFirst().keptAt().plus(keepFor));
+    return hints.isEmpty()
+        ? Optional.empty()
+        : Optional.of(hints.peekFirst().keptAt().plus(keepFor));
   }
 
   int size() {

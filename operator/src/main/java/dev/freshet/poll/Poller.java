@@ -72,7 +72,8 @@ public final class Poller implements AutoCloseable {
   private ScheduledFuture<?> nextExpiry;
 
   public Poller(Resolver resolver, Clock clock, int workerThreads) {
-    this(resolver, clock, workerThreads, new KeptHints(clock, KeptHints.DEFAULT_KEEP_FOR, KeptHints.DEFAULT_KEEP_AT_MOST));
+    this(resolver, clock, workerThreads,
+        new KeptHints(clock, KeptHints.DEFAULT_KEEP_FOR, KeptHints.DEFAULT_KEEP_AT_MOST));
   }
 
   Poller(Resolver resolver, Clock clock, int workerThreads, KeptHints keptHints) {
@@ -180,7 +181,7 @@ public final class Poller implements AutoCloseable {
     return count;
   }
 
-  /** Whether a push of {@code tag} (any tag if empty) to {@code registry/repository} concerns {@code w}. */
+  /** Whether a push of {@code tag} (any tag if empty) to {@code registry/repository} concerns w. */
   static boolean concerns(ImageWatch w, String registry, String repository, Optional<String> tag) {
     return w.registry().equals(registry)
         && w.repository().equals(repository)
@@ -188,15 +189,17 @@ public final class Poller implements AutoCloseable {
   }
 
   /**
-   * {@link #recheck(String, String, Optional, Optional)}, and if the push concerns no watch yet, keeps
-   * it for a while (at most {@link KeptHints#DEFAULT_KEEP_FOR}, oldest dropped beyond {@link
-   * KeptHints#DEFAULT_KEEP_AT_MOST}): a watch created meanwhile that it concerns takes its digest as
-   * the expected one, as a recheck would have set it. Returns how many watches were checked now.
+   * {@link #recheck(String, String, Optional, Optional)}, and if the push concerns no watch yet,
+   * keeps it for a while (at most {@link KeptHints#DEFAULT_KEEP_FOR}, oldest dropped beyond
+   * {@link KeptHints#DEFAULT_KEEP_AT_MOST}): a watch created meanwhile that it concerns takes its
+   * digest as the expected one, as a recheck would have set it. Returns how many watches were
+   * checked now.
    *
    * @param origin who sent the hint, for the {@link KeptHints.Listener}
    */
   public synchronized int recheckOrKeep(
-      String registry, String repository, Optional<String> tag, Optional<String> digest, String origin) {
+      String registry, String repository, Optional<String> tag, Optional<String> digest,
+      String origin) {
     int count = recheck(registry, repository, tag, digest);
     if (count == 0) {
       keptHints.keep(registry, repository, tag, digest, origin);
@@ -205,7 +208,7 @@ public final class Poller implements AutoCloseable {
     return count;
   }
 
-  /** Who is told what became of kept hints (applied, expired, dropped); replaces the previous one. */
+  /** Who is told what became of kept hints (applied, expired, dropped); replaces the last one. */
   public synchronized void onKeptHints(KeptHints.Listener listener) {
     keptHints.listener(listener);
   }

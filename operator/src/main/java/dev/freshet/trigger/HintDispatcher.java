@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns an accepted webhook into an immediate re-check of the image against the registry. The hint
  * never decides what is deployed: the poller asks the registry with Freshet's own credentials, so a
- * forged or replayed webhook costs at most one extra request, and a digest the registry does not serve
- * is reported as refused.
+ * forged or replayed webhook costs at most one extra request, and a digest the registry does not
+ * serve is reported as refused.
  *
  * <p>A hint for an image no workload watches yet is kept by the poller for a while (a push often
- * arrives while a starting operator has not yet reconciled its workloads) and applied when a watch it
- * concerns is created. {@code freshet_webhook_hints_total} counts each hint's outcome by source:
+ * arrives while a starting operator has not yet reconciled its workloads) and applied when a watch
+ * it concerns is created. {@code freshet_webhook_hints_total} counts each hint's outcome by source:
  * {@code rechecked}, {@code kept}, then for kept ones {@code applied}, {@code expired} or {@code
  * dropped} (pushed out by newer ones when the most are kept).
  */
@@ -36,15 +36,26 @@ public final class HintDispatcher implements Consumer<ImageHint> {
 
   @Override
   public void accept(ImageHint hint) {
-    int watches = poller.recheckOrKeep(
-        hint.registry(), hint.repository(), Optional.of(hint.tag()), hint.digest(), hint.source());
+    int watches =
+        poller.recheckOrKeep(
+            hint.registry(),
+            hint.repository(),
+            Optional.of(hint.tag()),
+            hint.digest(),
+            hint.source());
     count(hint.source(), watches == 0 ? "kept" : "rechecked");
     if (watches == 0) {
-      log.info("{} push of {} concerns no watched image yet; kept for a watch that may follow",
-          hint.source(), hint.reference());
+      log.info(
+          "{} push of {} concerns no watched image yet; kept for a watch that may follow",
+          hint.source(),
+          hint.reference());
     } else {
-      log.info("{} push of {} (delivery {}): re-checking {} watched image(s)",
-          hint.source(), hint.reference(), hint.deliveryId(), watches);
+      log.info(
+          "{} push of {} (delivery {}): re-checking {} watched image(s)",
+          hint.source(),
+          hint.reference(),
+          hint.deliveryId(),
+          watches);
     }
   }
 
@@ -53,7 +64,10 @@ public final class HintDispatcher implements Consumer<ImageHint> {
   }
 
   private static String reference(KeptHints.KeptHint hint) {
-    return hint.registry() + "/" + hint.repository() + hint.tag().map(t -> ":" + t).orElse("")
+    return hint.registry()
+        + "/"
+        + hint.repository()
+        + hint.tag().map(t -> ":" + t).orElse("")
         + hint.digest().map(d -> "@" + d).orElse("");
   }
 
@@ -62,21 +76,28 @@ public final class HintDispatcher implements Consumer<ImageHint> {
     @Override
     public void applied(KeptHints.KeptHint hint, ImageWatch watch) {
       count(hint.origin(), "applied");
-      log.info("{} push of {}, kept since {}, applied to the new watch {}",
-          hint.origin(), reference(hint), hint.keptAt(), watch);
+      log.info(
+          "{} push of {}, kept since {}, applied to the new watch {}",
+          hint.origin(),
+          reference(hint),
+          hint.keptAt(),
+          watch);
     }
 
     @Override
     public void expired(KeptHints.KeptHint hint) {
       count(hint.origin(), "expired");
-      log.info("{} push of {} expired: no watched image followed it", hint.origin(), reference(hint));
+      log.info(
+          "{} push of {} expired: no watched image followed it", hint.origin(), reference(hint));
     }
 
     @Override
     public void dropped(KeptHints.KeptHint hint) {
       count(hint.origin(), "dropped");
-      log.warn("{} push of {} dropped unapplied: too many pushes of unwatched images are kept",
-          hint.origin(), reference(hint));
+      log.warn(
+          "{} push of {} dropped unapplied: too many pushes of unwatched images are kept",
+          hint.origin(),
+          reference(hint));
     }
   }
 }

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Paths, source names and keys are the {@link Source} table's: {@code hmac} (the generic signed
  * form that {@code freshet notify} sends), {@code distribution}, {@code harbor}, {@code acr},
  * {@code cloudevents} (the whole expected {@code Authorization} header value), {@code dockerhub},
- * {@code quay} (the token in the URL path), {@code github} (the webhook's HMAC secret). Requests and
- * hints are counted under the source name ({@code generic}, not its key {@code hmac}).
+ * {@code quay} (the token in the URL path), {@code github} (the webhook's HMAC secret). Requests
+ * and hints are counted under the source name ({@code generic}, not its key {@code hmac}).
  */
 public final class WebhookEndpoint implements AutoCloseable {
   public static final String SECRET_NAME = "freshet-webhook";

@@ -266,7 +266,8 @@ class PollerTest {
     }
   }
 
-  private Poller pollerKeeping(Clock keptHintClock, int keepAtMost, Function<ImageWatch, Resolution> answer) {
+  private Poller pollerKeeping(
+      Clock keptHintClock, int keepAtMost, Function<ImageWatch, Resolution> answer) {
     poller = new Poller(watch -> {
       calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
       return answer.apply(watch);
@@ -276,18 +277,18 @@ class PollerTest {
 
   @Test
   void aHintBeforeItsWatchExistsIsKeptAndConfirmedWhenTheWatchIsCreated() {
-    // A registry (or its mirror) that shows the pushed digest only from its second answer on: only a
-    // hint's expected digest makes the poller ask again soon instead of in an hour.
+    // A registry (or its mirror) that shows the pushed digest only from its second answer on: only
+    // a hint's expected digest makes the poller ask again soon instead of in an hour.
     String before = "sha256:" + "a".repeat(64);
     String pushed = "sha256:" + "b".repeat(64);
     AtomicInteger answers = new AtomicInteger();
-    pollerKeeping(clock, 100, w ->
-        new Resolution.Found(w.tag(), answers.getAndIncrement() == 0 ? before : pushed, List.of(), clock.instant()));
+    pollerKeeping(clock, 100, w -> new Resolution.Found(
+        w.tag(), answers.getAndIncrement() == 0 ? before : pushed, List.of(), clock.instant()));
     var outcomes = new KeptHintOutcomes();
     poller.onKeptHints(outcomes);
 
-    assertThat(poller.recheckOrKeep("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(pushed), "generic"))
-        .isZero();
+    assertThat(poller.recheckOrKeep(
+        "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(pushed), "generic")).isZero();
     assertThat(poller.keptHints()).isEqualTo(1);
 
     ImageWatch w = watch("app");
@@ -304,14 +305,17 @@ class PollerTest {
   void aKeptHintNamingADigestTheRegistryNeverServesIsReportedRefusedOnTheNewWatch() {
     String served = "sha256:" + "b".repeat(64);
     String forged = "sha256:" + "f".repeat(64);
-    pollerKeeping(clock, 100, w -> new Resolution.Found(w.tag(), served, List.of(), clock.instant()));
-    poller.recheckOrKeep("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(forged), "generic");
+    pollerKeeping(
+        clock, 100, w -> new Resolution.Found(w.tag(), served, List.of(), clock.instant()));
+    poller.recheckOrKeep(
+        "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(forged), "generic");
 
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofHours(1), () -> {});
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w))
-        .hasValueSatisfying(r -> assertThat(((Resolution.Found) r).refusedHint()).contains(forged)));
+        .hasValueSatisfying(r ->
+            assertThat(((Resolution.Found) r).refusedHint()).contains(forged)));
   }
 
   @Test
@@ -321,8 +325,9 @@ class PollerTest {
     poller.onKeptHints(outcomes);
     poller.recheckOrKeep("127.0.0.1:5000", "app", Optional.of("dev"), Optional.empty(), "generic");
 
-    poller.watch("other-tag", new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty()),
-        Duration.ofHours(1), () -> {});
+    ImageWatch otherTag =
+        new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty());
+    poller.watch("other-tag", otherTag, Duration.ofHours(1), () -> {});
     poller.watch("other-repository", watch("web"), Duration.ofHours(1), () -> {});
 
     assertThat(outcomes.applied).isEmpty();
@@ -353,7 +358,8 @@ class PollerTest {
     poller.onKeptHints(outcomes);
 
     for (String repository : List.of("first", "second", "third")) {
-      poller.recheckOrKeep("127.0.0.1:5000", repository, Optional.of("dev"), Optional.empty(), "generic");
+      poller.recheckOrKeep(
+          "127.0.0.1:5000", repository, Optional.of("dev"), Optional.empty(), "generic");
     }
 
     assertThat(outcomes.dropped).containsExactly("first");

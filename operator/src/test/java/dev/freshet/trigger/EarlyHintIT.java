@@ -23,8 +23,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A push notified before anything watches its image (as when the operator is still starting and
- * has not reconciled its Apps) is kept, and applied when the App that runs it appears: nothing is
+ * A push notified before anything watches its image (as when the operator is still starting and has
+ * not reconciled its Apps) is kept, and applied when the App that runs it appears: nothing is
  * dropped as concerning no image.
  */
 @WithTestbed
@@ -39,15 +39,21 @@ class EarlyHintIT {
     try (var freshet = FreshetWithWebhooks.start(client, ns.name(), Map.of("hmac", HMAC))) {
       freshet.listen(new InetSocketAddress("127.0.0.1", 0), "/hooks/generic", hint -> {});
       PushedImage pushed = testbed.registry().pusher().push(repository, "dev");
-      var delivered = new NotifyClient().notify(
-          freshet.url("/hooks/generic"), Secret.of(HMAC), pushed.reference(), Optional.of(pushed.digest()));
+      var delivered =
+          new NotifyClient()
+              .notify(
+                  freshet.url("/hooks/generic"),
+                  Secret.of(HMAC),
+                  pushed.reference(),
+                  Optional.of(pushed.digest()));
       assertThat(delivered.status()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(5)).until(() -> hints(freshet.meters(), "kept") == 1);
       assertThat(hints(freshet.meters(), "applied")).isZero();
 
       client.resource(app(pushed.reference())).create();
 
-      await().atMost(Duration.ofSeconds(60))
+      await()
+          .atMost(Duration.ofSeconds(60))
           .until(() -> pushed.pinnedReference().equals(DeploymentImages.image(client, "demo")));
       await().atMost(Duration.ofSeconds(5)).until(() -> hints(freshet.meters(), "applied") == 1);
       assertThat(hints(freshet.meters(), "expired")).isZero();
@@ -55,7 +61,12 @@ class EarlyHintIT {
   }
 
   private static double hints(MeterRegistry meters, String outcome) {
-    var counter = meters.find("freshet_webhook_hints_total").tag("source", "generic").tag("outcome", outcome).counter();
+    var counter =
+        meters
+            .find("freshet_webhook_hints_total")
+            .tag("source", "generic")
+            .tag("outcome", outcome)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 

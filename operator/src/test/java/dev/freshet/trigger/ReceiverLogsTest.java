@@ -47,21 +47,33 @@ class ReceiverLogsTest {
     try (ReceiverServer server =
         new StandardReceivers(Clock.systemUTC())
             .generic(Secret.of("log-test-secret"))
-            .mount(ReceiverServer.builder().address(new InetSocketAddress("127.0.0.1", 0)).sink(h -> {}))
+            .mount(
+                ReceiverServer.builder()
+                    .address(new InetSocketAddress("127.0.0.1", 0))
+                    .sink(h -> {}))
             .build()
             .start()) {
-      var unsigned = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/generic"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{}"))
-          .build();
-      int status = HttpClient.newHttpClient().send(unsigned, HttpResponse.BodyHandlers.discarding()).statusCode();
+      var unsigned =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/generic"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .build();
+      int status =
+          HttpClient.newHttpClient()
+              .send(unsigned, HttpResponse.BodyHandlers.discarding())
+              .statusCode();
       assertThat(status).isEqualTo(401);
     }
 
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThat(List.copyOf(captured.list)).anySatisfy(line -> {
-          assertThat(line.getLevel()).isEqualTo(Level.INFO);
-          assertThat(line.getFormattedMessage()).startsWith("generic: refused 401");
-        }));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(List.copyOf(captured.list))
+                    .anySatisfy(
+                        line -> {
+                          assertThat(line.getLevel()).isEqualTo(Level.INFO);
+                          assertThat(line.getFormattedMessage()).startsWith("generic: refused 401");
+                        }));
   }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A slow-loris attack on the webhook endpoint: connections that send their request a byte a second,
- * some stuck in the headers, some in the body, each reopened as soon as the server closes it, so the
- * number held open stays the same. Records how long each lived and what the server answered.
+ * some stuck in the headers, some in the body, each reopened as soon as the server closes it, so
+ * the number held open stays the same. Records how long each lived and what the server answered.
  */
 final class SlowClients implements AutoCloseable {
   private static final String HEAD = "POST /hooks/generic HTTP/1.1\r\nHost: freshet\r\n";

@@ -28,17 +28,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The webhook endpoint under a slow-loris attack: 200 connections trickling their headers and 5
- * trickling a body, a byte a second each, reopened as soon as they are closed. A signed notify still
- * rolls its App within a second, and every slow connection is closed at its deadline.
+ * trickling a body, a byte a second each, reopened as soon as they are closed. A signed notify
+ * still rolls its App within a second, and every slow connection is closed at its deadline.
  */
 @WithTestbed
 class SlowClientsIT {
   private static final String HMAC = "slow-clients-secret";
   private static final int IN_HEADERS = 200;
   private static final int IN_BODY = 5;
+
   /**
-   * The slow clients open and look for a close on their once-a-second tick, so a close is seen up to
-   * a tick late, plus the scheduler's lateness on a loaded machine.
+   * The slow clients open and look for a close on their once-a-second tick, so a close is seen up
+   * to a tick late, plus the scheduler's lateness on a loaded machine.
    */
   private static final Duration NOTICED_WITHIN = Duration.ofSeconds(2);
 
@@ -51,7 +52,8 @@ class SlowClientsIT {
     try (var freshet = FreshetWithWebhooks.start(client, ns.name(), Map.of("hmac", HMAC))) {
       freshet.listen(new InetSocketAddress("127.0.0.1", 0), "/hooks/generic", hint -> {});
       client.resource(app(before.reference())).create();
-      await().atMost(Duration.ofSeconds(60))
+      await()
+          .atMost(Duration.ofSeconds(60))
           .until(() -> before.pinnedReference().equals(DeploymentImages.image(client, "demo")));
       PushedImage pushed = testbed.registry().pusher().push(repository, "dev");
 
@@ -61,32 +63,53 @@ class SlowClientsIT {
 
         var patched = DeploymentImages.whenPinned(client, "demo", pushed.pinnedReference());
         Instant sent = Instant.now();
-        new NotifyClient().notify(
-            freshet.url("/hooks/generic"), Secret.of(HMAC), pushed.reference(), Optional.of(pushed.digest()));
+        new NotifyClient()
+            .notify(
+                freshet.url("/hooks/generic"),
+                Secret.of(HMAC),
+                pushed.reference(),
+                Optional.of(pushed.digest()));
         Instant at = patched.get(30, TimeUnit.SECONDS);
 
         Duration latency = Duration.between(sent, at);
-        System.out.printf("notify -> App's Deployment patched beside %d slow connections: %d ms%n",
+        System.out.printf(
+            "notify -> App's Deployment patched beside %d slow connections: %d ms%n",
             IN_HEADERS + IN_BODY, latency.toMillis());
         assertThat(latency).isLessThan(Duration.ofSeconds(1));
 
         // Each kind of slow connection was cut off at its deadline, and reopened by the attacker.
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            slow.headerTricklerLives().size() >= IN_HEADERS && slow.bodyTricklerLives().size() >= IN_BODY);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    slow.headerTricklerLives().size() >= IN_HEADERS
+                        && slow.bodyTricklerLives().size() >= IN_BODY);
         List<Duration> headerLives = slow.headerTricklerLives();
         List<Duration> bodyLives = slow.bodyTricklerLives();
-        System.out.printf("connections trickling headers closed after %d-%d ms; trickling a body after %d-%d ms,"
+        System.out.printf(
+            "connections trickling headers closed after %d-%d ms; trickling a body after %d-%d ms,"
                 + " answered %s%n",
-            Collections.min(headerLives).toMillis(), Collections.max(headerLives).toMillis(),
-            Collections.min(bodyLives).toMillis(), Collections.max(bodyLives).toMillis(),
+            Collections.min(headerLives).toMillis(),
+            Collections.max(headerLives).toMillis(),
+            Collections.min(bodyLives).toMillis(),
+            Collections.max(bodyLives).toMillis(),
             slow.bodyTricklerAnswers().get(0));
-        assertThat(headerLives).allSatisfy(lived -> assertThat(lived)
-            .isBetween(ReceiverServer.DEFAULT_HEADER_TIMEOUT.minusMillis(100),
-                ReceiverServer.DEFAULT_HEADER_TIMEOUT.plus(NOTICED_WITHIN)));
-        assertThat(bodyLives).allSatisfy(lived -> assertThat(lived)
-            .isBetween(ReceiverServer.DEFAULT_BODY_TIMEOUT.minusMillis(100),
-                ReceiverServer.DEFAULT_BODY_TIMEOUT.plus(NOTICED_WITHIN)));
-        assertThat(slow.bodyTricklerAnswers()).allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
+        assertThat(headerLives)
+            .allSatisfy(
+                lived ->
+                    assertThat(lived)
+                        .isBetween(
+                            ReceiverServer.DEFAULT_HEADER_TIMEOUT.minusMillis(100),
+                            ReceiverServer.DEFAULT_HEADER_TIMEOUT.plus(NOTICED_WITHIN)));
+        assertThat(bodyLives)
+            .allSatisfy(
+                lived ->
+                    assertThat(lived)
+                        .isBetween(
+                            ReceiverServer.DEFAULT_BODY_TIMEOUT.minusMillis(100),
+                            ReceiverServer.DEFAULT_BODY_TIMEOUT.plus(NOTICED_WITHIN)));
+        assertThat(slow.bodyTricklerAnswers())
+            .allSatisfy(status -> assertThat(status).startsWith("HTTP/1.1 408"));
       }
     }
   }

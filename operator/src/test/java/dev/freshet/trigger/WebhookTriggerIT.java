@@ -107,9 +107,11 @@ class WebhookTriggerIT {
     freshetFollowing(testbed, ns, client, "notify/counted");
     PushedImage second = testbed.registry().pusher().push("notify/counted", "dev");
 
-    new NotifyClient().notify(url(), Secret.of(HMAC), second.reference(), Optional.of(second.digest()));
+    new NotifyClient()
+        .notify(url(), Secret.of(HMAC), second.reference(), Optional.of(second.digest()));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> image(client).equals(second.pinnedReference()));
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> image(client).equals(second.pinnedReference()));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       assertThat(meters.find("freshet_webhook_requests_total").counters())
           .singleElement()

@@ -59,9 +59,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * type (415), authenticity (401) and content (400) checks. See {@link Routes} for the documented
  * paths.
  *
- * <p>The endpoint faces the internet, so a slow or idle client must not cost more than a socket
- * for a bounded time. Jetty parses requests without holding a thread while it waits for bytes, and
- * the body is read the same way, so slow clients hold no request thread at all. On top of that:
+ * <p>The endpoint faces the internet, so a slow or idle client must not cost more than a socket for
+ * a bounded time. Jetty parses requests without holding a thread while it waits for bytes, and the
+ * body is read the same way, so slow clients hold no request thread at all. On top of that:
  *
  * <ul>
  *   <li>the request line and headers must arrive within {@link #DEFAULT_HEADER_TIMEOUT} of the
@@ -103,8 +103,8 @@ public final class ReceiverServer implements AutoCloseable {
   public static final int DEFAULT_MAX_CONNECTIONS = 512;
 
   /**
-   * Request threads at most. A request holds one only while its receiver checks a complete
-   * request (microseconds to a millisecond), never while waiting for the client.
+   * Request threads at most. A request holds one only while its receiver checks a complete request
+   * (microseconds to a millisecond), never while waiting for the client.
    */
   public static final int DEFAULT_THREADS = 16;
 
@@ -223,7 +223,8 @@ public final class ReceiverServer implements AutoCloseable {
         return true;
       }
       Verdict.Refused tooSlow =
-          new Verdict.Refused(408, "the body did not arrive within " + bodyTimeout.toMillis() + " ms");
+          new Verdict.Refused(
+              408, "the body did not arrive within " + bodyTimeout.toMillis() + " ms");
       Scheduler.Task deadline =
           server.getScheduler().schedule(() -> exchange.answer(source, tooSlow), bodyTimeout);
       new BodyReader(
@@ -237,7 +238,8 @@ public final class ReceiverServer implements AutoCloseable {
                 InboundRequest inbound =
                     new InboundRequest("POST", path, headers(request), body.get());
                 Verdict verdict = receiver.get().receive(inbound);
-                if (exchange.answer(source, verdict) && verdict instanceof Verdict.Accepted accepted) {
+                if (exchange.answer(source, verdict)
+                    && verdict instanceof Verdict.Accepted accepted) {
                   if (!accepted.skipped().isEmpty()) {
                     LOG.log(
                         System.Logger.Level.DEBUG, "{0}: skipped {1}", source, accepted.skipped());

@@ -128,7 +128,8 @@ class SlowClientsTest {
     String answer = readUntilClosed(slow);
     Duration lived = Duration.between(opened, Instant.now());
 
-    System.out.printf("a client trickling its body was answered and closed after %d ms%n", lived.toMillis());
+    System.out.printf(
+        "a client trickling its body was answered and closed after %d ms%n", lived.toMillis());
     assertThat(answer).startsWith("HTTP/1.1 408");
     assertThat(lived).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
     assertThat(counters.count("generic", Outcome.REFUSED)).isEqualTo(1);
@@ -154,7 +155,8 @@ class SlowClientsTest {
           Duration.ofSeconds(1));
     }
 
-    byte[] body = "{\"image\":\"127.0.0.1:5000/demo/app\",\"tag\":\"dev\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        "{\"image\":\"127.0.0.1:5000/demo/app\",\"tag\":\"dev\"}".getBytes(StandardCharsets.UTF_8);
     long now = Instant.now().getEpochSecond();
     HttpRequest signed =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + Routes.GENERIC))
@@ -167,7 +169,8 @@ class SlowClientsTest {
     var response = http.send(signed, HttpResponse.BodyHandlers.ofString());
     Duration took = Duration.between(sent, Instant.now());
 
-    System.out.printf("authentic request answered in %d ms beside 70 slow clients%n", took.toMillis());
+    System.out.printf(
+        "authentic request answered in %d ms beside 70 slow clients%n", took.toMillis());
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(took).isLessThan(Duration.ofSeconds(1));
   }
