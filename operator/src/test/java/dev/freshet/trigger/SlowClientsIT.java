@@ -39,9 +39,9 @@ class SlowClientsIT {
 
   /**
    * The slow clients open and look for a close on their once-a-second tick, so a close is seen up
-   * to a tick late, plus the scheduler's lateness on a loaded machine.
+   * to a tick late, plus their ticker's and the server's lateness on a loaded two-core machine.
    */
-  private static final Duration NOTICED_WITHIN = Duration.ofSeconds(2);
+  private static final Duration NOTICED_WITHIN = Duration.ofSeconds(3);
 
   @Test
   void aSignedNotifyRollsItsAppWithinASecondWhile200SlowClientsHoldConnections(
@@ -55,12 +55,22 @@ class SlowClientsIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> before.pinnedReference().equals(DeploymentImages.image(client, "demo")));
+      // As in a running operator, the endpoint has served before the attack: a notify of an image
+      // nothing runs, which changes nothing.
+      new NotifyClient()
+          .notify(
+              freshet.url("/hooks/generic"),
+              Secret.of(HMAC),
+              testbed.registry().host() + "/slow/unwatched:dev",
+              Optional.empty());
       PushedImage pushed = testbed.registry().pusher().push(repository, "dev");
 
       try (var slow = SlowClients.open(freshet.address(), IN_HEADERS, IN_BODY)) {
         // Trickling for a few seconds, all still within their deadlines.
         await().atMost(Duration.ofSeconds(10)).until(() -> slow.ticks() >= 3);
 
+        // Only the notify below may move the App (its poll interval is an hour).
+        assertThat(DeploymentImages.image(client, "demo")).isEqualTo(before.pinnedReference());
         var patched = DeploymentImages.whenPinned(client, "demo", pushed.pinnedReference());
         Instant sent = Instant.now();
         new NotifyClient()
