@@ -60,6 +60,9 @@ class RedeployOnPipelineSuccessIT {
       // The push alone must not have moved the App: nothing but the notify may.
       assertThat(DeploymentImages.image(client, "demo")).isEqualTo(before.pinnedReference());
 
+      // As in an operator that has run for a while, the endpoint has answered a request before: the
+      // figure is the notify's path, not the first request a fresh server ever serves.
+      warmUp(freshet.url("/hooks/generic"));
       var patched = DeploymentImages.whenPinned(client, "demo", wanted);
       ScriptRun notify;
       try (var cli = CliLauncher.in(work.resolve("cli"), root)) {
@@ -94,6 +97,19 @@ class RedeployOnPipelineSuccessIT {
         assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
       });
     }
+  }
+
+  /** An unsigned request, which the receiver refuses; it only serves the server's first request. */
+  private static void warmUp(java.net.URI url) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(url)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(response.statusCode()).isBetween(400, 499);
   }
 
   private static App demoApp(String image) {
