@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build dev test unit-test testbed-build testbed-up testbed-down testbed-status clean
+.PHONY: build dev test unit-test format testbed-build testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
@@ -22,6 +22,10 @@ test: testbed-up
 
 unit-test:
 	$(MVN) test
+
+## format: rewrites every Java source with google-java-format; the build refuses unformatted sources.
+format:
+	$(MVN) -q spotless:apply
 
 testbed-build:
 	testbed/build.sh

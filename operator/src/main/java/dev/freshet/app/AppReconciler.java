@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
@@ -251,6 +252,12 @@ public class AppReconciler implements Reconciler<App> {
   @Override
   public ErrorStatusUpdateControl<App> updateErrorStatus(
       App app, Context<App> context, Exception e) {
+    if (Failures.isGone(e)
+        && context.getPrimaryCache().get(ResourceID.fromResource(app)).isEmpty()) {
+      // The App was deleted while it was reconciled: there is no status left to write.
+      log.debug("App {} is gone: {}", app.getMetadata().getName(), e.getMessage());
+      return ErrorStatusUpdateControl.<App>noStatusUpdate().withNoRetry();
+    }
     String message = Failures.describe(e);
     log.warn(
         "Reconciling App {}/{} failed; it will be retried: {}",

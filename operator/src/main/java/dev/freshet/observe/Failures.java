@@ -33,6 +33,19 @@ public final class Failures {
     return message.length() > MAX_LENGTH ? message.substring(0, MAX_LENGTH) + "…" : message;
   }
 
+  /** Whether the failure is a 404: the object was deleted while Freshet worked on it. */
+  public static boolean isGone(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof KubernetesClientException e && e.getCode() == 404) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private static String firstLine(String text) {
     if (text == null) {
       return "no detail";

@@ -99,7 +99,8 @@ class DriftIT {
       String deploymentVersion = deployment(client).getMetadata().getResourceVersion();
       String serviceVersion =
           client.services().withName("web").get().getMetadata().getResourceVersion();
-      String appVersion = currentApp(client).getMetadata().getResourceVersion();
+      App appBefore = currentApp(client);
+      String appVersion = appBefore.getMetadata().getResourceVersion();
       long reconcilesBefore = operator.reconciles();
 
       await()
@@ -110,7 +111,13 @@ class DriftIT {
           .isEqualTo(deploymentVersion);
       assertThat(client.services().withName("web").get().getMetadata().getResourceVersion())
           .isEqualTo(serviceVersion);
-      assertThat(currentApp(client).getMetadata().getResourceVersion()).isEqualTo(appVersion);
+      App appAfter = currentApp(client);
+      assertThat(appAfter.getMetadata().getResourceVersion())
+          .as(
+              "the App was written again: status before %s, after %s",
+              io.fabric8.kubernetes.client.utils.Serialization.asJson(appBefore.getStatus()),
+              io.fabric8.kubernetes.client.utils.Serialization.asJson(appAfter.getStatus()))
+          .isEqualTo(appVersion);
     }
   }
 
