@@ -49,7 +49,8 @@ public final class AppImages {
         PolicySpec.Kind.parse(update.getPolicy().name()),
         Optional.ofNullable(update.getSemver()),
         Optional.ofNullable(update.getPattern()),
-        Optional.ofNullable(update.getOrder()).map(o -> o.name().toLowerCase(Locale.ROOT)));
+        Optional.ofNullable(update.getOrder()).map(o -> o.name().toLowerCase(Locale.ROOT)),
+        Boolean.TRUE.equals(update.getIncludePrerelease()));
   }
 
   /**

@@ -11,8 +11,21 @@ import java.util.Optional;
  * @param semver the range, for {@code semver}
  * @param pattern the regular expression, for {@code pattern}
  * @param order how {@code pattern} matches are ordered: {@code semver}, {@code numeric}, {@code alphabetical}
+ * @param includePrerelease for {@code semver}: every pre-release in the range qualifies, not only
+ *     those of a version the range names a pre-release of (node-semver's option of that name)
  */
-public record PolicySpec(Kind kind, Optional<String> semver, Optional<String> pattern, Optional<String> order) {
+public record PolicySpec(
+    Kind kind,
+    Optional<String> semver,
+    Optional<String> pattern,
+    Optional<String> order,
+    boolean includePrerelease) {
+
+  /** A policy with node-semver's default for pre-releases. */
+  public PolicySpec(
+      Kind kind, Optional<String> semver, Optional<String> pattern, Optional<String> order) {
+    this(kind, semver, pattern, order, false);
+  }
 
   public enum Kind {
     DIGEST,
@@ -48,7 +61,8 @@ public record PolicySpec(Kind kind, Optional<String> semver, Optional<String> pa
   @Override
   public String toString() {
     return switch (kind) {
-      case SEMVER -> "semver " + semver.orElse("?");
+      case SEMVER ->
+          "semver " + semver.orElse("?") + (includePrerelease ? " with pre-releases" : "");
       case PATTERN -> "pattern " + pattern.orElse("?") + order.map(o -> " by " + o).orElse("");
       default -> kind.toString();
     };

@@ -109,7 +109,7 @@ public final class TagChooser {
   /** The registry module's policy for a spec the API server or the annotation parser validated. */
   static UpdatePolicy policy(PolicySpec spec) {
     return switch (spec.kind()) {
-      case SEMVER -> new SemverPolicy(spec.semver().orElseThrow());
+      case SEMVER -> new SemverPolicy(spec.semver().orElseThrow(), spec.includePrerelease());
       case PATTERN -> {
         TagOrdering ordering =
             TagOrdering.valueOf(spec.order().orElse("alphabetical").toUpperCase(Locale.ROOT));

@@ -2,6 +2,7 @@ package dev.freshet.tracked;
 
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.registry.policy.PatternPolicy;
+import dev.freshet.registry.policy.SemverPolicy;
 import dev.freshet.update.Intervals;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ public final class TrackedAnnotations {
   public static final String SEMVER = PREFIX + "semver";
   public static final String PATTERN = PREFIX + "pattern";
   public static final String ORDER = PREFIX + "order";
+  public static final String INCLUDE_PRERELEASE = PREFIX + "include-prerelease";
   public static final String INTERVAL = PREFIX + "interval";
   public static final String CONTAINERS = PREFIX + "containers";
   public static final String FORCE = PREFIX + "force";
@@ -57,6 +59,23 @@ public final class TrackedAnnotations {
       throw new IllegalArgumentException(
           POLICY + "=semver needs " + SEMVER + ", a range such as ~1.4, ^2 or >=1.2 <2");
     }
+    if (kind == PolicySpec.Kind.SEMVER) {
+      // The same reading the poller applies: a range refused here never reaches a poll worker.
+      try {
+        SemverPolicy.validate(semver.get());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(SEMVER + ": " + e.getMessage());
+      }
+    }
+    boolean includePrerelease = false;
+    if (annotations.containsKey(INCLUDE_PRERELEASE)) {
+      String value = annotations.get(INCLUDE_PRERELEASE).trim();
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new IllegalArgumentException(
+            INCLUDE_PRERELEASE + " \"" + value + "\" is neither \"true\" nor \"false\"");
+      }
+      includePrerelease = value.equals("true");
+    }
     if (kind == PolicySpec.Kind.PATTERN) {
       if (pattern.filter(s -> !s.isEmpty()).isEmpty()) {
         throw new IllegalArgumentException(
@@ -88,6 +107,7 @@ public final class TrackedAnnotations {
             .filter(s -> !s.isEmpty())
             .forEach(containers::add));
     boolean force = "true".equalsIgnoreCase(annotations.getOrDefault(FORCE, "").trim());
-    return new TrackedPolicy(new PolicySpec(kind, semver, pattern, order), interval, containers, force);
+    return new TrackedPolicy(
+        new PolicySpec(kind, semver, pattern, order, includePrerelease), interval, containers, force);
   }
 }

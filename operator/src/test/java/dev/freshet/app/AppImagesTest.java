@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
 import dev.freshet.app.api.ImageStatus;
+import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.it.Apps;
+import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Resolution;
 import dev.freshet.update.Decision;
 import dev.freshet.update.Pin;
@@ -25,6 +27,24 @@ class AppImagesTest {
   private static final String NEWER = "sha256:" + "b".repeat(64);
   private static final Instant CHECKED = Instant.parse("2026-11-25T08:00:00Z");
   private static final Decision STAY = new Decision.Stay(Optional.of(new Pin("dev", DIGEST)), "");
+
+  @Test
+  void theSemverPolicyCarriesWhetherEveryPreReleaseQualifies() {
+    App app = Apps.app("web");
+    UpdateSpec update = new UpdateSpec();
+    update.setPolicy(UpdateSpec.Policy.SEMVER);
+    update.setSemver("2.x");
+    app.getSpec().setUpdate(update);
+
+    assertThat(AppImages.policy(app.getSpec()))
+        .isEqualTo(
+            new PolicySpec(
+                PolicySpec.Kind.SEMVER, Optional.of("2.x"), Optional.empty(), Optional.empty()));
+
+    update.setIncludePrerelease(true);
+
+    assertThat(AppImages.policy(app.getSpec()).includePrerelease()).isTrue();
+  }
 
   @Test
   void theSameDigestAgainSoonChangesNothing() {

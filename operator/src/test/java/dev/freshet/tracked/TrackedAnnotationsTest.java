@@ -64,4 +64,56 @@ class TrackedAnnotationsTest {
       assertThat(TrackedAnnotations.parse(annotations).policy().pattern()).contains(pattern);
     }
   }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # include-prerelease | expected
+          true                 | true
+          ' false '            | false
+          """)
+  void readsWhetherEveryPreReleaseInTheRangeQualifies(String value, boolean expected) {
+    var annotations =
+        Map.of(
+            TrackedAnnotations.POLICY, "semver",
+            TrackedAnnotations.SEMVER, "2.x",
+            TrackedAnnotations.INCLUDE_PRERELEASE, value);
+
+    assertThat(TrackedAnnotations.parse(annotations).policy().includePrerelease())
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void preReleasesFollowTheRangeWhenTheAnnotationIsAbsent() {
+    var annotations =
+        Map.of(TrackedAnnotations.POLICY, "semver", TrackedAnnotations.SEMVER, "^1.2 ^1");
+
+    assertThat(TrackedAnnotations.parse(annotations).policy().includePrerelease()).isFalse();
+  }
+
+  @Test
+  void refusesAnIncludePrereleaseThatIsNotABoolean() {
+    var annotations =
+        Map.of(
+            TrackedAnnotations.POLICY, "semver",
+            TrackedAnnotations.SEMVER, "2.x",
+            TrackedAnnotations.INCLUDE_PRERELEASE, "yes");
+
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(TrackedAnnotations.INCLUDE_PRERELEASE);
+  }
+
+  @Test
+  void refusesARangeThePollerCouldNotRead() {
+    var annotations =
+        Map.of(TrackedAnnotations.POLICY, "semver", TrackedAnnotations.SEMVER, "~1.2.3beta");
+
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(TrackedAnnotations.SEMVER)
+        .hasMessageContaining("~1.2.3beta");
+  }
 }

@@ -70,6 +70,13 @@ public class UpdateSpec {
   private Order order;
 
   /**
+   * For policy semver: every pre-release in the range qualifies (node-semver's includePrerelease).
+   * Without it, a pre-release qualifies only when the range names a pre-release of the same
+   * major.minor.patch, as in >=2.0.0-rc.1 <3.
+   */
+  private Boolean includePrerelease;
+
+  /**
    * Whole hours, minutes and seconds (Intervals reads the same grammar). The pattern allows at most
    * six digits per number, enough for a day in any unit, before CEL's duration() sees the value: a
    * number such as 99999999999h would otherwise fail inside CEL with a message about
@@ -138,6 +145,14 @@ public class UpdateSpec {
 
   public void setOrder(Order order) {
     this.order = order;
+  }
+
+  public Boolean getIncludePrerelease() {
+    return includePrerelease;
+  }
+
+  public void setIncludePrerelease(Boolean includePrerelease) {
+    this.includePrerelease = includePrerelease;
   }
 
   public String getInterval() {

@@ -63,10 +63,6 @@ record VersionTag(
     return Optional.of(new VersionTag(tag, m.group(1) != null, components, version, preRelease, variant));
   }
 
-  boolean isPreRelease() {
-    return !preRelease.isEmpty();
-  }
-
   boolean isNewerThan(VersionTag other) {
     return version.compareTo(other.version) > 0;
   }

@@ -43,6 +43,16 @@ class SemverPolicyTest {
           ^2            | 3.0.0         | 3.0.0
           ~1.4          | latest        | v1.4.12
           ~1.4          | 2.2.0-rc.1    | 2.2.0-rc.1
+          x             | 1.4.0         | 3.0.0
+          1.0.0 - x     | 1.4.0         | 3.0.0
+          1.4 - 1.5     | 1.4.0         | 1.5.3
+          ^1.2 ^1       | 1.4.0         | 1.5.3
+          '~1.4 || ^3'  | 1.4.0         | 3.0.0
+          '~1.4 || ^3'  | 1.5.0         | 3.0.0
+          v1.x          | 1.4.1         | 1.5.3
+          =1.4.x        | 1.4.1         | v1.4.12
+          ~> 1.4        | 1.4.1         | v1.4.12
+          < 2           | 1.4.1         | 1.5.3
           """)
   void choosesTheNewestReleaseInRangeWithTheSameVariant(String range, String current, String expected) {
     assertThat(new SemverPolicy(range).select(current, NGINX_LIKE)).contains(expected);
@@ -61,6 +71,23 @@ class SemverPolicyTest {
     assertThat(new SemverPolicy("^2").select("2.0.0", NGINX_LIKE)).contains("2.1.0");
     assertThat(new SemverPolicy("^2", true).candidates("2.0.0", NGINX_LIKE))
         .containsExactly("2.2.0-rc.1", "2.1.1-rc.1", "2.1.0");
+  }
+
+  @Test
+  void aRangeThatNamesAPreReleaseAdmitsThePreReleasesOfThatVersionOnly() {
+    assertThat(new SemverPolicy(">=2.2.0-rc.0 <3").candidates("2.1.0", NGINX_LIKE))
+        .containsExactly("2.2.0-rc.1");
+    assertThat(new SemverPolicy("^2.1.1-rc.0").candidates("2.1.0", NGINX_LIKE))
+        .containsExactly("2.1.1-rc.1");
+  }
+
+  @Test
+  void includingPreReleasesWidensPartialRangesToTheirPreReleases() {
+    List<String> tags = List.of("2.0.0-rc.1", "2.0.0", "2.1.0-beta.1", "3.0.0-rc.1");
+
+    assertThat(new SemverPolicy("2.x").candidates("latest", tags)).containsExactly("2.0.0");
+    assertThat(new SemverPolicy("2.x", true).candidates("latest", tags))
+        .containsExactly("2.1.0-beta.1", "2.0.0", "2.0.0-rc.1");
   }
 
   @Test
@@ -107,7 +134,11 @@ class SemverPolicyTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"garbage!!", "~~1", "not a range"})
+  @ValueSource(
+      strings = {
+        "garbage!!", "~~1", "not a range", "1.x.3", "1.2.x-rc.1", "==1.2", "01.2", "1 - 2 - 3", ">=",
+        "~1.2.3beta", "^1 foo", "1.2.3.4", "<=>1"
+      })
   void refusesWhatIsNotARange(String range) {
     assertThatThrownBy(() -> new SemverPolicy(range))
         .isInstanceOf(IllegalArgumentException.class)
