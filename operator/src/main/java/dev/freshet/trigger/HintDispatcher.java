@@ -3,8 +3,12 @@ package dev.freshet.trigger;
 import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.KeptHints;
 import dev.freshet.poll.Poller;
+import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.ImageHint;
+import dev.freshet.receive.OncePerKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,11 +25,21 @@ import org.slf4j.LoggerFactory;
  * it concerns is created. {@code freshet_webhook_hints_total} counts each hint's outcome by source:
  * {@code rechecked}, {@code kept}, then for kept ones {@code applied}, {@code expired} or {@code
  * dropped} (pushed out by newer ones when the most are kept).
+ *
+ * <p>{@value #IGNORED} counts, by source and {@code reason}, every event accepted that will never
+ * cause a re-check: the receivers' reasons ({@link IgnoreReason}), and here {@code unwatched-image}
+ * for a kept hint that expired and {@code too-many-kept} for one dropped.
  */
 public final class HintDispatcher implements Consumer<ImageHint> {
   private static final Logger log = LoggerFactory.getLogger(HintDispatcher.class);
 
+  /** The counter of accepted events that caused no re-check. */
+  public static final String IGNORED = "freshet_webhook_ignored_total";
+
   private final Poller poller;
+  /** One log line per (source, reason, image) per few minutes, for at most this many keys. */
+  private final OncePerKey ignoredLogged =
+      new OncePerKey(Clock.systemUTC(), Duration.ofMinutes(5), 1024);
   private final MeterRegistry meters;
 
   public HintDispatcher(Poller poller, MeterRegistry meters) {
@@ -63,6 +77,10 @@ public final class HintDispatcher implements Consumer<ImageHint> {
     meters.counter("freshet_webhook_hints_total", "source", source, "outcome", outcome).increment();
   }
 
+  static void countIgnored(MeterRegistry meters, String source, IgnoreReason reason) {
+    meters.counter(IGNORED, "source", source, "reason", reason.label()).increment();
+  }
+
   private static String reference(KeptHints.KeptHint hint) {
     return hint.registry()
         + "/"
@@ -87,13 +105,18 @@ public final class HintDispatcher implements Consumer<ImageHint> {
     @Override
     public void expired(KeptHints.KeptHint hint) {
       count(hint.origin(), "expired");
-      log.info(
-          "{} push of {} expired: no watched image followed it", hint.origin(), reference(hint));
+      countIgnored(meters, hint.origin(), IgnoreReason.UNWATCHED);
+      if (ignoredLogged.tryAcquire(hint.origin() + "\n" + IgnoreReason.UNWATCHED.label() + "\n"
+          + reference(hint))) {
+        log.info("{} push of {} expired: no watched image followed it [{}]", hint.origin(),
+            reference(hint), IgnoreReason.UNWATCHED.label());
+      }
     }
 
     @Override
     public void dropped(KeptHints.KeptHint hint) {
       count(hint.origin(), "dropped");
+      countIgnored(meters, hint.origin(), IgnoreReason.TOO_MANY_KEPT);
       log.warn(
           "{} push of {} dropped unapplied: too many pushes of unwatched images are kept",
           hint.origin(),

@@ -1,11 +1,11 @@
 package dev.freshet.trigger;
 
 import dev.freshet.receive.Coalescer;
+import dev.freshet.receive.Ignored;
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
-import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.server.ReceiverServer;
 import dev.freshet.receive.server.Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,7 +53,8 @@ public final class WebhookEndpoint implements AutoCloseable {
       MeterRegistry meters, Clock clock) throws IOException {
     this.clock = clock;
     for (Source source : Source.values()) {
-      routes.put(source.path(), new SwappableReceiver(source.sourceName(), source.secretKey()));
+      routes.put(source.path(),
+          new SwappableReceiver(source.sourceName(), String.join(", ", source.requiredKeys())));
     }
 
     this.coalescer = new Coalescer(COALESCE_WINDOW, sink);
@@ -103,11 +104,16 @@ public final class WebhookEndpoint implements AutoCloseable {
   private void configure(io.fabric8.kubernetes.api.model.Secret secret) {
     Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
     for (Source source : Source.values()) {
-      Optional<Receiver> receiver = Optional.ofNullable(data.get(source.secretKey()))
-          .map(encoded -> Base64.getDecoder().decode(encoded))
-          .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim())
-          .filter(value -> !value.isEmpty())
-          .map(value -> source.receiver(Secret.of(value), clock));
+      Optional<Receiver> receiver;
+      try {
+        receiver = source.receiver(key -> Optional.ofNullable(data.get(key))
+            .map(encoded -> Base64.getDecoder().decode(encoded))
+            .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim()), clock);
+      } catch (IllegalArgumentException e) {
+        // An unusable value (a JWKS URL that is no URL) leaves the source disabled, not the others.
+        log.warn("webhook source {} not enabled: {}", source.sourceName(), e.getMessage());
+        receiver = Optional.empty();
+      }
       routes.get(source.path()).set(receiver);
     }
     log.info("webhook sources enabled: {}", routes.entrySet().stream()
@@ -121,8 +127,16 @@ public final class WebhookEndpoint implements AutoCloseable {
     coalescer.close();
   }
 
-  /** Requests per source and outcome, as Prometheus counters. */
+  /**
+   * Requests per source and outcome, and events accepted without a re-check per source and reason,
+   * as Prometheus counters.
+   */
   private record Metrics(MeterRegistry meters) implements ReceiverListener {
+    @Override
+    public void ignored(String source, Ignored ignored) {
+      HintDispatcher.countIgnored(meters, source, ignored.reason());
+    }
+
     @Override
     public void requestHandled(String source, Outcome outcome, int status) {
       meters.counter("freshet_webhook_requests_total", "source", source,

@@ -71,6 +71,20 @@ public final class ImageNames {
     return new Name(registry, repository);
   }
 
+  /**
+   * A location as senders write it, reduced to {@code host/path}: a scheme ({@code https://}) and
+   * trailing slashes are dropped, so {@code https://Quay.example.com:8443/org/repo/} becomes {@code
+   * Quay.example.com:8443/org/repo}. The host's case is left to {@link #canonicalHost}.
+   */
+  public static String withoutScheme(String location) {
+    String s = location.trim().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+    int end = s.length();
+    while (end > 0 && s.charAt(end - 1) == '/') {
+      end--;
+    }
+    return s.substring(0, end);
+  }
+
   /** Docker Hub answers under several names; hints use the canonical one so they coalesce. */
   public static String canonicalHost(String host) {
     String lower = host.toLowerCase(Locale.ROOT);

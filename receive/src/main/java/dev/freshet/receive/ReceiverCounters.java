@@ -18,6 +18,19 @@ public final class ReceiverCounters implements ReceiverListener {
   }
 
   @Override
+  public void ignored(String source, Ignored ignored) {
+    counts
+        .computeIfAbsent(source + "/ignored/" + ignored.reason().label(), k -> new LongAdder())
+        .increment();
+  }
+
+  /** Events accepted without a hint, per source and reason. */
+  public long ignored(String source, IgnoreReason reason) {
+    LongAdder adder = counts.get(source + "/ignored/" + reason.label());
+    return adder == null ? 0 : adder.sum();
+  }
+
+  @Override
   public void sinkFailed(ImageHint hint, RuntimeException failure) {
     sinkFailures.increment();
   }

@@ -10,6 +10,12 @@ public interface ReceiverListener {
   void requestHandled(String source, Outcome outcome, int status);
 
   /**
+   * Called once per event of an accepted request that did not become a hint, before the answer is
+   * sent.
+   */
+  default void ignored(String source, Ignored ignored) {}
+
+  /**
    * Called when the sink threw while handling a hint; the hint is lost, the poller will catch up.
    */
   default void sinkFailed(ImageHint hint, RuntimeException failure) {}

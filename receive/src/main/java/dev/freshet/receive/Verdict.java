@@ -6,7 +6,7 @@ import java.util.List;
  * What a receiver decided about one request. A refusal carries the HTTP status the sender gets and
  * a reason it can act on; nothing from a refused request reaches the sink. An acceptance may carry
  * no hints at all (a pull event, an untagged push, a repeated delivery): the sender is told 202 so
- * it does not retry, and {@code skipped} says why each event led nowhere.
+ * it does not retry, and {@code ignored} says why each event led nowhere.
  */
 public sealed interface Verdict {
 
@@ -15,10 +15,15 @@ public sealed interface Verdict {
 
   int status();
 
-  record Accepted(List<ImageHint> hints, List<String> skipped) implements Verdict {
+  record Accepted(List<ImageHint> hints, List<Ignored> ignored) implements Verdict {
     public Accepted {
       hints = List.copyOf(hints);
-      skipped = List.copyOf(skipped);
+      ignored = List.copyOf(ignored);
+    }
+
+    /** Each ignored event as answered: {@code image: detail [reason]}. */
+    public List<String> skipped() {
+      return ignored.stream().map(Ignored::toString).toList();
     }
 
     @Override

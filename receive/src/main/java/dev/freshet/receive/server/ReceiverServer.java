@@ -1,7 +1,9 @@
 package dev.freshet.receive.server;
 
+import dev.freshet.receive.Ignored;
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.InboundRequest;
+import dev.freshet.receive.OncePerKey;
 import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,6 +112,8 @@ public final class ReceiverServer implements AutoCloseable {
   public static final int DEFAULT_THREADS = 16;
 
   private static final System.Logger LOG = System.getLogger(ReceiverServer.class.getName());
+  private static final Duration IGNORED_LOG_PERIOD = Duration.ofMinutes(5);
+  private static final int IGNORED_LOG_KEYS = 1024;
 
   private final Server server;
   private final ServerConnector connector;
@@ -120,6 +125,13 @@ public final class ReceiverServer implements AutoCloseable {
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
   private final HeaderDeadline headerDeadline;
+
+  /**
+   * Ignored events are logged at INFO, but a registry that sends the same uninteresting event for
+   * every pull or every layer would flood the log: one line per (source, reason, image) per period.
+   */
+  private final OncePerKey ignoredLogged =
+      new OncePerKey(Clock.systemUTC(), IGNORED_LOG_PERIOD, IGNORED_LOG_KEYS);
 
   private ReceiverServer(Builder b) throws IOException {
     this.exact = Map.copyOf(b.exact);
@@ -240,10 +252,6 @@ public final class ReceiverServer implements AutoCloseable {
                 Verdict verdict = receiver.get().receive(inbound);
                 if (exchange.answer(source, verdict)
                     && verdict instanceof Verdict.Accepted accepted) {
-                  if (!accepted.skipped().isEmpty()) {
-                    LOG.log(
-                        System.Logger.Level.DEBUG, "{0}: skipped {1}", source, accepted.skipped());
-                  }
                   handOver(accepted.hints());
                 }
               },
@@ -364,12 +372,18 @@ public final class ReceiverServer implements AutoCloseable {
             "accepted: "
                 + a.hints().size()
                 + " hint(s)"
-                + (a.skipped().isEmpty() ? "" : "; skipped: " + String.join("; ", a.skipped()));
+                + (a.ignored().isEmpty() ? "" : "; ignored: " + String.join("; ", a.skipped()));
       } else {
         text = ((Verdict.Refused) verdict).reason();
       }
       // Counted before the answer goes out, so whoever has the answer also sees it counted.
       listener.requestHandled(source, verdict.outcome(), verdict.status());
+      if (verdict instanceof Verdict.Accepted a) {
+        for (Ignored ignored : a.ignored()) {
+          listener.ignored(source, ignored);
+          logIgnored(source, ignored);
+        }
+      }
       if (verdict.outcome() == Outcome.REFUSED) {
         LOG.log(
             System.Logger.Level.INFO,
@@ -385,6 +399,20 @@ public final class ReceiverServer implements AutoCloseable {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
       response.write(true, ByteBuffer.wrap(bytes), callback);
       return true;
+    }
+  }
+
+  private void logIgnored(String source, Ignored ignored) {
+    String key = source + "\n" + ignored.reason().label() + "\n" + ignored.image();
+    if (ignoredLogged.tryAcquire(key)) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: accepted without a re-check: {1} ({2}; repeats of this are not logged for {3}"
+              + " min)",
+          source,
+          ignored,
+          ignored.reason().words(),
+          IGNORED_LOG_PERIOD.toMinutes());
     }
   }
 

@@ -14,6 +14,7 @@ public final class Routes {
   public static final String HARBOR = "/hooks/harbor";
   public static final String ACR = "/hooks/acr";
   public static final String CLOUDEVENTS = "/hooks/cloudevents";
+  public static final String GAR = "/hooks/gar";
 
   private Routes() {}
 }

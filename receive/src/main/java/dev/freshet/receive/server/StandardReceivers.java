@@ -2,9 +2,12 @@ package dev.freshet.receive.server;
 
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.auth.Secret;
+import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Mounts the receivers of the {@link Source} table at their documented paths, each only if its
@@ -67,6 +70,26 @@ public final class StandardReceivers {
 
   public StandardReceivers cloudEvents(Secret authorization) {
     return with(Source.CLOUDEVENTS, authorization);
+  }
+
+  /**
+   * Google Artifact Registry through a Pub/Sub push subscription.
+   *
+   * @param audience the audience set on the subscription's authentication
+   * @param email the service account the subscription pushes as
+   * @param jwks the issuer's keys; empty for Google's own
+   */
+  public StandardReceivers artifactRegistry(String audience, String email, Optional<URI> jwks) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("gar-audience", audience);
+    settings.put("gar-email", email);
+    jwks.ifPresent(uri -> settings.put("gar-jwks-url", uri.toString()));
+    routes.put(
+        Source.GAR.path(),
+        Source.GAR
+            .receiver(key -> Optional.ofNullable(settings.get(key)), clock)
+            .orElseThrow(() -> new IllegalArgumentException("audience and email are required")));
+    return this;
   }
 
   /** Adds the configured routes to a server builder. */

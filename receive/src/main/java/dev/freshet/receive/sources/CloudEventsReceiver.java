@@ -1,6 +1,7 @@
 package dev.freshet.receive.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
@@ -8,6 +9,8 @@ import dev.freshet.receive.Verdict;
 import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.StaticHeader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
@@ -42,19 +45,28 @@ public final class CloudEventsReceiver extends AbstractReceiver {
   Verdict handle(InboundRequest request) throws Refusal {
     String mediaType = MediaTypes.require(request, ACCEPTED);
     authorization.check(request);
-    Event event = mediaType.equals(MediaTypes.CLOUDEVENTS) ? structured(request) : binary(request);
+    // Some senders (Harbor among them) send a structured event as plain application/json: without
+    // the ce-* headers of binary mode, a body carrying specversion is read as the event it is.
+    Event event =
+        mediaType.equals(MediaTypes.CLOUDEVENTS) || request.header("ce-specversion").isEmpty()
+            ? structured(request, mediaType)
+            : binary(request);
     if (!"1.0".equals(event.specVersion)) {
       throw Refusal.malformed("specversion must be 1.0");
     }
     Hints hints = new Hints(source());
     if (!event.type.toLowerCase(Locale.ROOT).contains("push")) {
-      hints.skip("event type '" + event.type + "' is not a push");
+      hints.skip(
+          IgnoreReason.NOT_A_PUSH, "-", "event type '" + Hints.abbreviate(event.type) + "' is not a push");
       return hints.verdict();
     }
     collect(event, hints);
     if (!events.firstSighting(event.source + "\n" + event.id)) {
       Hints repeat = new Hints(source());
-      repeat.skip("event " + event.id + " from " + event.source + " was already received");
+      repeat.skip(
+          IgnoreReason.REPEATED,
+          "-",
+          "event " + event.id + " from " + event.source + " was already received");
       return repeat.verdict();
     }
     return hints.verdict();
@@ -68,8 +80,14 @@ public final class CloudEventsReceiver extends AbstractReceiver {
       Optional<String> subject,
       JsonNode data) {}
 
-  private static Event structured(InboundRequest request) throws Refusal {
+  private static Event structured(InboundRequest request, String mediaType) throws Refusal {
     JsonNode root = Json.object(request.body());
+    if (!mediaType.equals(MediaTypes.CLOUDEVENTS) && Json.at(root, "specversion") == null) {
+      throw Refusal.unsupportedMediaType(
+          "application/json needs the ce-* headers of binary mode, or a body carrying"
+              + " specversion; structured mode is "
+              + MediaTypes.CLOUDEVENTS);
+    }
     JsonNode data = Json.at(root, "data");
     Optional<String> base64 = Json.text(root, "data_base64");
     if (data == null && base64.isPresent()) {
@@ -89,15 +107,7 @@ public final class CloudEventsReceiver extends AbstractReceiver {
   }
 
   private static Event binary(InboundRequest request) throws Refusal {
-    String specVersion =
-        request
-            .header("ce-specversion")
-            .orElseThrow(
-                () ->
-                    Refusal.unsupportedMediaType(
-                        "application/json needs the ce-* headers of binary mode; structured mode is"
-                            + " "
-                            + MediaTypes.CLOUDEVENTS));
+    String specVersion = required(request, "ce-specversion");
     JsonNode data = request.body().length == 0 ? null : Json.object(request.body());
     return new Event(
         specVersion,
@@ -115,8 +125,12 @@ public final class CloudEventsReceiver extends AbstractReceiver {
         .orElseThrow(() -> Refusal.malformed("missing " + header + " header"));
   }
 
-  private static void collect(Event event, Hints hints) {
+  private static void collect(Event event, Hints hints) throws Refusal {
     JsonNode data = event.data;
+    if (HarborEvents.isHarborData(data)) {
+      HarborEvents.collect(data, hints, event.source + "/" + event.id);
+      return;
+    }
     Optional<String> subjectRepo =
         event.subject.filter(s -> s.indexOf(':') > 0).map(s -> s.substring(0, s.lastIndexOf(':')));
     Optional<String> subjectTag =
@@ -129,29 +143,56 @@ public final class CloudEventsReceiver extends AbstractReceiver {
         Json.text(data, "tag").or(() -> Json.text(data, "imageTag")).or(() -> subjectTag);
     Optional<String> digest = Json.text(data, "digest").or(() -> Json.text(data, "imageDigest"));
     if (repository.isEmpty()) {
-      hints.skip("event " + event.id + " names no repository");
+      hints.skip(
+          IgnoreReason.NO_REPOSITORY,
+          tag.map(t -> "?:" + t).orElse("-"),
+          "event " + event.id + " names no repository");
       return;
     }
     Optional<String> registry =
         Json.text(data, "registry")
             .or(() -> Json.text(data, "registryUrl"))
-            .map(r -> r.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/.*$", ""))
-            .or(() -> ecrRegistry(event.source, Json.text(data, "registryId")));
+            .map(r -> ImageNames.withoutScheme(r).replaceFirst("/.*$", ""))
+            .or(() -> ecrRegistry(event.source, Json.text(data, "registryId")))
+            .or(() -> urlHost(event.source));
     String image = registry.map(r -> r + "/" + repository.get()).orElse(repository.get());
     ImageNames.Name name;
     try {
       name = ImageNames.split(image);
     } catch (IllegalArgumentException e) {
-      hints.skip(e.getMessage());
+      hints.skip(IgnoreReason.INVALID_NAME, image, e.getMessage());
       return;
     }
     if (registry.isEmpty() && !image.startsWith(name.registry() + "/")) {
       // A bare repository would silently become a Docker Hub name; without a registry it means
       // nothing.
-      hints.skip("event " + event.id + " names no registry");
+      hints.skip(
+          IgnoreReason.NO_REGISTRY,
+          repository.get() + tag.map(t -> ":" + t).orElse(""),
+          "event " + event.id + " names no registry, and its source is not a URL");
       return;
     }
     hints.add(name.registry(), name.repository(), tag, digest, event.source + "/" + event.id);
+  }
+
+  /**
+   * The host of a {@code source} that is an absolute http(s) URL ({@code
+   * https://registry.example.com/events}): a sender that names its repository but not its registry
+   * usually says who it is there. Anything else (a path, a URN) names no host.
+   */
+  private static Optional<String> urlHost(String source) {
+    try {
+      URI uri = new URI(source);
+      String scheme = uri.getScheme();
+      if (scheme == null
+          || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+          || uri.getHost() == null) {
+        return Optional.empty();
+      }
+      return Optional.of(uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.freshet.receive.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
@@ -29,21 +30,38 @@ public final class DockerHubReceiver extends AbstractReceiver {
     MediaTypes.require(request, Set.of(MediaTypes.JSON));
     token.check(request);
     JsonNode root = Json.object(request.body());
-    String repoName = Json.requiredText(root, "repository", "repo_name");
     Hints hints = new Hints(source());
+    Optional<String> tag = Json.text(root, "push_data", "tag");
+    // repo_name is "namespace/name" on Hub; some senders (Hub's own test deliveries, relays) give
+    // only namespace and name, which say the same.
+    Optional<String> repoName =
+        Json.text(root, "repository", "repo_name")
+            .or(
+                () ->
+                    Json.text(root, "repository", "namespace")
+                        .flatMap(
+                            namespace ->
+                                Json.text(root, "repository", "name")
+                                    .map(name -> namespace + "/" + name)));
+    if (repoName.isEmpty()) {
+      hints.skip(
+          IgnoreReason.NO_REPOSITORY,
+          ImageNames.DOCKER_HUB + "/?" + tag.map(t -> ":" + t).orElse(""),
+          "no repository.repo_name, nor repository.namespace and repository.name");
+      return hints.verdict();
+    }
     ImageNames.Name name;
     try {
-      // repo_name is "namespace/name" on Hub; a bare name would be an official image, under
-      // library/.
-      name = ImageNames.split(ImageNames.DOCKER_HUB + "/" + repoName);
+      // A bare name would be an official image, under library/.
+      name = ImageNames.split(ImageNames.DOCKER_HUB + "/" + repoName.get());
     } catch (IllegalArgumentException e) {
-      hints.skip(e.getMessage());
+      hints.skip(IgnoreReason.INVALID_NAME, ImageNames.DOCKER_HUB + "/" + repoName.get(), e.getMessage());
       return hints.verdict();
     }
     hints.add(
         name.registry(),
         name.repository(),
-        Json.text(root, "push_data", "tag"),
+        tag,
         Optional.empty(),
         Hints.bodyId(request.body()));
     return hints.verdict();

@@ -1,6 +1,7 @@
 package dev.freshet.receive.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
@@ -59,7 +60,7 @@ public final class GitHubReceiver extends AbstractReceiver {
             .orElseThrow(() -> Refusal.malformed("missing " + EVENT_HEADER + " header"));
     Hints hints = new Hints(source());
     if (!PACKAGE_EVENTS.contains(event)) {
-      hints.skip("event '" + event + "' is not a package event");
+      hints.skip(IgnoreReason.NOT_A_PUSH, "-", "event '" + event + "' is not a package event");
       return hints.verdict();
     }
     JsonNode root = Json.object(request.body());
@@ -70,7 +71,8 @@ public final class GitHubReceiver extends AbstractReceiver {
     // still counts.
     if (!deliveries.firstSighting(deliveryId)) {
       Hints repeat = new Hints(source());
-      repeat.skip("delivery " + deliveryId + " was already received");
+      repeat.skip(
+          IgnoreReason.REPEATED, "-", "delivery " + deliveryId + " was already received");
       return repeat.verdict();
     }
     return hints.verdict();
@@ -79,7 +81,7 @@ public final class GitHubReceiver extends AbstractReceiver {
   private void collect(JsonNode root, String event, String deliveryId, Hints hints) throws Refusal {
     String action = Json.text(root, "action").orElse("");
     if (!PUBLISH_ACTIONS.contains(action)) {
-      hints.skip("action '" + action + "' is not a publish");
+      hints.skip(IgnoreReason.NOT_A_PUSH, "-", "action '" + action + "' is not a publish");
       return;
     }
     JsonNode pkg = Json.at(root, event.equals("package") ? "package" : "registry_package");
@@ -89,19 +91,25 @@ public final class GitHubReceiver extends AbstractReceiver {
     // Either field may say so: example payloads disagree with themselves (ecosystem docker, type
     // npm).
     if (!isContainer(pkg, "ecosystem") && !isContainer(pkg, "package_type")) {
-      hints.skip("package is not a container image");
+      hints.skip(
+          IgnoreReason.NOT_AN_IMAGE,
+          Json.text(pkg, "name").orElse("-"),
+          "package is not a container image");
       return;
     }
     Optional<String> location = location(pkg);
     if (location.isEmpty()) {
-      hints.skip("package names no image location");
+      hints.skip(
+          IgnoreReason.NO_REPOSITORY,
+          Json.text(pkg, "name").orElse("-"),
+          "package names no image location");
       return;
     }
     ImageNames.Name name;
     try {
       name = ImageNames.split(location.get().toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      hints.skip(e.getMessage());
+      hints.skip(IgnoreReason.INVALID_NAME, location.get(), e.getMessage());
       return;
     }
     JsonNode version = Json.at(pkg, "package_version");
@@ -133,7 +141,9 @@ public final class GitHubReceiver extends AbstractReceiver {
    */
   private static Optional<String> location(JsonNode pkg) {
     Optional<String> fromUrl =
-        Json.text(pkg, "package_version", "package_url").map(GitHubReceiver::stripReference);
+        Json.text(pkg, "package_version", "package_url")
+            .map(ImageNames::withoutScheme)
+            .map(GitHubReceiver::stripReference);
     if (fromUrl.isPresent()) {
       return fromUrl;
     }

@@ -1,5 +1,7 @@
 package dev.freshet.receive.sources;
 
+import dev.freshet.receive.IgnoreReason;
+import dev.freshet.receive.Ignored;
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.Verdict;
@@ -20,7 +22,7 @@ final class Hints {
 
   private final String source;
   private final List<ImageHint> hints = new ArrayList<>();
-  private final List<String> skipped = new ArrayList<>();
+  private final List<Ignored> ignored = new ArrayList<>();
 
   Hints(String source) {
     this.source = source;
@@ -28,9 +30,10 @@ final class Hints {
 
   /**
    * Adds a hint, or records why not. An empty or missing tag is an untagged push (a platform
-   * manifest of a multi-arch image, a push by digest), which must not become a tagged update. A
-   * digest that is present but malformed makes the whole event suspect, so it is skipped too rather
-   * than passed on without one.
+   * manifest of a multi-arch image, a push by digest), which must not become a tagged update; so
+   * is a "tag" that is a digest, as Harbor sends for a push by digest. A digest that is present but
+   * malformed makes the whole event suspect, so it is skipped too rather than passed on without
+   * one.
    */
   void add(
       String registry,
@@ -39,12 +42,15 @@ final class Hints {
       Optional<String> digest,
       String deliveryId) {
     String what = registry + "/" + repository;
-    if (tag.isEmpty()) {
-      skipped.add(what + ": untagged push");
+    if (tag.isEmpty() || tag.get().startsWith("sha256:") || tag.get().startsWith("sha512:")) {
+      skip(IgnoreReason.UNTAGGED, what, "pushed by digest, with no tag");
       return;
     }
     if (digest.isPresent() && !ImageNames.isDigest(digest.get())) {
-      skipped.add(what + ":" + tag.get() + ": malformed digest " + abbreviate(digest.get()));
+      skip(
+          IgnoreReason.MALFORMED_DIGEST,
+          what + ":" + tag.get(),
+          "malformed digest " + abbreviate(digest.get()));
       return;
     }
     try {
@@ -57,16 +63,21 @@ final class Hints {
               deliveryId,
               source));
     } catch (IllegalArgumentException e) {
-      skipped.add(abbreviate(what) + ": " + abbreviate(e.getMessage()));
+      skip(IgnoreReason.INVALID_NAME, what + ":" + tag.get(), e.getMessage());
     }
   }
 
-  void skip(String why) {
-    skipped.add(abbreviate(why));
+  /**
+   * Records an event that leads nowhere. {@code image} is what it named, as far as it named
+   * anything ({@code -} for nothing).
+   */
+  void skip(IgnoreReason reason, String image, String detail) {
+    ignored.add(
+        new Ignored(reason, abbreviate(image.isEmpty() ? "-" : image), abbreviate(detail)));
   }
 
   Verdict verdict() {
-    return new Verdict.Accepted(hints, skipped);
+    return new Verdict.Accepted(hints, ignored);
   }
 
   /** A stable delivery id for senders that give none: the same body is the same delivery. */

@@ -1,6 +1,7 @@
 package dev.freshet.receive.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.ImageNames;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
@@ -28,14 +29,20 @@ public final class QuayReceiver extends AbstractReceiver {
     MediaTypes.require(request, Set.of(MediaTypes.JSON));
     token.check(request);
     JsonNode root = Json.object(request.body());
-    String dockerUrl = Json.requiredText(root, "docker_url");
     JsonNode tags = Json.requiredArray(root, "updated_tags");
     Hints hints = new Hints(source());
+    // Quay installations are configured with their URL, and some send docker_url as one
+    // (https://quay.example.com/org/repo): the scheme and a trailing slash are not part of the name.
+    Optional<String> dockerUrl = Json.text(root, "docker_url").map(ImageNames::withoutScheme);
+    if (dockerUrl.isEmpty()) {
+      hints.skip(IgnoreReason.NO_REPOSITORY, "-", "no docker_url");
+      return hints.verdict();
+    }
     ImageNames.Name name;
     try {
-      name = ImageNames.split(dockerUrl);
+      name = ImageNames.split(dockerUrl.get());
     } catch (IllegalArgumentException e) {
-      hints.skip(e.getMessage());
+      hints.skip(IgnoreReason.INVALID_NAME, dockerUrl.get(), e.getMessage());
       return hints.verdict();
     }
     String deliveryId = Hints.bodyId(request.body());
@@ -47,7 +54,7 @@ public final class QuayReceiver extends AbstractReceiver {
       hints.add(name.registry(), name.repository(), value, Optional.empty(), deliveryId);
     }
     if (tags.isEmpty()) {
-      hints.skip(dockerUrl + ": no updated tags");
+      hints.skip(IgnoreReason.UNTAGGED, dockerUrl.get(), "no updated tags");
     }
     return hints.verdict();
   }
