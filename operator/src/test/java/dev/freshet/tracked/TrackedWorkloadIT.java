@@ -8,6 +8,7 @@ import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -176,6 +178,61 @@ class TrackedWorkloadIT {
     }
   }
 
+  @Test
+  void containersSharingAnImageAndANamedInitContainerEachFollowTheirPushes(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    String webRepo = "tracked/multi-web-" + ns.name();
+    String toolsRepo = "tracked/multi-tools-" + ns.name();
+    PushedImage web = registry.pusher().push(webRepo, "dev");
+    PushedImage tools = registry.pusher().push(toolsRepo, "dev");
+    Deployment deployment = new DeploymentBuilder(deployment("multi", web.reference(), Map.of(
+            "freshet.dev/policy", "digest",
+            "freshet.dev/interval", "10s",
+            "freshet.dev/containers", "app,worker,migrate")))
+        .editSpec().editTemplate().editSpec()
+        .addNewContainer().withName("worker").withImage(web.reference()).endContainer()
+        .addNewInitContainer().withName("migrate").withImage(tools.reference()).endInitContainer()
+        .endSpec().endTemplate().endSpec()
+        .build();
+    kubectlCreate(testbed, ns, deployment);
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() -> assertThat(images(client, "multi")).containsExactly(
+          "migrate=" + tools.pinnedReference(),
+          "app=" + web.pinnedReference(),
+          "worker=" + web.pinnedReference()));
+
+      PushedImage newWeb = registry.pusher().push(webRepo, "dev");
+      PushedImage newTools = registry.pusher().push(toolsRepo, "dev");
+      freshet.poller.recheck(registry.host(), webRepo, Optional.of("dev"));
+      freshet.poller.recheck(registry.host(), toolsRepo, Optional.of("dev"));
+
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        assertThat(images(client, "multi")).containsExactly(
+            "migrate=" + newTools.pinnedReference(),
+            "app=" + newWeb.pinnedReference(),
+            "worker=" + newWeb.pinnedReference());
+        Deployment multi = client.apps().deployments().withName("multi").get();
+        // Each container is named in the status, init containers with the others.
+        String expected = "app=" + newWeb.digest() + ",migrate=" + newTools.digest()
+            + ",worker=" + newWeb.digest();
+        assertThat(multi.getMetadata().getAnnotations())
+            .containsEntry(TrackedStatus.LATEST_DIGEST, expected)
+            .containsEntry(TrackedStatus.LATEST_TAG, "app=dev,migrate=dev,worker=dev")
+            .containsEntry(TrackedStatus.UP_TO_DATE, "True");
+      });
+      // Applying by name in the right list changed images only: no container was added or lost.
+      assertThat(client.apps().deployments().withName("multi").get().getSpec().getTemplate().getSpec())
+          .satisfies(spec -> {
+            assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("app", "worker");
+            assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("migrate");
+          });
+      assertThat(events(client, "RollingOut"))
+          .anySatisfy(e -> assertThat(e.getMessage()).startsWith("init container migrate rolling to"));
+    }
+  }
+
   /** Edits under optimistic locking, retried: Freshet writes the same object concurrently. */
   private static void edit(KubernetesClient client, String name, java.util.function.UnaryOperator<Deployment> change) {
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
@@ -210,6 +267,14 @@ class TrackedWorkloadIT {
 
   private static String image(KubernetesClient client, String name) {
     return client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** Every container's {@code name=image}, init containers first, as the pod runs them. */
+  private static List<String> images(KubernetesClient client, String name) {
+    var spec = client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec();
+    return java.util.stream.Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+        .map(c -> c.getName() + "=" + c.getImage())
+        .toList();
   }
 
   private static List<Pod> pods(KubernetesClient client, String app) {
