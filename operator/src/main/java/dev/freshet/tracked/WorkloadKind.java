@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.util.List;
 import java.util.function.Function;
 
@@ -28,6 +29,13 @@ public record WorkloadKind<W extends HasMetadata>(
 
   public static final WorkloadKind<DaemonSet> DAEMON_SET =
       new WorkloadKind<>(DaemonSet.class, d -> d.getSpec().getTemplate(), SPEC_TEMPLATE);
+
+  /** Each Job a CronJob starts is made from the pod template inside its job template. */
+  public static final WorkloadKind<CronJob> CRON_JOB =
+      new WorkloadKind<>(
+          CronJob.class,
+          c -> c.getSpec().getJobTemplate().getSpec().getTemplate(),
+          List.of("spec", "jobTemplate", "spec", "template"));
 
   public WorkloadKind {
     templatePath = List.copyOf(templatePath);
