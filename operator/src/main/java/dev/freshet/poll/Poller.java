@@ -158,8 +158,7 @@ public final class Poller implements AutoCloseable {
     for (Entry entry : entries.values()) {
       ImageWatch w = entry.watch;
       boolean concerned =
-          w.registry().equals(registry)
-              && w.repository().equals(repository)
+          w.isOn(registry, repository)
               && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
       if (concerned) {
         count++;
