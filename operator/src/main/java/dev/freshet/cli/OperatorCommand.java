@@ -165,7 +165,7 @@ public class OperatorCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Follow Deployments, StatefulSets and DaemonSets annotated with freshet.dev/policy."
+          "Follow Deployments, StatefulSets, DaemonSets and CronJobs annotated with freshet.dev/policy."
               + " Default: on.")
   boolean trackWorkloads;
 

@@ -17,8 +17,8 @@ import java.util.Set;
  * @param namespaces the namespaces whose Apps it reconciles; empty means all
  * @param resyncInterval how often an App is reconciled when nothing happens
  * @param leaderElection present when replicas must elect a leader before reconciling
- * @param trackWorkloads whether Deployments, StatefulSets and DaemonSets annotated with {@code
- *     freshet.dev/policy} are followed too
+ * @param trackWorkloads whether Deployments, StatefulSets, DaemonSets and CronJobs annotated with
+ *     {@code freshet.dev/policy} are followed too
  * @param http where /healthz, /readyz and /metrics listen (port 0 picks a free one)
  * @param receivers the webhook receivers, if any
  * @param registries how registries are reached

@@ -1,5 +1,7 @@
 package dev.freshet.poll;
 
+import dev.freshet.registry.ImageReference;
+import dev.freshet.registry.RegistryHosts;
 import dev.freshet.registry.auth.Credential;
 import java.util.Optional;
 
@@ -17,6 +19,25 @@ import java.util.Optional;
  */
 public record ImageWatch(
     String registry, String repository, String tag, PolicySpec policy, Optional<Credential> credential) {
+
+  /**
+   * Whether this watch is on {@code registry/repository} as a webhook or a hint may name it: Docker
+   * Hub under any of its host names, its official images with or without {@code library/}, and a
+   * host name in any case are the same repository. Senders spell names their own way; the watch
+   * keeps the workload's spelling, because that is what the registry is asked with.
+   */
+  public boolean isOn(String otherRegistry, String otherRepository) {
+    return canonicalName(registry, repository).equals(canonicalName(otherRegistry, otherRepository));
+  }
+
+  static String canonicalName(String registry, String repository) {
+    String host = RegistryHosts.credentialKey(registry);
+    String path =
+        host.equals(ImageReference.DOCKER_HUB) && repository.indexOf('/') < 0
+            ? "library/" + repository
+            : repository;
+    return host + "/" + path;
+  }
 
   @Override
   public boolean equals(Object o) {

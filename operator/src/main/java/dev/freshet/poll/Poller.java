@@ -183,8 +183,7 @@ public final class Poller implements AutoCloseable {
 
   /** Whether a push of {@code tag} (any tag if empty) to {@code registry/repository} concerns w. */
   static boolean concerns(ImageWatch w, String registry, String repository, Optional<String> tag) {
-    return w.registry().equals(registry)
-        && w.repository().equals(repository)
+    return w.isOn(registry, repository)
         && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
   }
 

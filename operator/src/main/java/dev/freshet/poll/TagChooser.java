@@ -23,7 +23,7 @@ import java.util.RandomAccess;
  * Picks the tag a semver or pattern policy moves to, best candidate first, skipping any whose image
  * has no manifest for the platform the workload runs on: moving to it would leave pods unable to
  * start. Skips are reported in the result. With no usable candidate the current tag stays, and its
- * digest is still followed.
+ * digest is still followed; an empty tag list, or one of tags no reference can name, moves nothing.
  */
 public final class TagChooser {
   private final Platform platform;
@@ -82,8 +82,11 @@ public final class TagChooser {
       Resolver registry,
       Deadline deadline) {
     List<String> skipped = new ArrayList<>();
+    // A registry lists whatever it was given, an empty tag included: a tag no reference can name
+    // would make a pin such as repo:@sha256:…, so no policy sees it.
+    List<String> nameable = tags.stream().filter(ImageReference::isTag).toList();
     for (String candidate :
-        policy(watch.policy()).candidates(watch.tag(), deadline.guard(tags))) {
+        policy(watch.policy()).candidates(watch.tag(), deadline.guard(nameable))) {
       deadline.check();
       ImageReference reference = current.withTag(candidate);
       ResolvedImage image = registry.resolve(reference, watch.credential());
@@ -97,7 +100,7 @@ public final class TagChooser {
       }
       return new Resolution.Found(candidate, image.digest().toString(), skipped, clock.instant());
     }
-    if (!tags.contains(watch.tag())) {
+    if (!nameable.contains(watch.tag())) {
       return new Resolution.NoCandidate(
           "no tag satisfies " + watch.policy() + (skipped.isEmpty() ? "" : "; skipped " + skipped),
           clock.instant());

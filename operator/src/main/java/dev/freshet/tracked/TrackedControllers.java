@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Registers one controller per workload kind Freshet follows (Deployment, StatefulSet, DaemonSet).
+ * Registers one controller per workload kind Freshet follows (Deployment, StatefulSet, DaemonSet,
+ * CronJob).
  * They watch every workload of their kind in the watched namespaces, because annotations, unlike
  * labels, cannot be selected on the server; a workload without {@code freshet.dev/policy} costs one
  * cheap reconcile per change.
@@ -38,7 +39,8 @@ public final class TrackedControllers {
     for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler : List.of(
         new TrackedReconcilers.Deployments(parts),
         new TrackedReconcilers.StatefulSets(parts),
-        new TrackedReconcilers.DaemonSets(parts))) {
+        new TrackedReconcilers.DaemonSets(parts),
+        new TrackedReconcilers.CronJobs(parts))) {
       register(operator, reconciler, namespaces);
     }
   }

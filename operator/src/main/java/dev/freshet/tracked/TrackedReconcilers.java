@@ -7,6 +7,7 @@ import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.time.Clock;
 
 /**
@@ -39,6 +40,12 @@ final class TrackedReconcilers {
   static final class DaemonSets extends TrackedWorkloadReconciler<DaemonSet> {
     DaemonSets(Parts p) {
       super(WorkloadKind.DAEMON_SET, p.poller(), p.credentials(), p.applier(), p.status(), p.events(), p.clock());
+    }
+  }
+
+  static final class CronJobs extends TrackedWorkloadReconciler<CronJob> {
+    CronJobs(Parts p) {
+      super(WorkloadKind.CRON_JOB, p.poller(), p.credentials(), p.applier(), p.status(), p.events(), p.clock());
     }
   }
 }

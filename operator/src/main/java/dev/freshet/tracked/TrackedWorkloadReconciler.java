@@ -10,6 +10,7 @@ import dev.freshet.registry.InvalidReferenceException;
 import dev.freshet.observe.EventReason;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
+import dev.freshet.update.ImageFieldApplier.TemplateContainer;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
@@ -35,8 +36,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Keeps a Deployment, StatefulSet or DaemonSet that Freshet did not create on the newest image its
- * {@code freshet.dev/*} annotations ask for. Each tracked container subscribes to the poller; when the
+ * Keeps a Deployment, StatefulSet, DaemonSet or CronJob that Freshet did not create on the newest
+ * image its {@code freshet.dev/*} annotations ask for. Each tracked container (init containers when
+ * named, see {@link TrackedPolicy#covers}) subscribes to the poller; when the
  * registry's answer differs from what the pod template names, only the image field changes (see
  * {@link ImageFieldApplier}) and the workload's own rollout strategy does the rest. What was found and
  * done is recorded in {@code status.freshet.dev/*} annotations and Events.
@@ -95,11 +97,13 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     PodTemplateSpec template = kind.template().apply(workload);
     ResourceID id = ResourceID.fromResource(workload);
     Set<String> subscribers = new HashSet<>();
-    Map<String, String> newImages = new LinkedHashMap<>();
+    Map<TemplateContainer, String> newImages = new LinkedHashMap<>();
     var status = new TrackedStatusWriter.Builder(workload, clock);
 
-    for (Container container : template.getSpec().getContainers()) {
-      if (!policy.covers(container.getName()) || policy.policy().kind() == PolicySpec.Kind.NONE) {
+    for (Map.Entry<TemplateContainer, Container> entry : containers(template).entrySet()) {
+      TemplateContainer slot = entry.getKey();
+      Container container = entry.getValue();
+      if (!policy.covers(slot.name(), slot.init()) || policy.policy().kind() == PolicySpec.Kind.NONE) {
         continue;
       }
       ImageReference reference;
@@ -164,32 +168,44 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       var record = new ImageRecord(running, Optional.empty(), List.of(), List.of());
       Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty());
       if (decision instanceof Decision.RollForward forward) {
-        newImages.put(container.getName(), forward.to().on(container.getImage()));
+        newImages.put(slot, forward.to().on(container.getImage()));
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
 
     if (!newImages.isEmpty()) {
-      ImageFieldApplier.Result result = applier.apply(workload, newImages, policy.force());
+      ImageFieldApplier.Result result =
+          applier.apply(workload, kind.templatePath(), newImages, policy.force());
       if (result instanceof ImageFieldApplier.Result.Applied applied) {
         String takeover = applied.tookOverFrom().isEmpty()
             ? ""
             : " (image field taken over from " + String.join(", ", applied.tookOverFrom()) + ")";
         newImages.forEach((container, image) -> {
           events.record(
-              workload,
-              EventReason.RollingOut,
-              "container " + container + " rolling to " + image + takeover);
-          status.updated(container, image);
+              workload, EventReason.RollingOut, container + " rolling to " + image + takeover);
+          status.updated(container.name(), image);
         });
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
-        newImages.keySet().forEach(c -> status.problem(c, refused.message()));
+        newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
       }
     }
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     statusWriter.write(workload, status.build());
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The template's init containers and containers, in the order the pod runs them. Names are unique
+   * across both lists in a valid pod spec, so status annotations name a container by its name alone.
+   */
+  private static Map<TemplateContainer, Container> containers(PodTemplateSpec template) {
+    Map<TemplateContainer, Container> all = new LinkedHashMap<>();
+    Optional.ofNullable(template.getSpec().getInitContainers()).orElse(List.of())
+        .forEach(c -> all.put(TemplateContainer.initContainer(c.getName()), c));
+    Optional.ofNullable(template.getSpec().getContainers()).orElse(List.of())
+        .forEach(c -> all.put(TemplateContainer.regular(c.getName()), c));
+    return all;
   }
 
   String kindName() {

@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,9 @@ import java.util.regex.Pattern;
 /**
  * Changes the image of containers in a workload Freshet does not own, and nothing else: a server-side
  * apply of a partial object holding only those image fields, under Freshet's field manager, so the
- * change is visible in {@code managedFields} and every other field keeps its owner.
+ * change is visible in {@code managedFields} and every other field keeps its owner. The pod template
+ * sits where the workload's kind keeps it (a CronJob's is inside its job template), and init
+ * containers are set in {@code initContainers}.
  *
  * <p>When another manager owns an image field the apply conflicts. A person or a one-shot tool
  * ({@code kubectl create}, {@code kubectl set image}, Helm's three-way merge) does not revert the field
@@ -56,12 +60,43 @@ public final class ImageFieldApplier {
   }
 
   /**
-   * Sets {@code images} (container name → image reference) in the pod template of {@code workload}.
+   * A container of a pod template: its name and whether it is an init container. Server-side apply
+   * merges {@code containers} and {@code initContainers} by name, each list on its own, so an image
+   * set under the wrong list would add a container instead of changing one.
+   */
+  public record TemplateContainer(String name, boolean init) {
+    public static TemplateContainer regular(String name) {
+      return new TemplateContainer(name, false);
+    }
+
+    public static TemplateContainer initContainer(String name) {
+      return new TemplateContainer(name, true);
+    }
+
+    String listField() {
+      return init ? "initContainers" : "containers";
+    }
+
+    @Override
+    public String toString() {
+      return (init ? "init container " : "container ") + name;
+    }
+  }
+
+  /**
+   * Sets {@code images} in the pod template of {@code workload}.
    *
+   * @param templatePath where the kind keeps its pod template, e.g. {@code [spec, template]} for a
+   *     Deployment, {@code [spec, jobTemplate, spec, template]} for a CronJob
+   * @param images the image reference each container is to run
    * @param force take the fields over even from a continuously reconciling controller
    */
-  public Result apply(HasMetadata workload, Map<String, String> images, boolean force) {
-    GenericKubernetesResource patch = imageOnlyPatch(workload, images);
+  public Result apply(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<TemplateContainer, String> images,
+      boolean force) {
+    GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, images);
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
@@ -85,12 +120,20 @@ public final class ImageFieldApplier {
     }
   }
 
-  static GenericKubernetesResource imageOnlyPatch(HasMetadata workload, Map<String, String> images) {
-    List<Map<String, Object>> containers =
-        images.entrySet().stream()
-            .map(e -> Map.<String, Object>of("name", e.getKey(), "image", e.getValue()))
-            .toList();
-    Map<String, Object> spec = Map.of("template", Map.of("spec", Map.of("containers", containers)));
+  static GenericKubernetesResource imageOnlyPatch(
+      HasMetadata workload, List<String> templatePath, Map<TemplateContainer, String> images) {
+    if (templatePath.isEmpty()) {
+      throw new IllegalArgumentException("the pod template's path is empty");
+    }
+    Map<String, Object> podSpec = new TreeMap<>();
+    images.forEach(
+        (container, image) ->
+            listOf(podSpec, container.listField()).add(nameAndImage(container.name(), image)));
+    // Wrapped from the pod template outwards: {spec: {template: {spec: podSpec}}} for a Deployment.
+    Object node = Map.of("spec", podSpec);
+    for (int i = templatePath.size() - 1; i > 0; i--) {
+      node = Map.of(templatePath.get(i), node);
+    }
     var patch = new GenericKubernetesResource();
     patch.setApiVersion(workload.getApiVersion());
     patch.setKind(workload.getKind());
@@ -99,8 +142,20 @@ public final class ImageFieldApplier {
             .withName(workload.getMetadata().getName())
             .withNamespace(workload.getMetadata().getNamespace())
             .build());
-    patch.setAdditionalProperties(new LinkedHashMap<>(Map.of("spec", spec)));
+    patch.setAdditionalProperties(new LinkedHashMap<>(Map.of(templatePath.get(0), node)));
     return patch;
+  }
+
+  private static Map<String, Object> nameAndImage(String name, String image) {
+    Map<String, Object> entry = new LinkedHashMap<>(); // name first: the list's merge key, as people write it
+    entry.put("name", name);
+    entry.put("image", image);
+    return entry;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> listOf(Map<String, Object> podSpec, String field) {
+    return (List<Map<String, Object>>) podSpec.computeIfAbsent(field, f -> new ArrayList<>());
   }
 
   static Set<String> conflictingManagers(KubernetesClientException e) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public record RolloutState(
     return stalledMessage != null;
   }
 
-  /** The state of any of the three kinds, or empty for another kind. */
+  /** The state of any of the four kinds, or empty for another kind. */
   public static Optional<RolloutState> of(HasMetadata workload) {
     if (workload instanceof Deployment deployment) {
       return Optional.of(of(deployment));
@@ -50,6 +51,9 @@ public record RolloutState(
     }
     if (workload instanceof DaemonSet daemonSet) {
       return Optional.of(of(daemonSet));
+    }
+    if (workload instanceof CronJob cronJob) {
+      return Optional.of(of(cronJob));
     }
     return Optional.empty();
   }
@@ -115,6 +119,16 @@ public record RolloutState(
         Objects.equals(status.getObservedGeneration(), daemonSet.getMetadata().getGeneration()),
         updated >= desired,
         null);
+  }
+
+  /**
+   * A CronJob has no rollout: no pod runs its template until the next scheduled Job, which is made
+   * from the template as it stands then. A new template is therefore complete as soon as the API
+   * server holds it, with nothing to wait for and no health to gate on; jobs already running keep
+   * the image they started with.
+   */
+  public static RolloutState of(CronJob cronJob) {
+    return new RolloutState(0, 0, 0, 0, true, true, null);
   }
 
   private static int orZero(Integer value) {

@@ -3,6 +3,7 @@ package dev.freshet.poll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.freshet.registry.ImageReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,6 +128,29 @@ class PollerTest {
       assertThat(calls.get(semver)).hasSize(2);
     });
     assertThat(calls.get(other)).hasSize(1);
+  }
+
+  @Test
+  void aHintFindsADockerHubWatchHoweverEitherSideSpellsTheName() {
+    poller(this::found);
+    var fromWorkload = ImageReference.parse("nginx:1.27");
+    ImageWatch nginx = new ImageWatch(fromWorkload.registry(), fromWorkload.repository(), "1.27",
+        PolicySpec.digest(), Optional.empty());
+    ImageWatch mirrorSpelling = new ImageWatch("registry-1.docker.io", "library/redis", "7",
+        PolicySpec.digest(), Optional.empty());
+    poller.watch("a", nginx, Duration.ofHours(1), () -> {});
+    poller.watch("b", mirrorSpelling, Duration.ofHours(1), () -> {});
+    await().until(() -> calls.size() == 2);
+
+    for (String[] hint : new String[][] {
+        {"docker.io", "library/nginx"}, {"docker.io", "nginx"}, {"index.docker.io", "nginx"},
+        {"registry-1.docker.io", "library/nginx"}, {"Docker.IO", "nginx"}}) {
+      assertThat(poller.recheck(hint[0], hint[1], Optional.of("1.27")))
+          .as(hint[0] + "/" + hint[1]).isEqualTo(1);
+    }
+    assertThat(poller.recheck("docker.io", "redis", Optional.of("7"))).isEqualTo(1);
+    assertThat(poller.recheck("docker.io", "team/nginx", Optional.of("1.27"))).isZero();
+    assertThat(poller.recheck("ghcr.io", "library/nginx", Optional.of("1.27"))).isZero();
   }
 
   @Test

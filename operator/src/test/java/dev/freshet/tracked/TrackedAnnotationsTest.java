@@ -31,6 +31,25 @@ class TrackedAnnotationsTest {
   }
 
   @Test
+  void withoutAContainerListEveryContainerButNoInitContainerIsKeptFresh() {
+    var policy = TrackedAnnotations.parse(Map.of(TrackedAnnotations.POLICY, "digest"));
+
+    assertThat(policy.covers("app", false)).isTrue();
+    assertThat(policy.covers("migrate", true)).isFalse();
+  }
+
+  @Test
+  void aContainerListNamesExactlyTheContainersAndInitContainersKeptFresh() {
+    var policy = TrackedAnnotations.parse(Map.of(
+        TrackedAnnotations.POLICY, "digest", TrackedAnnotations.CONTAINERS, "app, migrate"));
+
+    assertThat(policy.covers("app", false)).isTrue();
+    assertThat(policy.covers("migrate", true)).isTrue();
+    assertThat(policy.covers("sidecar", false)).isFalse();
+    assertThat(policy.covers("wait-for-db", true)).isFalse();
+  }
+
+  @Test
   void readsAnIntervalWithinTheBounds() {
     var annotations = Map.of(TrackedAnnotations.POLICY, "digest", TrackedAnnotations.INTERVAL, "24h");
 

@@ -8,10 +8,14 @@ import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,12 +23,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Workloads Freshet did not create, marked with freshet.dev/* annotations, follow their registry the
- * same way Apps do: only the image field changes, under Freshet's own field manager.
+ * Workloads Freshet did not create (Deployments, CronJobs), marked with freshet.dev/* annotations,
+ * follow their registry the same way Apps do: only the image field changes, under Freshet's own
+ * field manager.
  */
 @WithTestbed
 class TrackedWorkloadIT {
@@ -176,6 +182,111 @@ class TrackedWorkloadIT {
     }
   }
 
+  @Test
+  void containersSharingAnImageAndANamedInitContainerEachFollowTheirPushes(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    String webRepo = "tracked/multi-web-" + ns.name();
+    String toolsRepo = "tracked/multi-tools-" + ns.name();
+    PushedImage web = registry.pusher().push(webRepo, "dev");
+    PushedImage tools = registry.pusher().push(toolsRepo, "dev");
+    Deployment deployment = new DeploymentBuilder(deployment("multi", web.reference(), Map.of(
+            "freshet.dev/policy", "digest",
+            "freshet.dev/interval", "10s",
+            "freshet.dev/containers", "app,worker,migrate")))
+        .editSpec().editTemplate().editSpec()
+        .addNewContainer().withName("worker").withImage(web.reference()).endContainer()
+        .addNewInitContainer().withName("migrate").withImage(tools.reference()).endInitContainer()
+        .endSpec().endTemplate().endSpec()
+        .build();
+    kubectlCreate(testbed, ns, deployment);
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() -> assertThat(images(client, "multi")).containsExactly(
+          "migrate=" + tools.pinnedReference(),
+          "app=" + web.pinnedReference(),
+          "worker=" + web.pinnedReference()));
+
+      PushedImage newWeb = registry.pusher().push(webRepo, "dev");
+      PushedImage newTools = registry.pusher().push(toolsRepo, "dev");
+      freshet.poller.recheck(registry.host(), webRepo, Optional.of("dev"));
+      freshet.poller.recheck(registry.host(), toolsRepo, Optional.of("dev"));
+
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        assertThat(images(client, "multi")).containsExactly(
+            "migrate=" + newTools.pinnedReference(),
+            "app=" + newWeb.pinnedReference(),
+            "worker=" + newWeb.pinnedReference());
+        Deployment multi = client.apps().deployments().withName("multi").get();
+        // Each container is named in the status, init containers with the others.
+        String expected = "app=" + newWeb.digest() + ",migrate=" + newTools.digest()
+            + ",worker=" + newWeb.digest();
+        assertThat(multi.getMetadata().getAnnotations())
+            .containsEntry(TrackedStatus.LATEST_DIGEST, expected)
+            .containsEntry(TrackedStatus.LATEST_TAG, "app=dev,migrate=dev,worker=dev")
+            .containsEntry(TrackedStatus.UP_TO_DATE, "True");
+      });
+      // Applying by name in the right list changed images only: no container was added or lost.
+      assertThat(client.apps().deployments().withName("multi").get().getSpec().getTemplate().getSpec())
+          .satisfies(spec -> {
+            assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("app", "worker");
+            assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("migrate");
+          });
+      assertThat(events(client, "RollingOut"))
+          .anySatisfy(e -> assertThat(e.getMessage()).startsWith("init container migrate rolling to"));
+    }
+  }
+
+  @Test
+  void aCronJobOnATagFollowsAPushInItsJobTemplateWithoutARunOrAHealthGate(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    String repo = "tracked/report-" + ns.name();
+    PushedImage first = registry.pusher().push(repo, "nightly");
+    // Once a year and suspended: no Job runs during the test; the template is what the next run uses.
+    CronJob report = new CronJobBuilder()
+        .withNewMetadata().withName("report").withAnnotations(Map.of(
+            "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")).endMetadata()
+        .withNewSpec()
+        .withSchedule("0 3 1 1 *")
+        .withSuspend(true)
+        .withNewJobTemplate().withNewSpec().withNewTemplate().withNewSpec()
+        .withRestartPolicy("OnFailure")
+        .addNewContainer().withName("report").withImage(first.reference()).endContainer()
+        .endSpec().endTemplate().endSpec().endJobTemplate()
+        .endSpec()
+        .build();
+    kubectlCreate(testbed, ns, report);
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await().atMost(ROLLOUT).untilAsserted(() ->
+          assertThat(cronJobImage(client, "report")).isEqualTo(first.pinnedReference()));
+
+      PushedImage second = registry.pusher().push(repo, "nightly");
+      freshet.poller.recheck(registry.host(), repo, Optional.of("nightly"));
+
+      await().atMost(ROLLOUT).untilAsserted(() -> {
+        assertThat(cronJobImage(client, "report")).isEqualTo(second.pinnedReference());
+        // No rollout to wait for: what the next run will use counts as running at once.
+        assertThat(client.batch().v1().cronjobs().withName("report").get().getMetadata().getAnnotations())
+            .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
+            .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
+            .containsEntry(TrackedStatus.UP_TO_DATE, "True");
+      });
+      CronJob after = client.batch().v1().cronjobs().withName("report").get();
+      assertThat(after.getSpec().getSchedule()).isEqualTo("0 3 1 1 *");
+      assertThat(after.getSpec().getSuspend()).isTrue();
+      assertThat(after.getMetadata().getManagedFields())
+          .anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("freshet");
+            assertThat(f.getFieldsV1().getAdditionalProperties().toString())
+                .contains("f:jobTemplate")
+                .contains("f:image");
+          });
+      assertThat(client.batch().v1().jobs().list().getItems()).isEmpty();
+    }
+  }
+
   /** Edits under optimistic locking, retried: Freshet writes the same object concurrently. */
   private static void edit(KubernetesClient client, String name, java.util.function.UnaryOperator<Deployment> change) {
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
@@ -197,9 +308,9 @@ class TrackedWorkloadIT {
   }
 
   /** Creates the object with the testbed's kubectl, as a person would, so its fields belong to kubectl. */
-  private static void kubectlCreate(Testbed testbed, TestNamespace ns, Deployment deployment) throws Exception {
-    Path manifest = Files.createTempFile("deployment", ".json");
-    Files.writeString(manifest, io.fabric8.kubernetes.client.utils.Serialization.asJson(deployment));
+  private static void kubectlCreate(Testbed testbed, TestNamespace ns, HasMetadata workload) throws Exception {
+    Path manifest = Files.createTempFile("workload", ".json");
+    Files.writeString(manifest, io.fabric8.kubernetes.client.utils.Serialization.asJson(workload));
     Process process = new ProcessBuilder(testbed.kubectl().toString(), "--kubeconfig", testbed.kubeconfig().toString(),
         "-n", ns.name(), "create", "-f", manifest.toString())
         .redirectErrorStream(true).start();
@@ -208,8 +319,21 @@ class TrackedWorkloadIT {
     assertThat(process.exitValue()).as(output).isZero();
   }
 
+  private static String cronJobImage(KubernetesClient client, String name) {
+    return client.batch().v1().cronjobs().withName(name).get()
+        .getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
   private static String image(KubernetesClient client, String name) {
     return client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** Every container's {@code name=image}, init containers first, as the pod runs them. */
+  private static List<String> images(KubernetesClient client, String name) {
+    var spec = client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec();
+    return java.util.stream.Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+        .map(c -> c.getName() + "=" + c.getImage())
+        .toList();
   }
 
   private static List<Pod> pods(KubernetesClient client, String app) {

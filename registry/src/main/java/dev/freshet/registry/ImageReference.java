@@ -122,6 +122,17 @@ public final class ImageReference {
     return new ImageReference(registry, path, tag, digest);
   }
 
+  /**
+   * Whether {@code tag} can be a reference's tag. A registry's tag list is not checked by anyone
+   * before it reaches us, and a tag no reference can name must never be chosen.
+   */
+  public static boolean isTag(String tag) {
+    return tag != null
+        && !tag.isEmpty()
+        && tag.length() <= TAG_MAX_LENGTH
+        && TAG.matcher(tag).matches();
+  }
+
   private static boolean looksLikeRegistry(String first) {
     return first.equals("localhost")
         || first.indexOf('.') >= 0

@@ -224,4 +224,17 @@ class ImageReferenceTest {
     assertThat(ref).hasToString("ghcr.io/team/app:v1@" + SHA256);
     assertThat(ref.withTag("v2")).hasToString("ghcr.io/team/app:v2");
   }
+
+  @Test
+  void aTagIsNameableExactlyWhenAReferenceAcceptsIt() {
+    for (String tag : new String[] {"", " ", ".x", "-x", "a:b", "é", "x".repeat(129)}) {
+      assertThat(ImageReference.isTag(tag)).as("\"%s\"", tag).isFalse();
+      assertThatThrownBy(() -> ImageReference.parse("web:" + tag))
+          .isInstanceOf(InvalidReferenceException.class);
+    }
+    for (String tag : new String[] {"1.27", "v1.2.3-rc.1", "_x", "main-20251124", "x".repeat(128)}) {
+      assertThat(ImageReference.isTag(tag)).as(tag).isTrue();
+      assertThat(ImageReference.parse("web:" + tag).tag()).contains(tag);
+    }
+  }
 }

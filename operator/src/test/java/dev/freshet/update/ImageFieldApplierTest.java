@@ -1,0 +1,81 @@
+package dev.freshet.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.freshet.update.ImageFieldApplier.TemplateContainer;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The partial object Freshet applies holds the image fields it sets and nothing else, at the path
+ * the kind keeps its pod template, each container in the list it belongs to.
+ */
+class ImageFieldApplierTest {
+
+  @Test
+  void aDeploymentsPatchSetsImagesUnderSpecTemplate() {
+    var deployment =
+        new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("ns").endMetadata().build();
+
+    String patch =
+        json(
+            deployment,
+            List.of("spec", "template"),
+            Map.of(TemplateContainer.regular("app"), "registry.example.com/web:dev@sha256:1"));
+
+    assertThat(patch)
+        .isEqualTo(
+            "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\","
+                + "\"metadata\":{\"name\":\"web\",\"namespace\":\"ns\"},"
+                + "\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                + "[{\"name\":\"app\",\"image\":\"registry.example.com/web:dev@sha256:1\"}]}}}}");
+  }
+
+  @Test
+  void aCronJobsPatchSetsImagesInsideItsJobTemplate() {
+    var cronJob =
+        new CronJobBuilder().withNewMetadata().withName("report").withNamespace("ns").endMetadata().build();
+
+    String patch =
+        json(
+            cronJob,
+            List.of("spec", "jobTemplate", "spec", "template"),
+            Map.of(TemplateContainer.regular("report"), "r/report:1@sha256:2"));
+
+    assertThat(patch)
+        .isEqualTo(
+            "{\"apiVersion\":\"batch/v1\",\"kind\":\"CronJob\","
+                + "\"metadata\":{\"name\":\"report\",\"namespace\":\"ns\"},"
+                + "\"spec\":{\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                + "[{\"name\":\"report\",\"image\":\"r/report:1@sha256:2\"}]}}}}}}");
+  }
+
+  @Test
+  void initContainersAreSetInTheirOwnListAndContainersSharingAnImageEachInTheirs() {
+    var deployment =
+        new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("ns").endMetadata().build();
+    Map<TemplateContainer, String> images = new LinkedHashMap<>();
+    images.put(TemplateContainer.regular("app"), "web:dev@sha256:1");
+    images.put(TemplateContainer.initContainer("migrate"), "tools:dev@sha256:2");
+    images.put(TemplateContainer.regular("worker"), "web:dev@sha256:1");
+
+    String patch = json(deployment, List.of("spec", "template"), images);
+
+    assertThat(patch)
+        .contains(
+            "\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"web:dev@sha256:1\"},"
+                + "{\"name\":\"worker\",\"image\":\"web:dev@sha256:1\"}],"
+                + "\"initContainers\":[{\"name\":\"migrate\",\"image\":\"tools:dev@sha256:2\"}]}");
+  }
+
+  private static String json(
+      HasMetadata workload, List<String> path, Map<TemplateContainer, String> images) {
+    return Serialization.asJson(ImageFieldApplier.imageOnlyPatch(workload, path, images));
+  }
+}
