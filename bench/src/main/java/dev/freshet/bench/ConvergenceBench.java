@@ -97,7 +97,7 @@ public final class ConvergenceBench {
     var objects = new ArrayList<HasMetadata>();
     for (App app : apps(namespace, count)) {
       app.getMetadata().setUid(UUID.randomUUID().toString());
-      objects.add(DesiredDeployment.of(app));
+      objects.add(DesiredDeployment.of(app, app.getSpec().getImage()));
       objects.add(DesiredService.of(app));
     }
     Path manifest = Files.createTempFile("bench", ".yaml");

@@ -2,65 +2,41 @@ package dev.freshet.app;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppSpec;
+import dev.freshet.app.api.HistoryEntry;
 import dev.freshet.app.api.ImageStatus;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
+import dev.freshet.update.ImageRecord;
+import dev.freshet.update.Pin;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The App's image as the update engine sees it. Pure: the image the workload should run is the
- * declared one with the digest (and, for semver and pattern policies, the tag) that the registry last
- * answered pinned into it, as recorded in {@code status.image}, so the desired state is a function of
- * the App alone and survives restarts.
+ * The App's image as the update engine sees it: {@code status.image} read as the engine's
+ * {@link ImageRecord}, and written back after a decision. Pure. The image block is always copied
+ * whole and then changed field by field, so no path can drop a field of the record.
  */
 public final class AppImages {
   /** How stale {@code status.image.checkedAt} may grow while the registry keeps answering the same. */
   static final Duration CHECKED_AT_REFRESH = Duration.ofMinutes(5);
+
+  static final int QUARANTINE_REMEMBERED = 10;
 
   private AppImages() {}
 
   /** Whether Freshet keeps this App's image fresh: a policy other than none, and no digest in the spec. */
   public static boolean follows(AppSpec spec) {
     return policy(spec).kind() != PolicySpec.Kind.NONE && !spec.getImage().contains("@");
-  }
-
-  /**
-   * The reference the pod template names: the latest digest, unless its rollout failed; then the last
-   * rollout that succeeded, or the declared image when none did.
-   */
-  public static String wanted(App app) {
-    String declared = app.getSpec().getImage();
-    ImageStatus image = app.getStatus() == null ? null : app.getStatus().getImage();
-    if (!follows(app.getSpec())
-        || image == null
-        || image.getLatestDigest() == null
-        || image.getTag() == null
-        || !declared.equals(image.getResolvedFor())) {
-      return declared;
-    }
-    if (isRejected(image, image.getLatestDigest())) {
-      return lastGood(image).map(good -> ImagePins.pin(declared, good[0], good[1])).orElse(declared);
-    }
-    return ImagePins.pin(declared, image.getTag(), image.getLatestDigest());
-  }
-
-  static boolean isRejected(ImageStatus image, String digest) {
-    return image != null && image.getRejectedDigests() != null && image.getRejectedDigests().contains(digest);
-  }
-
-  /** The tag and digest the pods ran last when their rollout had finished, unless since rejected. */
-  static Optional<String[]> lastGood(ImageStatus image) {
-    if (image.getRunningDigest() == null || image.getRunningTag() == null
-        || isRejected(image, image.getRunningDigest())) {
-      return Optional.empty();
-    }
-    return Optional.of(new String[] {image.getRunningTag(), image.getRunningDigest()});
   }
 
   /** {@code spec.update} as the poller's policy. */
@@ -77,44 +53,131 @@ public final class AppImages {
   }
 
   /**
-   * The image block after a registry answer: the latest tag and digest, and when they were checked.
-   * The running digest is the caller's to set, from the workload.
+   * What {@code status} recorded for the image the App declares now. The pin and the last good pin
+   * count only for that image (after {@code spec.image} changes, nothing of the old image is pinned),
+   * and so do the digests left behind by its rollouts; quarantined digests count always: a digest
+   * names the same bytes everywhere.
    */
-  public static ImageStatus next(App app, Optional<Resolution> resolution) {
+  static ImageRecord record(App app) {
+    ImageStatus image = app.getStatus() == null ? null : app.getStatus().getImage();
+    List<HistoryEntry> history = app.getStatus() == null ? null : app.getStatus().getHistory();
+    List<String> leftBehind = new ArrayList<>();
+    if (history != null) {
+      history.stream()
+          .filter(entry -> app.getSpec().getImage().equals(entry.getImage()))
+          .map(HistoryEntry::getFromDigest)
+          .filter(Objects::nonNull)
+          .forEach(leftBehind::add);
+    }
+    if (image == null) {
+      return new ImageRecord(Optional.empty(), Optional.empty(), List.of(), leftBehind);
+    }
+    boolean sameImage = app.getSpec().getImage().equals(image.getResolvedFor());
+    Optional<Pin> pinned =
+        sameImage ? pin(image.getPinnedTag(), image.getPinnedDigest()) : Optional.empty();
+    Optional<Pin> lastGood =
+        sameImage ? pin(image.getRunningTag(), image.getRunningDigest()) : Optional.empty();
+    return new ImageRecord(
+        pinned,
+        lastGood,
+        image.getQuarantinedDigests() == null ? List.of() : image.getQuarantinedDigests(),
+        leftBehind);
+  }
+
+  /** The reference the pod template names for {@code decision}. */
+  static String wanted(App app, Decision decision) {
+    String declared = app.getSpec().getImage();
+    return decision.target().map(pin -> pin.on(declared)).orElse(declared);
+  }
+
+  /**
+   * The image block after this reconcile: the registry's answer, the decision's pin and quarantine.
+   * What runs ({@code runningTag}/{@code runningDigest}) is set by {@link #withCompleted} once the
+   * workload reports its rollout done.
+   */
+  static ImageStatus next(
+      App app, Optional<Resolution> answer, Decision decision, Instant now) {
     String declared = app.getSpec().getImage();
     ImageStatus before = app.getStatus() == null ? null : app.getStatus().getImage();
-    var image = new ImageStatus();
-    image.setTag(ImageTags.tagOf(declared));
-    if (before != null) {
-      image.setRunningDigest(before.getRunningDigest());
-      image.setRunningTag(before.getRunningTag());
-      image.setRejectedDigests(before.getRejectedDigests());
-      image.setUpdatedAt(before.getUpdatedAt());
-      if (declared.equals(before.getResolvedFor())) {
-        image.setResolvedFor(before.getResolvedFor());
-        image.setTag(before.getTag());
-        image.setLatestDigest(before.getLatestDigest());
-        image.setCheckedAt(before.getCheckedAt());
-      }
-    }
+    ImageStatus image = before == null ? new ImageStatus() : Serialization.clone(before);
     if (!follows(app.getSpec())) {
       image.setResolvedFor(null);
+      image.setPinnedTag(null);
+      image.setPinnedDigest(null);
       image.setLatestDigest(ImagePins.digest(declared).orElse(null));
-      image.setTag(ImageTags.tagOf(declared));
+      image.setTag(ImagePins.tag(declared).orElse(null));
       return image;
     }
-    resolution.ifPresent(r -> {
-      boolean repeat = r instanceof Resolution.Found found && confirms(image, declared, found);
-      if (!repeat) {
-        image.setCheckedAt(seconds(r.checkedAt()));
+    if (!declared.equals(image.getResolvedFor())) {
+      image.setResolvedFor(null);
+      image.setTag(ImagePins.tag(declared).orElse(null));
+      image.setLatestDigest(null);
+      image.setCheckedAt(null);
+      image.setPinnedTag(null);
+      image.setPinnedDigest(null);
+    }
+    answer.ifPresent(
+        r -> {
+          boolean repeat = r instanceof Resolution.Found found && confirms(image, declared, found);
+          if (!repeat) {
+            image.setCheckedAt(seconds(r.checkedAt()));
+          }
+          if (r instanceof Resolution.Found found) {
+            image.setResolvedFor(declared);
+            image.setTag(found.tag());
+            image.setLatestDigest(found.digest());
+          }
+        });
+    Optional<Pin> target = decision.target();
+    if (target.isPresent()) {
+      image.setResolvedFor(declared);
+    }
+    if (!target.equals(pin(image.getPinnedTag(), image.getPinnedDigest()))) {
+      image.setPinnedTag(target.map(Pin::tag).orElse(null));
+      image.setPinnedDigest(target.map(Pin::digest).orElse(null));
+      if (decision instanceof Decision.RollForward || decision instanceof Decision.RollBack) {
+        image.setUpdatedAt(seconds(now));
       }
-      if (r instanceof Resolution.Found found) {
-        image.setResolvedFor(declared);
-        image.setTag(found.tag());
-        image.setLatestDigest(found.digest());
-      }
-    });
+    }
+    if (decision instanceof Decision.RollBack rollBack) {
+      image.setQuarantinedDigests(quarantine(image.getQuarantinedDigests(), rollBack.failed()));
+    }
     return image;
+  }
+
+  /** The image block once the workload reports the rollout of {@code pinned} done. */
+  static ImageStatus withCompleted(ImageStatus image, Optional<Pin> completed) {
+    completed.ifPresent(
+        pin -> {
+          image.setRunningTag(pin.tag());
+          image.setRunningDigest(pin.digest());
+        });
+    return image;
+  }
+
+  /** True when the pin recorded in {@code after} differs from {@code before}'s. */
+  static boolean pinChanged(ImageStatus before, ImageStatus after) {
+    return before == null
+        ? after.getPinnedDigest() != null
+        : !Objects.equals(before.getPinnedDigest(), after.getPinnedDigest())
+            || !Objects.equals(before.getPinnedTag(), after.getPinnedTag());
+  }
+
+  static boolean isQuarantined(ImageStatus image, String digest) {
+    return image != null
+        && image.getQuarantinedDigests() != null
+        && image.getQuarantinedDigests().contains(digest);
+  }
+
+  private static List<String> quarantine(List<String> before, Pin failed) {
+    List<String> quarantined = new ArrayList<>(before == null ? List.of() : before);
+    if (!quarantined.contains(failed.digest())) {
+      quarantined.add(failed.digest());
+    }
+    return quarantined.size() > QUARANTINE_REMEMBERED
+        ? new ArrayList<>(
+            quarantined.subList(quarantined.size() - QUARANTINE_REMEMBERED, quarantined.size()))
+        : quarantined;
   }
 
   /**
@@ -128,18 +191,13 @@ public final class AppImages {
         && found.digest().equals(image.getLatestDigest())
         && found.refusedHint().isEmpty()
         && image.getCheckedAt() != null
-        && Duration.between(Instant.parse(image.getCheckedAt()), found.checkedAt()).compareTo(CHECKED_AT_REFRESH) < 0;
+        && Duration.between(Instant.parse(image.getCheckedAt()), found.checkedAt())
+                .compareTo(CHECKED_AT_REFRESH)
+            < 0;
   }
 
-  /** True when {@code after} pins something {@code before} did not: a rollout starts. */
-  public static boolean startsRollout(ImageStatus before, ImageStatus after) {
-    if (after.getLatestDigest() == null || after.getResolvedFor() == null) {
-      return false;
-    }
-    return before == null
-        || !after.getLatestDigest().equals(before.getLatestDigest())
-        || !after.getTag().equals(before.getTag())
-        || !after.getResolvedFor().equals(before.getResolvedFor());
+  static Optional<Pin> pin(String tag, String digest) {
+    return tag == null || digest == null ? Optional.empty() : Optional.of(new Pin(tag, digest));
   }
 
   static String seconds(Instant at) {

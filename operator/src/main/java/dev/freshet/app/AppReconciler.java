@@ -5,9 +5,22 @@ import dev.freshet.app.api.AppStatus;
 import dev.freshet.app.api.ImageStatus;
 import dev.freshet.app.api.ServiceSpec;
 import dev.freshet.app.api.Workload;
+import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.Failures;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Decision;
+import dev.freshet.update.ImagePins;
+import dev.freshet.update.Pin;
+import dev.freshet.update.RolloutState;
+import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -27,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an App's workload and Service as declared. Reads as a script: find what blocks the App,
- * apply the owned objects, then record status, written only when it changed.
+ * Keeps an App's workload and Service as declared, and its image on what the update engine
+ * decides. Reads as a script: ask the engine, record its decision, apply the owned objects, record
+ * the status. The decision is recorded in {@code status.image} before the workload is patched, so a
+ * process that dies in between resumes the same rollout instead of guessing.
  */
 @ControllerConfiguration(name = AppReconciler.NAME, fieldManager = AppReconciler.FIELD_MANAGER)
 @GradualRetry(maxAttempts = -1, initialInterval = 500, intervalMultiplier = 2, maxInterval = 60_000)
@@ -63,39 +78,157 @@ public class AppReconciler implements Reconciler<App> {
   @Override
   public UpdateControl<App> reconcile(App app, Context<App> context) {
     Instant now = clock.instant();
-    AppStatus original = copy(app.getStatus());
-    // The registry's answer is recorded in the status first: the desired workload pins what the
-    // status says, so the pin and its record never disagree.
-    Optional<Resolution> resolution = updates.follow(app);
-    ImageStatus image = AppImages.next(app, resolution);
-    ImageStatus previousImage = original == null ? null : original.getImage();
-    if (app.getStatus() == null) {
-      app.setStatus(new AppStatus());
+    AppStatus before = app.getStatus() == null ? null : Serialization.clone(app.getStatus());
+    Optional<Resolution> answer = updates.follow(app);
+    Optional<HasMetadata> existing = ownedWorkload(app);
+    Optional<String> templateImage = existing.map(AppReconciler::templateImage);
+    Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
+    Decision decision = decide(app, templateImage, answer, rollout);
+    String wanted = AppImages.wanted(app, decision);
+
+    ImageStatus image = AppImages.next(app, answer, decision, now);
+    var history =
+        AppUpdates.history(
+            app, before == null ? null : before.getHistory(), decision, Optional.empty(), now);
+    if (AppImages.pinChanged(before == null ? null : before.getImage(), image)) {
+      recordIntent(app, context, rollout, answer, decision, image, history, now);
     }
-    app.getStatus().setImage(image);
-    if (app.getSpec().getWorkload() != Workload.StatefulSet) {
-      // StatefulSets have no progress deadline: their rollouts are not gated (yet).
-      deployment.existing(app).filter(d -> Ownership.isOwnedBy(d, app)).ifPresent(d ->
-          AppRollbacks.rejectStalled(app, image, WorkloadState.of(d),
-                  d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-              .ifPresent(message -> events.warning(app, "RolledBack", message)));
+    reportAnswer(app, before, image, answer);
+
+    var blockers = new ArrayList<String>();
+    ChosenImage.put(context, wanted);
+    Optional<RolloutState> workload = reconcileWorkload(app, context, blockers);
+    // After the patch, not before: the Event's two API calls stay off the rollout's path. Only a
+    // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
+    if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
+      reportRollout(app, decision, wanted);
     }
+    if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
+      deleteOwned(service, app, context);
+    } else {
+      apply(service, app, context, blockers);
+    }
+    if (!blockers.isEmpty()) {
+      events.record(app, EventReason.Blocked, String.join(" ", blockers));
+    }
+
+    Optional<Pin> completed =
+        workload.filter(RolloutState::isDone).flatMap(w -> decision.target());
+    AppImages.withCompleted(image, completed);
+    history =
+        AppUpdates.history(
+            app, before == null ? null : before.getHistory(), decision, completed, now);
+    long generation = generation(app);
+    var update =
+        new AppStatusCalculator.UpdatePart(
+            image, history, AppUpdates.upToDate(app, image, answer, decision, generation));
+    return statusUpdate(
+        app,
+        AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+  }
+
+  /** The engine's decision, for an App whose image Freshet follows; the declared image otherwise. */
+  private static Decision decide(
+      App app,
+      Optional<String> templateImage,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout) {
+    if (!AppImages.follows(app.getSpec())) {
+      return new Decision.Stay(Optional.empty(), "the image is not kept fresh");
+    }
+    String declared = app.getSpec().getImage();
+    Optional<Pin> running =
+        templateImage
+            .flatMap(image -> ImagePins.pinOf(image, declared))
+            // Under the digest policy the tag is the App's: a pin of another tag is another image.
+            .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
+    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout);
+  }
+
+  private static boolean sameTag(Pin pin, String declared) {
+    return ImagePins.tag(declared).map(pin.tag()::equals).orElse(false);
+  }
+
+  /**
+   * Writes the status with the new pin before the workload is patched: the whole status, built as
+   * the final one is, applied under the same field manager, so the two writes never disagree on who
+   * owns a field.
+   */
+  private void recordIntent(
+      App app,
+      Context<App> context,
+      Optional<RolloutState> rollout,
+      Optional<Resolution> answer,
+      Decision decision,
+      ImageStatus image,
+      List<dev.freshet.app.api.HistoryEntry> history,
+      Instant now) {
+    var update =
+        new AppStatusCalculator.UpdatePart(
+            image, history, AppUpdates.upToDate(app, image, answer, decision, generation(app)));
+    AppStatus status =
+        AppStatusCalculator.compute(app, rollout.orElse(null), List.of(), null, update, now);
+    var intent = new App();
+    intent.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(app.getMetadata().getName())
+            .withNamespace(app.getMetadata().getNamespace())
+            .build());
+    intent.setStatus(status);
+    context
+        .getClient()
+        .resource(intent)
+        .subresource("status")
+        .patch(
+            new PatchContext.Builder()
+                .withFieldManager(FIELD_MANAGER)
+                .withForce(true)
+                .withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .build());
+  }
+
+  private void reportRollout(App app, Decision decision, String wanted) {
+    if (decision instanceof Decision.RollBack rollBack) {
+      events.record(
+          app,
+          EventReason.RolledBack,
+          "rollout of "
+              + rollBack.failed()
+              + " did not become available within "
+              + DesiredDeployment.progressDeadline(app)
+              + " s ("
+              + rollBack.why()
+              + "); rolled back to "
+              + wanted
+              + "; "
+              + rollBack.failed().digest()
+              + " is quarantined and will not be tried again");
+    } else if (decision instanceof Decision.Resume) {
+      events.record(app, EventReason.RollingOut, "resuming the rollout to " + wanted);
+    } else {
+      events.record(app, EventReason.RollingOut, "rolling to " + wanted);
+    }
+  }
+
+  /** Events for a new registry answer: once per answer, not once per reconcile. */
+  private void reportAnswer(
+      App app, AppStatus before, ImageStatus image, Optional<Resolution> answer) {
+    ImageStatus previous = before == null ? null : before.getImage();
     boolean newAnswer =
-        previousImage == null
-            || !java.util.Objects.equals(previousImage.getCheckedAt(), image.getCheckedAt());
-    if (newAnswer
-        && resolution.isPresent()
-        && resolution.get() instanceof Resolution.Failed failed) {
-      events.warning(app, "Registry" + failed.reason(), failed.message());
+        previous == null || !java.util.Objects.equals(previous.getCheckedAt(), image.getCheckedAt());
+    if (!newAnswer || answer.isEmpty()) {
+      return;
     }
-    if (newAnswer && resolution.isPresent() && resolution.get() instanceof Resolution.Found found) {
+    if (answer.get() instanceof Resolution.Failed failed) {
+      events.record(app, EventReason.registry(failed.reason()), failed.message());
+    } else if (answer.get() instanceof Resolution.Found found) {
       found
           .refusedHint()
           .ifPresent(
               hint ->
-                  events.warning(
+                  events.record(
                       app,
-                      "HintRefused",
+                      EventReason.HintRefused,
                       "a webhook named "
                           + hint
                           + " for tag "
@@ -104,85 +237,68 @@ public class AppReconciler implements Reconciler<App> {
                           + found.digest()
                           + "; only the registry's digest is deployed"));
     }
-
-    var blockers = new ArrayList<String>();
-    WorkloadState workload = reconcileWorkload(app, context, blockers);
-    // After the patch, not before: the Event's two API calls stay off the rollout's path.
-    if (blockers.isEmpty() && AppImages.startsRollout(previousImage, image)) {
-      events.normal(app, "RollingOut", "rolling to " + AppImages.wanted(app));
-    }
-    if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
-      deleteOwned(service, app, context);
-    } else {
-      apply(service, app, context, blockers);
-    }
-    if (!blockers.isEmpty()) {
-      events.warning(app, "Blocked", String.join(" ", blockers));
-    }
-    app.setStatus(original);
-    AppStatus status = AppStatusCalculator.compute(app, workload, blockers, null, now);
-    AppUpdates.withRunning(withImage(app, image), image, workload);
-    status.setImage(image);
-    status.setHistory(
-        AppUpdates.history(
-            original == null ? null : original.getHistory(), previousImage, image, workload, now));
-    var conditions = new ArrayList<>(status.getConditions());
-    conditions.add(AppUpdates.upToDate(app, image, resolution, status.getObservedGeneration()));
-    status.setConditions(
-        AppConditions.merge(original == null ? null : original.getConditions(), conditions, now));
-    return statusUpdate(app, status);
   }
 
-  /** The App as the dependents saw it: with the image block of this reconcile. */
-  private static App withImage(App app, ImageStatus image) {
-    var seen = new App();
-    seen.setMetadata(app.getMetadata());
-    seen.setSpec(app.getSpec());
-    var status = new AppStatus();
-    status.setImage(image);
-    seen.setStatus(status);
-    return seen;
-  }
-
-  private static AppStatus copy(AppStatus status) {
-    return status == null ? null : Serialization.clone(status);
-  }
-
+  /**
+   * A failed reconcile changes nothing of the update engine's record: the status keeps its image
+   * block, history and {@code UpToDate} condition whole, and says what failed in words a person can
+   * act on. One log line per retry; the stack trace is at DEBUG.
+   */
   @Override
   public ErrorStatusUpdateControl<App> updateErrorStatus(
       App app, Context<App> context, Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String message = Failures.describe(e);
     log.warn(
         "Reconciling App {}/{} failed; it will be retried: {}",
         app.getMetadata().getNamespace(),
         app.getMetadata().getName(),
         message);
+    log.debug("The failure of App {}'s reconcile", app.getMetadata().getName(), e);
     var status =
         AppStatusCalculator.compute(
-            app, currentWorkload(app).orElse(null), List.of(), message, clock.instant());
+            app,
+            ownedWorkload(app).flatMap(RolloutState::of).orElse(null),
+            List.of(),
+            message,
+            AppStatusCalculator.UpdatePart.unchanged(app.getStatus()),
+            clock.instant());
     if (sameStatus(app.getStatus(), status)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    events.record(app, EventReason.ReconcileError, message);
     app.setStatus(status);
     unlock(app);
     return ErrorStatusUpdateControl.patchStatus(app);
   }
 
-  private WorkloadState reconcileWorkload(App app, Context<App> context, List<String> blockers) {
+  private Optional<RolloutState> reconcileWorkload(
+      App app, Context<App> context, List<String> blockers) {
     if (app.getSpec().getWorkload() == Workload.StatefulSet) {
-      return apply(statefulSet, app, context, blockers).map(WorkloadState::of).orElse(null);
+      return apply(statefulSet, app, context, blockers).map(RolloutState::of);
     }
-    return apply(deployment, app, context, blockers).map(WorkloadState::of).orElse(null);
+    return apply(deployment, app, context, blockers).map(RolloutState::of);
   }
 
-  private Optional<WorkloadState> currentWorkload(App app) {
-    if (app.getSpec().getWorkload() == Workload.StatefulSet) {
-      return statefulSet
-          .existing(app)
-          .filter(s -> Ownership.isOwnedBy(s, app))
-          .map(WorkloadState::of);
-    }
-    return deployment.existing(app).filter(d -> Ownership.isOwnedBy(d, app)).map(WorkloadState::of);
+  /** The App's workload as the informer last saw it, if the App owns it. */
+  private Optional<HasMetadata> ownedWorkload(App app) {
+    OwnedDependent<? extends HasMetadata> dependent =
+        app.getSpec().getWorkload() == Workload.StatefulSet ? statefulSet : deployment;
+    return dependent
+        .existing(app)
+        .filter(w -> Ownership.isOwnedBy(w, app))
+        .map(HasMetadata.class::cast);
+  }
+
+  private static String templateImage(HasMetadata workload) {
+    PodTemplateSpec template =
+        workload instanceof StatefulSet s
+            ? s.getSpec().getTemplate()
+            : ((Deployment) workload).getSpec().getTemplate();
+    return template.getSpec().getContainers().stream()
+        .filter(c -> PodTemplates.CONTAINER.equals(c.getName()))
+        .findFirst()
+        .map(io.fabric8.kubernetes.api.model.Container::getImage)
+        .orElse("");
   }
 
   /** Applies one owned object unless an object Freshet does not own holds its name. */
@@ -196,8 +312,9 @@ public class AppReconciler implements Reconciler<App> {
     var result = dependent.reconcile(app, context);
     String what = dependent.kind() + " " + app.getMetadata().getName();
     switch (result.getSingleOperation()) {
-      case CREATED -> events.normal(app, "Created", what + " created");
-      case UPDATED -> events.normal(app, "Updated", what + " updated to the declared state");
+      case CREATED -> events.record(app, EventReason.Created, what + " created");
+      case UPDATED ->
+          events.record(app, EventReason.Updated, what + " updated to the declared state");
       default -> {}
     }
     return result.getSingleResource();
@@ -208,8 +325,10 @@ public class AppReconciler implements Reconciler<App> {
     var existing = dependent.existing(app).filter(object -> Ownership.isOwnedBy(object, app));
     if (existing.isPresent()) {
       context.getClient().resource(existing.get()).delete();
-      events.normal(
-          app, "Deleted", dependent.kind() + " " + app.getMetadata().getName() + " deleted");
+      events.record(
+          app,
+          EventReason.Deleted,
+          dependent.kind() + " " + app.getMetadata().getName() + " deleted");
     }
   }
 
@@ -220,6 +339,10 @@ public class AppReconciler implements Reconciler<App> {
     app.setStatus(status);
     unlock(app);
     return UpdateControl.patchStatus(app);
+  }
+
+  private static long generation(App app) {
+    return app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
   }
 
   /**

@@ -7,23 +7,60 @@ import static dev.freshet.app.AppConditions.condition;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
+import dev.freshet.app.api.HistoryEntry;
 import dev.freshet.app.api.ImageStatus;
+import dev.freshet.update.RolloutState;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Turns what one reconcile observed into the App's status. Pure: no clock, no client. */
+/**
+ * Turns what one reconcile observed into the App's status: the one status builder, for a reconcile
+ * that succeeded and one that failed. Pure: no clock, no client.
+ */
 public final class AppStatusCalculator {
+
+  /**
+   * The update engine's part of the status: the image record, the rollout history and the
+   * {@code UpToDate} condition, always carried whole.
+   */
+  public record UpdatePart(ImageStatus image, List<HistoryEntry> history, Condition upToDate) {
+
+    /** What the status said before: a failed reconcile changes nothing of the record. */
+    public static UpdatePart unchanged(AppStatus previous) {
+      if (previous == null) {
+        return new UpdatePart(null, null, null);
+      }
+      Condition upToDate =
+          Optional.ofNullable(previous.getConditions()).orElse(List.of()).stream()
+              .filter(c -> AppConditions.UP_TO_DATE.equals(c.getType()))
+              .findFirst()
+              .orElse(null);
+      return new UpdatePart(
+          previous.getImage() == null ? null : Serialization.clone(previous.getImage()),
+          previous.getHistory() == null ? null : new ArrayList<>(previous.getHistory()),
+          upToDate);
+    }
+  }
 
   private AppStatusCalculator() {}
 
   /**
    * @param workload the workload's state, or null if there is none yet
    * @param blockers messages about objects that stop Freshet from creating the App's own
-   * @param error the failure of this reconcile, or null
+   * @param error the failure of this reconcile, for a person to act on, or null
+   * @param update the image record, history and {@code UpToDate} condition to carry
    */
   public static AppStatus compute(
-      App app, WorkloadState workload, List<String> blockers, String error, Instant now) {
+      App app,
+      RolloutState workload,
+      List<String> blockers,
+      String error,
+      UpdatePart update,
+      Instant now) {
     long generation =
         app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration();
     var previous = app.getStatus();
@@ -35,17 +72,21 @@ public final class AppStatusCalculator {
     status.setReadyReplicas(ready);
     status.setUpdatedReplicas(workload == null ? 0 : workload.updated());
     status.setReady(ready + "/" + desired);
-    status.setImage(image(app, previous));
-    status.setHistory(previous == null ? null : previous.getHistory());
+    status.setImage(update.image());
+    status.setHistory(update.history());
 
-    List<Condition> conditions = conditions(app, workload, blockers, error, generation);
+    List<Condition> conditions =
+        new ArrayList<>(conditions(app, workload, blockers, error, generation));
+    if (update.upToDate() != null) {
+      conditions.add(update.upToDate());
+    }
     status.setConditions(
         AppConditions.merge(previous == null ? null : previous.getConditions(), conditions, now));
     return status;
   }
 
   private static List<Condition> conditions(
-      App app, WorkloadState workload, List<String> blockers, String error, long generation) {
+      App app, RolloutState workload, List<String> blockers, String error, long generation) {
     String kind = app.getSpec().getWorkload().name();
     if (!blockers.isEmpty()) {
       String message = String.join(" ", blockers);
@@ -55,9 +96,14 @@ public final class AppStatusCalculator {
           condition(DEGRADED, true, "Blocked", message, generation));
     }
     if (error != null) {
+      // Ready still says what the pods do: a failed reconcile does not stop a running workload.
+      Condition ready =
+          conditions(app, workload, List.of(), null, generation).stream()
+              .filter(c -> READY.equals(c.getType()))
+              .findFirst()
+              .orElseThrow();
       return List.of(
-          condition(
-              READY, workload != null && workload.isReady(), "ReconcileError", error, generation),
+          ready,
           condition(PROGRESSING, false, "ReconcileError", error, generation),
           condition(DEGRADED, true, "ReconcileError", error, generation));
     }
@@ -71,11 +117,11 @@ public final class AppStatusCalculator {
     if (workload.stalledMessage() != null) {
       return List.of(
           condition(
-              READY, workload.isReady(), "RolloutStalled", workload.stalledMessage(), generation),
+              READY, workload.isDone(), "RolloutStalled", workload.stalledMessage(), generation),
           condition(PROGRESSING, false, "RolloutStalled", workload.stalledMessage(), generation),
           condition(DEGRADED, true, "RolloutStalled", workload.stalledMessage(), generation));
     }
-    if (workload.isReady()) {
+    if (workload.isDone()) {
       String message = "%d/%d replicas ready".formatted(workload.ready(), workload.desired());
       return List.of(
           condition(READY, true, "Ready", message, generation),
@@ -89,19 +135,5 @@ public final class AppStatusCalculator {
         condition(READY, false, "RollingOut", message, generation),
         condition(PROGRESSING, true, "RollingOut", message, generation),
         condition(DEGRADED, false, "AsExpected", "", generation));
-  }
-
-  /** The tag as declared; digests come with the update engine, so they are carried over. */
-  private static ImageStatus image(App app, AppStatus previous) {
-    var image = new ImageStatus();
-    var before = previous == null ? null : previous.getImage();
-    if (before != null) {
-      image.setRunningDigest(before.getRunningDigest());
-      image.setLatestDigest(before.getLatestDigest());
-      image.setCheckedAt(before.getCheckedAt());
-      image.setUpdatedAt(before.getUpdatedAt());
-    }
-    image.setTag(ImageTags.tagOf(app.getSpec().getImage()));
-    return image;
   }
 }

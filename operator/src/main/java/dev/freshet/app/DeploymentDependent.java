@@ -13,6 +13,6 @@ public class DeploymentDependent extends OwnedDependent<Deployment> {
 
   @Override
   protected Deployment desired(App app, Context<App> context) {
-    return DesiredDeployment.of(app);
+    return DesiredDeployment.of(app, ChosenImage.of(app, context));
   }
 }

@@ -14,7 +14,8 @@ public final class DesiredDeployment {
     return update == null || update.getProgressDeadlineSeconds() == null ? 600 : update.getProgressDeadlineSeconds();
   }
 
-  public static Deployment of(App app) {
+  /** {@code image}: the reference the update engine chose for the pod template. */
+  public static Deployment of(App app, String image) {
     return new DeploymentBuilder()
         .withNewMetadata()
         .withName(app.getMetadata().getName())
@@ -23,12 +24,12 @@ public final class DesiredDeployment {
         .endMetadata()
         .withNewSpec()
         .withReplicas(app.getSpec().getReplicas())
-        // The health gate of a rollout: past this deadline Freshet rolls back (AppRollbacks).
+        // The health gate of a rollout: past this deadline Freshet rolls back (the update engine's health gate).
         .withProgressDeadlineSeconds(progressDeadline(app))
         .withNewSelector()
         .withMatchLabels(AppLabels.selector(app))
         .endSelector()
-        .withTemplate(PodTemplates.of(app))
+        .withTemplate(PodTemplates.of(app, image))
         .endSpec()
         .build();
   }

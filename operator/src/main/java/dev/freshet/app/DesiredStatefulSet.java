@@ -14,7 +14,8 @@ public final class DesiredStatefulSet {
 
   private DesiredStatefulSet() {}
 
-  public static StatefulSet of(App app) {
+  /** {@code image}: the reference the update engine chose for the pod template. */
+  public static StatefulSet of(App app, String image) {
     return new StatefulSetBuilder()
         .withNewMetadata()
         .withName(app.getMetadata().getName())
@@ -27,7 +28,7 @@ public final class DesiredStatefulSet {
         .withNewSelector()
         .withMatchLabels(AppLabels.selector(app))
         .endSelector()
-        .withTemplate(PodTemplates.of(app))
+        .withTemplate(PodTemplates.of(app, image))
         .withVolumeClaimTemplates(claimTemplates(app.getSpec().getVolumeClaimTemplates()))
         .endSpec()
         .build();

@@ -25,7 +25,8 @@ public final class PodTemplates {
 
   private PodTemplates() {}
 
-  public static PodTemplateSpec of(App app) {
+  /** The template of {@code app}'s workload, its container running {@code image}. */
+  public static PodTemplateSpec of(App app, String image) {
     AppSpec spec = app.getSpec();
     return new PodTemplateSpecBuilder()
         .withNewMetadata()
@@ -33,7 +34,7 @@ public final class PodTemplates {
         .withAnnotations(emptyToNull(spec.getPodAnnotations()))
         .endMetadata()
         .withNewSpec()
-        .withContainers(container(app))
+        .withContainers(container(app, image))
         .withVolumes(orEmpty(spec.getVolumes()))
         .withImagePullSecrets(orEmpty(spec.getImagePullSecrets()))
         .withServiceAccountName(spec.getServiceAccountName())
@@ -41,11 +42,11 @@ public final class PodTemplates {
         .build();
   }
 
-  private static Container container(App app) {
+  private static Container container(App app, String image) {
     AppSpec spec = app.getSpec();
     return new ContainerBuilder()
         .withName(CONTAINER)
-        .withImage(AppImages.wanted(app))
+        .withImage(image)
         .withCommand(orEmpty(spec.getCommand()))
         .withArgs(orEmpty(spec.getArgs()))
         .withPorts(ports(spec.getPorts()))

@@ -13,6 +13,6 @@ public class StatefulSetDependent extends OwnedDependent<StatefulSet> {
 
   @Override
   protected StatefulSet desired(App app, Context<App> context) {
-    return DesiredStatefulSet.of(app);
+    return DesiredStatefulSet.of(app, ChosenImage.of(app, context));
   }
 }

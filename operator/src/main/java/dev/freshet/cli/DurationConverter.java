@@ -1,33 +1,19 @@
 package dev.freshet.cli;
 
+import dev.freshet.update.Intervals;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations the way kubectl users write them: 30s, 10m, 1h, 1h30m. */
+/** Reads the command line's durations with the same parser as poll intervals, without their bounds. */
 class DurationConverter implements ITypeConverter<Duration> {
-
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   @Override
   public Duration convert(String value) {
-    if (!value.matches("(\\d+(ms|s|m|h))+")) {
-      throw new TypeConversionException("'" + value + "' is not a duration such as 30s, 10m or 1h");
+    try {
+      return Intervals.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
     }
-    var total = Duration.ZERO;
-    var matcher = PART.matcher(value);
-    while (matcher.find()) {
-      long amount = Long.parseLong(matcher.group(1));
-      total =
-          total.plus(
-              switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              });
-    }
-    return total;
   }
 }

@@ -1,17 +1,9 @@
 package dev.freshet.cli;
 
 import dev.freshet.observe.HttpEndpoints;
-import dev.freshet.observe.RegistryMetrics;
-import dev.freshet.poll.Poller;
-import dev.freshet.poll.RegistryResolution;
-import dev.freshet.poll.TagChooser;
-import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.resolve.Resolver;
-import dev.freshet.trigger.HintDispatcher;
-import dev.freshet.trigger.WebhookEndpoint;
-import java.time.Clock;
-import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
+import dev.freshet.operator.Wiring;
+import dev.freshet.poll.RegistryResolution;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -60,7 +52,7 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--resync",
-      defaultValue = "10m",
+      defaultValue = OperatorSettings.DEFAULT_RESYNC_TEXT,
       converter = DurationConverter.class,
       description =
           "Reconcile every App at least this often (e.g. 30s, 10m, 1h). Default: ${DEFAULT-VALUE}.")
@@ -89,7 +81,7 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--lease-duration",
-      defaultValue = "15s",
+      defaultValue = OperatorSettings.LeaderElection.DEFAULT_LEASE_DURATION,
       converter = DurationConverter.class,
       description =
           "How long a Lease holds without renewal; a dead leader is replaced after at most this."
@@ -98,7 +90,7 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--lease-renew-deadline",
-      defaultValue = "10s",
+      defaultValue = OperatorSettings.LeaderElection.DEFAULT_RENEW_DEADLINE,
       converter = DurationConverter.class,
       description =
           "How long the leader keeps trying to renew before it gives up (and exits)."
@@ -107,21 +99,21 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--lease-retry-period",
-      defaultValue = "2s",
+      defaultValue = OperatorSettings.LeaderElection.DEFAULT_RETRY_PERIOD,
       converter = DurationConverter.class,
       description = "How often candidates try to acquire or renew. Default: ${DEFAULT-VALUE}.")
   Duration retryPeriod;
 
   @Option(
       names = "--http-port",
-      defaultValue = "8080",
+      defaultValue = OperatorSettings.DEFAULT_HTTP_PORT,
       description =
           "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Option(
       names = "--http-address",
-      defaultValue = "0.0.0.0",
+      defaultValue = OperatorSettings.DEFAULT_HTTP_ADDRESS,
       description = "Address the HTTP endpoints bind to. Default: ${DEFAULT-VALUE}.")
   String httpAddress;
 
@@ -141,23 +133,30 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--platform",
-      defaultValue = "linux/amd64",
-      description = "Platform the cluster's nodes run; a candidate tag without an image for it is skipped. Default: ${DEFAULT-VALUE}.")
+      defaultValue = OperatorSettings.DEFAULT_PLATFORM,
+      description =
+          "Platform the cluster's nodes run; a candidate tag without an image for it is skipped."
+              + " Default: ${DEFAULT-VALUE}.")
   String platform;
 
   @Option(
       names = "--insecure-registry",
-      description = "Registry (host:port) spoken to over plain HTTP; repeat for several. Loopback registries always are.")
+      description =
+          "Registry (host:port) spoken to over plain HTTP; repeat for several. Loopback registries"
+              + " always are.")
   List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
       names = "--registry-allow",
-      description = "Only ask these registries (host or host:port, repeatable), e.g. in an air-gapped cluster. Default: any.")
+      description =
+          "Only ask these registries (host or host:port, repeatable), e.g. in an air-gapped"
+              + " cluster. Default: any.")
   List<String> allowedRegistries = new ArrayList<>();
 
   @Option(
       names = "--registry-ca",
-      description = "PEM file of extra certificate authorities for registries with private certificates.")
+      description =
+          "PEM file of extra certificate authorities for registries with private certificates.")
   File registryCa;
 
   @Option(
@@ -165,8 +164,16 @@ public class OperatorCommand implements Callable<Integer> {
       negatable = true,
       defaultValue = "true",
       fallbackValue = "true",
-      description = "Follow Deployments, StatefulSets and DaemonSets annotated with freshet.dev/policy. Default: on.")
+      description =
+          "Follow Deployments, StatefulSets and DaemonSets annotated with freshet.dev/policy."
+              + " Default: on.")
   boolean trackWorkloads;
+
+  @Option(
+      names = "--poll-workers",
+      defaultValue = OperatorSettings.DEFAULT_POLL_WORKERS,
+      description = "How many registry checks run at once. Default: ${DEFAULT-VALUE}.")
+  int pollWorkers;
 
   @Override
   public Integer call() throws Exception {
@@ -176,62 +183,58 @@ public class OperatorCommand implements Callable<Integer> {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    var clock = Clock.systemUTC();
-    try (KubernetesClient client = client();
-        var poller = new Poller(new RegistryResolution(registryClient(metrics), new TagChooser(Platform.parse(platform), clock), clock,
-            host -> allowedRegistries.isEmpty() || allowedRegistries.contains(host)), clock, 8)) {
-      var settings =
-          new OperatorSettings(Set.copyOf(namespaces), resync, leaderElection(client), trackWorkloads);
-      var operator = FreshetOperator.create(client, settings, metrics, poller);
-      try (var http =
-              new HttpEndpoints(
-                  new InetSocketAddress(httpAddress, httpPort), operator::getRuntimeInfo, metrics);
-          var webhooks = webhooks(client, poller, metrics, clock)) {
-        http.start();
-        log.info(
-            "Freshet operator starting; namespaces={}, leaderElection={}, http port {}",
-            namespaces.isEmpty() ? "all" : namespaces,
-            settings.leaderElection().isPresent(),
-            http.port());
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      log.info("Stopping the Freshet operator");
-                      operator.stop();
-                      stopped.countDown();
-                    }));
-        operator.start();
-        stopped.await();
+    try (KubernetesClient client = client()) {
+      var settings = settings(client);
+      try (var wiring = Wiring.of(settings, metrics)) {
+        var operator = wiring.operator(client);
+        try (var http = new HttpEndpoints(settings.http(), operator::getRuntimeInfo, metrics);
+            var receivers = wiring.receivers(client)) {
+          http.start();
+          log.info(
+              "Freshet operator starting; namespaces={}, leaderElection={}, http port {}",
+              namespaces.isEmpty() ? "all" : namespaces,
+              settings.leaderElection().isPresent(),
+              http.port());
+          var stopped = new CountDownLatch(1);
+          Runtime.getRuntime()
+              .addShutdownHook(
+                  new Thread(
+                      () -> {
+                        log.info("Stopping the Freshet operator");
+                        operator.stop();
+                        stopped.countDown();
+                      }));
+          operator.start();
+          stopped.await();
+        }
       }
     }
     return 0;
   }
 
-  private Resolver registryClient(PrometheusMeterRegistry metrics) {
-    var builder = Resolver.builder().listener(new RegistryMetrics(metrics));
-    insecureRegistries.forEach(builder::insecureRegistry);
-    if (registryCa != null) {
-      builder.trustedCertificates(registryCa.toPath());
-    }
-    return builder.build();
-  }
-
-  /** The webhook endpoint, when --receiver-addr asks for one; nothing to close otherwise. */
-  private AutoCloseable webhooks(KubernetesClient client, Poller poller, PrometheusMeterRegistry metrics, Clock clock)
-      throws java.io.IOException {
-    if (receiverAddress == null) {
-      return () -> {};
-    }
-    int colon = receiverAddress.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("--receiver-addr must be host:port, not " + receiverAddress);
-    }
-    var address = new InetSocketAddress(receiverAddress.substring(0, colon), Integer.parseInt(receiverAddress.substring(colon + 1)));
-    String namespace = webhookNamespace != null ? webhookNamespace
-        : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client);
-    return WebhookEndpoint.start(client, namespace, address, new HintDispatcher(poller, metrics), metrics, clock);
+  /** Everything the options say, with the namespaces they leave open taken from the client. */
+  OperatorSettings settings(KubernetesClient client) {
+    return new OperatorSettings(
+        Set.copyOf(namespaces),
+        resync,
+        leaderElection(client),
+        trackWorkloads,
+        new InetSocketAddress(httpAddress, httpPort),
+        Optional.ofNullable(receiverAddress)
+            .map(
+                address ->
+                    new OperatorSettings.Receivers(
+                        OperatorSettings.Receivers.parseAddress(address),
+                        webhookNamespace != null
+                            ? webhookNamespace
+                            : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client))),
+        new OperatorSettings.Registries(
+            platform,
+            insecureRegistries,
+            allowedRegistries,
+            Optional.ofNullable(registryCa).map(File::toPath)),
+        pollWorkers,
+        RegistryResolution.DEFAULT_CHOOSING_BUDGET);
   }
 
   private KubernetesClient client() {
@@ -265,7 +268,10 @@ public class OperatorCommand implements Callable<Integer> {
             leaseName, namespace, identity, leaseDuration, renewDeadline, retryPeriod, true));
   }
 
-  /** The namespace the operator runs in: the pod's in a cluster (the client reads it), else the kubeconfig's. */
+  /**
+   * The namespace the operator runs in: the pod's in a cluster (the client reads it), else the
+   * kubeconfig's.
+   */
   private static String ownNamespace(KubernetesClient client) {
     return Optional.ofNullable(client.getConfiguration().getNamespace()).orElse("default");
   }

@@ -22,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public class EventRecorder {
 
-  public static final String NORMAL = "Normal";
-  public static final String WARNING = "Warning";
-
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
 
   private final KubernetesClient client;
@@ -37,15 +34,10 @@ public class EventRecorder {
     this.clock = clock;
   }
 
-  public void normal(HasMetadata regarding, String reason, String message) {
-    record(regarding, NORMAL, reason, message);
-  }
-
-  public void warning(HasMetadata regarding, String reason, String message) {
-    record(regarding, WARNING, reason, message);
-  }
-
-  private void record(HasMetadata regarding, String type, String reason, String message) {
+  /** Records that {@code regarding} went through {@code reason}; a repeat bumps the count. */
+  public void record(HasMetadata regarding, EventReason eventReason, String message) {
+    String type = eventReason.type().name();
+    String reason = eventReason.name();
     var meta = regarding.getMetadata();
     String name = eventName(regarding, type, reason, message);
     var events = client.v1().events().inNamespace(meta.getNamespace());

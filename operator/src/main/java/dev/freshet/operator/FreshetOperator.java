@@ -4,8 +4,8 @@ import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
 import dev.freshet.poll.Poller;
 import dev.freshet.tracked.TrackedControllers;
-import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -24,6 +24,15 @@ public final class FreshetOperator {
    */
   public static Operator create(
       KubernetesClient client, OperatorSettings settings, MeterRegistry meterRegistry, Poller poller) {
+    return create(client, settings, meterRegistry, poller, Clock.systemUTC());
+  }
+
+  static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry meterRegistry,
+      Poller poller,
+      Clock clock) {
     var operator =
         new Operator(
             o -> {
@@ -35,7 +44,6 @@ public final class FreshetOperator {
                   .leaderElection()
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
             });
-    var clock = Clock.systemUTC();
     var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
     var reconciler =
         new AppReconciler(events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
@@ -46,6 +54,8 @@ public final class FreshetOperator {
             c.settingNamespaces(settings.namespaces());
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
+          // An App the informer can list but Freshet cannot read is reported, never reconciled.
+          c.withGenericFilter(new UnreadableApps(events));
         });
     if (settings.trackWorkloads()) {
       TrackedControllers.register(operator, client, poller, settings.namespaces(), events, clock);

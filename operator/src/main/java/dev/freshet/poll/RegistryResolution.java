@@ -9,6 +9,7 @@ import dev.freshet.registry.RegistryException;
 import dev.freshet.registry.resolve.ResolvedImage;
 import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -23,6 +24,14 @@ public final class RegistryResolution implements Poller.Resolver {
   private final TagChooser chooser;
   private final Clock clock;
   private final Predicate<String> allowedRegistry;
+  private final Duration choosingBudget;
+
+  /**
+   * How long choosing a tag may take once the tags are listed. Far above a sane policy's needs (RE2
+   * patterns take microseconds per tag), far below a poll interval, so a pathological image fails
+   * that check and backs off instead of holding a worker that other images are waiting for.
+   */
+  public static final Duration DEFAULT_CHOOSING_BUDGET = Duration.ofSeconds(20);
 
   public RegistryResolution(Resolver registry, TagChooser chooser, Clock clock) {
     this(registry, chooser, clock, host -> true);
@@ -34,10 +43,21 @@ public final class RegistryResolution implements Poller.Resolver {
    */
   public RegistryResolution(
       Resolver registry, TagChooser chooser, Clock clock, Predicate<String> allowedRegistry) {
+    this(registry, chooser, clock, allowedRegistry, DEFAULT_CHOOSING_BUDGET);
+  }
+
+  /** @param choosingBudget how long choosing a tag may take; see {@link #DEFAULT_CHOOSING_BUDGET} */
+  public RegistryResolution(
+      Resolver registry,
+      TagChooser chooser,
+      Clock clock,
+      Predicate<String> allowedRegistry,
+      Duration choosingBudget) {
     this.registry = registry;
     this.chooser = chooser;
     this.clock = clock;
     this.allowedRegistry = allowedRegistry;
+    this.choosingBudget = choosingBudget;
   }
 
   /**
@@ -63,7 +83,14 @@ public final class RegistryResolution implements Poller.Resolver {
         return new Resolution.Found(watch.tag(), image.digest().toString(), List.of(), clock.instant());
       }
       List<String> tags = registry.listTags(current, watch.credential(), Priority.BACKGROUND);
-      return chooser.choose(watch, current, tags, registry);
+      return chooser.choose(
+          watch, current, tags, registry, TagChooser.Deadline.after(choosingBudget, clock));
+    } catch (TagChooser.DeadlinePassed e) {
+      return new Resolution.Failed(
+          "ChoosingTimedOut",
+          e.getMessage() + " among " + watch.repository() + "'s tags; simplify the policy",
+          Optional.empty(),
+          clock.instant());
     } catch (RateLimitedException e) {
       return new Resolution.Failed(e.reason(), e.getMessage(), Optional.of(e.retryAt()), clock.instant());
     } catch (RegistryException e) {

@@ -11,11 +11,13 @@ import dev.freshet.registry.resolve.Platform;
 import dev.freshet.registry.resolve.ResolvedImage;
 import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.RandomAccess;
 
 /**
  * Picks the tag a semver or pattern policy moves to, best candidate first, skipping any whose image
@@ -24,8 +26,6 @@ import java.util.regex.Pattern;
  * digest is still followed.
  */
 public final class TagChooser {
-  private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
-
   private final Platform platform;
   private final Clock clock;
 
@@ -35,9 +35,56 @@ public final class TagChooser {
     this.clock = clock;
   }
 
-  Resolution choose(ImageWatch watch, ImageReference current, List<String> tags, Resolver registry) {
+  /**
+   * When choosing must be over. A poll worker is shared by every image, so one image's choice, be
+   * it a policy over a huge tag list or a long walk of candidates lacking the platform, must end.
+   */
+  record Deadline(Instant at, Duration budget, Clock clock) {
+    static Deadline after(Duration budget, Clock clock) {
+      return new Deadline(clock.instant().plus(budget), budget, clock);
+    }
+
+    void check() {
+      if (clock.instant().isAfter(at)) {
+        throw new DeadlinePassed(budget);
+      }
+    }
+
+    /** {@code tags} as a list that checks the deadline at each tag a policy looks at. */
+    List<String> guard(List<String> tags) {
+      final class Guarded extends AbstractList<String> implements RandomAccess {
+        @Override
+        public String get(int index) {
+          check();
+          return tags.get(index);
+        }
+
+        @Override
+        public int size() {
+          return tags.size();
+        }
+      }
+      return new Guarded();
+    }
+  }
+
+  /** Thrown out of a choice that outlived its {@link Deadline}. */
+  static final class DeadlinePassed extends RuntimeException {
+    DeadlinePassed(Duration budget) {
+      super("choosing a tag took longer than " + budget.toSeconds() + "s", null, false, false);
+    }
+  }
+
+  Resolution choose(
+      ImageWatch watch,
+      ImageReference current,
+      List<String> tags,
+      Resolver registry,
+      Deadline deadline) {
     List<String> skipped = new ArrayList<>();
-    for (String candidate : policy(watch.policy()).candidates(watch.tag(), tags)) {
+    for (String candidate :
+        policy(watch.policy()).candidates(watch.tag(), deadline.guard(tags))) {
+      deadline.check();
       ImageReference reference = current.withTag(candidate);
       ResolvedImage image = registry.resolve(reference, watch.credential());
       if (image.isMultiPlatform()) {
@@ -64,14 +111,9 @@ public final class TagChooser {
     return switch (spec.kind()) {
       case SEMVER -> new SemverPolicy(spec.semver().orElseThrow());
       case PATTERN -> {
-        String regex = spec.pattern().orElseThrow();
-        Matcher group = NAMED_GROUP.matcher(regex);
-        if (!group.find()) {
-          throw new IllegalArgumentException("tag pattern " + regex + " has no named group (?<name>…)");
-        }
         TagOrdering ordering =
             TagOrdering.valueOf(spec.order().orElse("alphabetical").toUpperCase(Locale.ROOT));
-        yield new PatternPolicy(regex, group.group(1), ordering);
+        yield PatternPolicy.byFirstNamedGroup(spec.pattern().orElseThrow(), ordering);
       }
       default -> throw new IllegalArgumentException(spec.kind() + " does not choose tags");
     };

@@ -1,6 +1,7 @@
 package dev.freshet.tracked;
 
 import dev.freshet.poll.PolicySpec;
+import dev.freshet.registry.policy.PatternPolicy;
 import dev.freshet.update.Intervals;
 import java.time.Duration;
 import java.util.Arrays;
@@ -8,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code freshet.dev/*} annotations by which a workload Freshet did not create asks to be kept
@@ -62,14 +62,11 @@ public final class TrackedAnnotations {
         throw new IllegalArgumentException(
             POLICY + "=pattern needs " + PATTERN + ", a regular expression over tags such as ^main-(?<ts>[0-9]+)$");
       }
+      // The same RE2 check the poller applies: a pattern refused here never reaches a poll worker.
       try {
-        java.util.regex.Pattern.compile(pattern.get());
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(PATTERN + " is not a valid regular expression: " + e.getDescription());
-      }
-      if (!pattern.get().matches(".*\\(\\?<[a-zA-Z][a-zA-Z0-9]*>.*")) {
-        throw new IllegalArgumentException(
-            PATTERN + " needs a named group that says what to order by, such as (?<ts>[0-9]+)");
+        PatternPolicy.validate(pattern.get());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PATTERN + ": " + e.getMessage());
       }
     }
     if (order.isPresent() && !ORDERS.contains(order.get())) {

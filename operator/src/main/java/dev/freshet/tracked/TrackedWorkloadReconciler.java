@@ -7,8 +7,14 @@ import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidReferenceException;
+import dev.freshet.observe.EventReason;
+import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.ImagePins;
+import dev.freshet.update.ImageRecord;
+import dev.freshet.update.Pin;
+import dev.freshet.update.RolloutState;
+import dev.freshet.update.UpdateEngine;
 import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -81,7 +87,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       policy = TrackedAnnotations.parse(annotations);
     } catch (IllegalArgumentException invalid) {
       poller.unwatchAll(subscriberPrefix, Set.of());
-      events.warning(workload, "InvalidAnnotation", invalid.getMessage());
+      events.record(workload, EventReason.InvalidAnnotation, invalid.getMessage());
       statusWriter.write(workload, TrackedStatusWriter.problem(workload, invalid.getMessage()));
       return UpdateControl.noUpdate();
     }
@@ -121,18 +127,26 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       Resolution resolution = latest.get();
       if (resolution instanceof Resolution.Found found) {
         status.found(container.getName(), found);
-        found.refusedHint().ifPresent(hint -> {
-          status.refusedHint(hint);
-          if (!hint.equals(annotations.get(TrackedStatus.REFUSED_HINT))) {
-            events.warning(workload, "HintRefused", "a webhook named " + hint + " for "
-                + reference.repository() + ":" + found.tag() + ", but the registry serves "
-                + found.digest() + "; only the registry's digest is deployed");
-          }
-        });
-        String wanted = ImagePins.pin(container.getImage(), found.tag(), found.digest());
-        if (!wanted.equals(container.getImage())) {
-          newImages.put(container.getName(), wanted);
-        }
+        found
+            .refusedHint()
+            .ifPresent(
+                hint -> {
+                  status.refusedHint(hint);
+                  if (!hint.equals(annotations.get(TrackedStatus.REFUSED_HINT))) {
+                    events.record(
+                        workload,
+                        EventReason.HintRefused,
+                        "a webhook named "
+                            + hint
+                            + " for "
+                            + reference.repository()
+                            + ":"
+                            + found.tag()
+                            + ", but the registry serves "
+                            + found.digest()
+                            + "; only the registry's digest is deployed");
+                  }
+                });
       } else if (resolution instanceof Resolution.NoCandidate none) {
         status.checked(container.getName(), none.checkedAt(), none.reason());
       } else if (resolution instanceof Resolution.Failed failed) {
@@ -141,8 +155,16 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         status.checked(container.getName(), failed.checkedAt(), message);
         // Once per problem, not once per reconcile: the status annotation already carries it.
         if (!message.equals(annotations.get(TrackedStatus.MESSAGE))) {
-          events.warning(workload, "Registry" + failed.reason(), message);
+          events.record(workload, EventReason.registry(failed.reason()), message);
         }
+      }
+      // The template is this workload's record: Freshet's one write is the image field itself, so
+      // there is no window in which the record and the workload disagree.
+      Optional<Pin> running = ImagePins.pinOf(container.getImage(), container.getImage());
+      var record = new ImageRecord(running, Optional.empty(), List.of(), List.of());
+      Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty());
+      if (decision instanceof Decision.RollForward forward) {
+        newImages.put(container.getName(), forward.to().on(container.getImage()));
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
@@ -154,15 +176,18 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
             ? ""
             : " (image field taken over from " + String.join(", ", applied.tookOverFrom()) + ")";
         newImages.forEach((container, image) -> {
-          events.normal(workload, "Updated", "container " + container + " rolling to " + image + takeover);
+          events.record(
+              workload,
+              EventReason.RollingOut,
+              "container " + container + " rolling to " + image + takeover);
           status.updated(container, image);
         });
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
-        events.warning(workload, "OwnershipConflict", refused.message());
+        events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c, refused.message()));
       }
     }
-    status.rolledOut(kind.rolledOut(workload));
+    status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     statusWriter.write(workload, status.build());
     return UpdateControl.noUpdate();
   }

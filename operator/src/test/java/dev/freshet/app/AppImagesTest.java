@@ -7,6 +7,8 @@ import dev.freshet.app.api.AppStatus;
 import dev.freshet.app.api.ImageStatus;
 import dev.freshet.it.Apps;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Decision;
+import dev.freshet.update.Pin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,12 +24,13 @@ class AppImagesTest {
   private static final String DIGEST = "sha256:" + "a".repeat(64);
   private static final String NEWER = "sha256:" + "b".repeat(64);
   private static final Instant CHECKED = Instant.parse("2026-11-25T08:00:00Z");
+  private static final Decision STAY = new Decision.Stay(Optional.of(new Pin("dev", DIGEST)), "");
 
   @Test
   void theSameDigestAgainSoonChangesNothing() {
     App app = appWith(recorded(DIGEST, CHECKED));
 
-    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(1))));
+    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(1))), STAY, CHECKED);
 
     assertThat(StatusComparison.equal(status(app.getStatus().getImage()), status(next))).isTrue();
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:00Z");
@@ -38,7 +41,7 @@ class AppImagesTest {
     App app = appWith(recorded(DIGEST, CHECKED));
     Instant later = CHECKED.plus(AppImages.CHECKED_AT_REFRESH);
 
-    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, later)));
+    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, later)), STAY, CHECKED);
 
     assertThat(next.getCheckedAt()).isEqualTo(later.toString());
   }
@@ -47,7 +50,7 @@ class AppImagesTest {
   void aNewDigestIsRecordedWithItsCheckTime() {
     App app = appWith(recorded(DIGEST, CHECKED));
 
-    ImageStatus next = AppImages.next(app, Optional.of(found(NEWER, CHECKED.plusSeconds(1))));
+    ImageStatus next = AppImages.next(app, Optional.of(found(NEWER, CHECKED.plusSeconds(1))), STAY, CHECKED);
 
     assertThat(next.getLatestDigest()).isEqualTo(NEWER);
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
@@ -58,7 +61,7 @@ class AppImagesTest {
     App app = appWith(recorded(DIGEST, CHECKED));
     var refused = new Resolution.Found("dev", DIGEST, List.of(), CHECKED.plusSeconds(1), Optional.of(NEWER));
 
-    ImageStatus next = AppImages.next(app, Optional.of(refused));
+    ImageStatus next = AppImages.next(app, Optional.of(refused), STAY, CHECKED);
 
     // The reconciler reports a refused hint when the check time moved.
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
@@ -70,7 +73,7 @@ class AppImagesTest {
     App app = appWith(recorded(DIGEST, CHECKED));
     var failed = new Resolution.Failed("Unreachable", "connection refused", Optional.empty(), CHECKED.plusSeconds(1));
 
-    ImageStatus next = AppImages.next(app, Optional.of(failed));
+    ImageStatus next = AppImages.next(app, Optional.of(failed), STAY, CHECKED);
 
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
     assertThat(next.getLatestDigest()).isEqualTo(DIGEST);
@@ -86,6 +89,8 @@ class AppImagesTest {
     image.setTag("dev");
     image.setLatestDigest(digest);
     image.setRunningDigest(digest);
+    image.setPinnedTag("dev");
+    image.setPinnedDigest(digest);
     image.setCheckedAt(AppImages.seconds(checked));
     return image;
   }

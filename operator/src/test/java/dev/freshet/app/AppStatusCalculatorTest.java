@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
+import dev.freshet.app.api.ImageStatus;
+import dev.freshet.update.RolloutState;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Instant;
 import java.util.List;
@@ -22,27 +24,26 @@ class AppStatusCalculatorTest {
     return app;
   }
 
-  private static WorkloadState ready() {
-    return new WorkloadState(2, 2, 2, 2, true, true, null);
+  private static RolloutState ready() {
+    return new RolloutState(2, 2, 2, 2, true, true, null);
   }
 
   @Test
   void readyWorkloadMakesTheAppReady() {
-    AppStatus status = AppStatusCalculator.compute(web(), ready(), List.of(), null, T0);
+    AppStatus status = compute(web(), ready(), List.of(), null, T0);
 
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Progressing").getStatus()).isEqualTo("False");
     assertThat(condition(status, "Degraded").getStatus()).isEqualTo("False");
     assertThat(status.getReady()).isEqualTo("2/2");
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
-    assertThat(status.getImage().getTag()).isEqualTo("1.0.0");
   }
 
   @Test
   void rollingWorkloadIsProgressing() {
-    var rolling = new WorkloadState(2, 3, 1, 1, true, false, null);
+    var rolling = new RolloutState(2, 3, 1, 1, true, false, null);
 
-    AppStatus status = AppStatusCalculator.compute(web(), rolling, List.of(), null, T0);
+    AppStatus status = compute(web(), rolling, List.of(), null, T0);
 
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(status, "Progressing").getStatus()).isEqualTo("True");
@@ -52,9 +53,9 @@ class AppStatusCalculatorTest {
 
   @Test
   void workloadNotYetSeenByItsControllerIsNotReady() {
-    var stale = new WorkloadState(2, 2, 2, 2, false, true, null);
+    var stale = new RolloutState(2, 2, 2, 2, false, true, null);
 
-    AppStatus status = AppStatusCalculator.compute(web(), stale, List.of(), null, T0);
+    AppStatus status = compute(web(), stale, List.of(), null, T0);
 
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
   }
@@ -62,8 +63,7 @@ class AppStatusCalculatorTest {
   @Test
   void blockingObjectMakesTheAppDegradedWithItsMessage() {
     AppStatus status =
-        AppStatusCalculator.compute(
-            web(), ready(), List.of("Service a/web is in the way."), null, T0);
+        compute(web(), ready(), List.of("Service a/web is in the way."), null, T0);
 
     assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Degraded").getReason()).isEqualTo("Blocked");
@@ -74,9 +74,9 @@ class AppStatusCalculatorTest {
 
   @Test
   void stalledRolloutIsDegraded() {
-    var stalled = new WorkloadState(2, 2, 1, 2, true, true, "ReplicaSet web-1 has timed out");
+    var stalled = new RolloutState(2, 2, 1, 2, true, true, "ReplicaSet web-1 has timed out");
 
-    AppStatus status = AppStatusCalculator.compute(web(), stalled, List.of(), null, T0);
+    AppStatus status = compute(web(), stalled, List.of(), null, T0);
 
     assertThat(condition(status, "Degraded").getReason()).isEqualTo("RolloutStalled");
   }
@@ -84,9 +84,9 @@ class AppStatusCalculatorTest {
   @Test
   void unchangedStateYieldsAnIdenticalStatusSoNothingIsWritten() {
     App app = web();
-    app.setStatus(AppStatusCalculator.compute(app, ready(), List.of(), null, T0));
+    app.setStatus(compute(app, ready(), List.of(), null, T0));
 
-    AppStatus again = AppStatusCalculator.compute(app, ready(), List.of(), null, T1);
+    AppStatus again = compute(app, ready(), List.of(), null, T1);
 
     assertThat(StatusComparison.equal(app.getStatus(), again)).isTrue();
   }
@@ -95,14 +95,56 @@ class AppStatusCalculatorTest {
   void transitionTimeMovesOnlyWhenAConditionFlips() {
     App app = web();
     app.setStatus(
-        AppStatusCalculator.compute(
-            app, new WorkloadState(2, 2, 0, 2, true, true, null), List.of(), null, T0));
+        compute(app, new RolloutState(2, 2, 0, 2, true, true, null), List.of(), null, T0));
 
-    AppStatus later = AppStatusCalculator.compute(app, ready(), List.of(), null, T1);
+    AppStatus later = compute(app, ready(), List.of(), null, T1);
 
     assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo(T1.toString());
     assertThat(condition(later, "Degraded").getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(StatusComparison.equal(app.getStatus(), later)).isFalse();
+  }
+
+  @Test
+  void aFailedReconcileKeepsTheWholeImageRecord() {
+    App app = web();
+    var image = new ImageStatus();
+    image.setResolvedFor("registry.example.com/demo/web:1.0.0");
+    image.setTag("1.0.0");
+    image.setPinnedTag("1.0.0");
+    image.setPinnedDigest("sha256:" + "a".repeat(64));
+    image.setRunningTag("1.0.0");
+    image.setRunningDigest("sha256:" + "a".repeat(64));
+    image.setLatestDigest("sha256:" + "b".repeat(64));
+    image.setQuarantinedDigests(List.of("sha256:" + "b".repeat(64)));
+    image.setCheckedAt(T0.toString());
+    image.setUpdatedAt(T0.toString());
+    var before = new AppStatus();
+    before.setImage(image);
+    app.setStatus(before);
+
+    AppStatus failed =
+        AppStatusCalculator.compute(
+            app,
+            ready(),
+            List.of(),
+            "the API server refused a change (422): replicas too high",
+            AppStatusCalculator.UpdatePart.unchanged(app.getStatus()),
+            T1);
+
+    assertThat(failed.getImage()).usingRecursiveComparison().isEqualTo(image);
+    assertThat(condition(failed, "Degraded").getReason()).isEqualTo("ReconcileError");
+    assertThat(condition(failed, "Ready").getReason()).isEqualTo("Ready");
+  }
+
+  private static AppStatus compute(
+      App app, RolloutState workload, List<String> blockers, String error, Instant now) {
+    return AppStatusCalculator.compute(
+        app,
+        workload,
+        blockers,
+        error,
+        AppStatusCalculator.UpdatePart.unchanged(app.getStatus()),
+        now);
   }
 
   private static Condition condition(AppStatus status, String type) {

@@ -33,7 +33,7 @@ class DesiredObjectsTest {
     app.getSpec().setPodLabels(Map.of("team", "payments", AppLabels.APP, "spoofed"));
     app.getSpec().setPodAnnotations(Map.of("example.com/a", "b"));
 
-    var deployment = DesiredDeployment.of(app);
+    var deployment = DesiredDeployment.of(app, app.getSpec().getImage());
 
     assertThat(deployment.getMetadata().getName()).isEqualTo("web");
     assertThat(deployment.getMetadata().getNamespace()).isEqualTo("team");
@@ -68,7 +68,7 @@ class DesiredObjectsTest {
 
   @Test
   void undeclaredFieldsAreLeftOutOfTheAppliedObject() {
-    var deployment = DesiredDeployment.of(web());
+    var deployment = DesiredDeployment.of(web(), web().getSpec().getImage());
     var json = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(deployment);
 
     // Every field sent with server-side apply becomes Freshet's; nothing undeclared may be sent.
@@ -90,7 +90,7 @@ class DesiredObjectsTest {
 
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(service.getSpec().getSelector())
-        .isEqualTo(DesiredDeployment.of(app).getSpec().getSelector().getMatchLabels());
+        .isEqualTo(DesiredDeployment.of(app, app.getSpec().getImage()).getSpec().getSelector().getMatchLabels());
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
         .containsExactly("http:80->http", "metrics:9090->metrics");
@@ -109,7 +109,7 @@ class DesiredObjectsTest {
                     .endMetadata()
                     .build()));
 
-    var statefulSet = DesiredStatefulSet.of(app);
+    var statefulSet = DesiredStatefulSet.of(app, app.getSpec().getImage());
 
     assertThat(statefulSet.getSpec().getServiceName()).isEqualTo("web");
     assertThat(statefulSet.getSpec().getVolumeClaimTemplates())
@@ -120,6 +120,6 @@ class DesiredObjectsTest {
               assertThat(claim.getKind()).isEqualTo("PersistentVolumeClaim");
             });
     assertThat(statefulSet.getSpec().getTemplate())
-        .isEqualTo(DesiredDeployment.of(app).getSpec().getTemplate());
+        .isEqualTo(DesiredDeployment.of(app, app.getSpec().getImage()).getSpec().getTemplate());
   }
 }

@@ -19,10 +19,20 @@ class DurationConverterTest {
     assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
   }
 
+  /** The minimum of poll intervals is theirs: a lease retry period of 2s is fine. */
+  @Test
+  void hasNoIntervalBounds() {
+    assertThat(converter.convert("2s")).isEqualTo(Duration.ofSeconds(2));
+    assertThat(converter.convert("48h")).isEqualTo(Duration.ofHours(48));
+  }
+
   @Test
   void refusesAnythingElse() {
     assertThatThrownBy(() -> converter.convert("10")).isInstanceOf(TypeConversionException.class);
     assertThatThrownBy(() -> converter.convert("PT10M"))
         .isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> converter.convert("99999999999h"))
+        .isInstanceOf(TypeConversionException.class)
+        .hasMessageContaining("at most 6 digits");
   }
 }

@@ -46,18 +46,22 @@ public final class AppCrd {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () ->
-                client
-                    .apiextensions()
-                    .v1()
-                    .customResourceDefinitions()
-                    .withName("apps.freshet.dev")
-                    .get()
-                    .getStatus()
-                    .getConditions()
-                    .stream()
-                    .anyMatch(
-                        c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())));
+            () -> {
+              var crd =
+                  client
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName("apps.freshet.dev")
+                      .get();
+              // A CRD just created has no status yet: not established, not an error.
+              return crd != null
+                  && crd.getStatus() != null
+                  && crd.getStatus().getConditions() != null
+                  && crd.getStatus().getConditions().stream()
+                      .anyMatch(
+                          c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+            });
     installed = true;
   }
 }

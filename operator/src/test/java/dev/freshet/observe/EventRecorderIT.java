@@ -22,9 +22,9 @@ class EventRecorderIT {
             .create();
     var events = new EventRecorder(client, "freshet", Clock.systemUTC());
 
-    events.warning(subject, "Blocked", "Service x is in the way");
-    events.warning(subject, "Blocked", "Service x is in the way");
-    events.normal(subject, "Created", "Deployment subject created");
+    events.record(subject, EventReason.Blocked, "Service x is in the way");
+    events.record(subject, EventReason.Blocked, "Service x is in the way");
+    events.record(subject, EventReason.Created, "Deployment subject created");
 
     var recorded = client.v1().events().list().getItems();
     assertThat(recorded)

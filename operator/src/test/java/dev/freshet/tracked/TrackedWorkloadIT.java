@@ -71,7 +71,7 @@ class TrackedWorkloadIT {
             assertThat(f.getOperation()).isEqualTo("Apply");
             assertThat(f.getFieldsV1().getAdditionalProperties().toString()).contains("f:image");
           });
-      assertThat(events(client, "Updated")).isNotEmpty();
+      assertThat(events(client, "RollingOut")).isNotEmpty();
     }
   }
 

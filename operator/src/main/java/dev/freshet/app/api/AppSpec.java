@@ -2,6 +2,7 @@ package dev.freshet.app.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -63,14 +64,34 @@ public class AppSpec {
       message = "workload cannot be changed on an existing App; delete the App and create it again")
   private Workload workload = Workload.Deployment;
 
+  /**
+   * Far above any single workload a cluster runs (Kubernetes is tested to 150,000 pods across 5,000
+   * nodes), yet below the int32 a Deployment takes: a larger number is a typo, refused here rather
+   * than in the informer.
+   */
   @Default("1")
   @Min(0)
+  @Max(MAX_REPLICAS)
   private Integer replicas = 1;
 
+  public static final int MAX_REPLICAS = 10_000;
+
+  // All ports are TCP (AppPort has no protocol), so one containerPort or Service port used twice is
+  // a conflict the Deployment or Service would refuse on every reconcile.
   @Size(max = 64)
   @ValidationRule(
       value = "self.all(p, self.exists_one(q, q.name == p.name))",
       message = "port names must be unique")
+  @ValidationRule(
+      value = "self.all(p, self.exists_one(q, q.containerPort == p.containerPort))",
+      message = "two ports have the same containerPort; each port needs its own containerPort")
+  @ValidationRule(
+      value =
+          "self.all(p, self.exists_one(q, (has(q.servicePort) ? q.servicePort : q.containerPort)"
+              + " == (has(p.servicePort) ? p.servicePort : p.containerPort)))",
+      message =
+          "two ports have the same Service port (servicePort, or containerPort when servicePort"
+              + " is not set); each port needs its own")
   private List<AppPort> ports = new ArrayList<>();
 
   @Default("{}")

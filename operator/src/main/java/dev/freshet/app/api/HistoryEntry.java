@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class HistoryEntry {
 
+  private String image;
   private String fromDigest;
   private String toDigest;
   private String tag;
@@ -16,6 +17,15 @@ public class HistoryEntry {
   private String outcome;
 
   private String message;
+
+  /** The image the App declared ({@code spec.image}) when this rollout started. */
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
 
   public String getFromDigest() {
     return fromDigest;

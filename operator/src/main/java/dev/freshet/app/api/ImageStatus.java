@@ -2,29 +2,54 @@ package dev.freshet.app.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** The image the App runs and the newest one its policy allows; filled in by the update engine. */
+/**
+ * The image the App runs, the one Freshet pinned, and the newest one its policy allows: the update
+ * engine's record, kept in the API server so a restart or a new leader decides from it.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ImageStatus {
 
   private String tag;
   private String resolvedFor;
+  private String pinnedTag;
+  private String pinnedDigest;
   private String runningDigest;
   private String runningTag;
   private String latestDigest;
   private String checkedAt;
   private String updatedAt;
-  private java.util.List<String> rejectedDigests;
+  private java.util.List<String> quarantinedDigests;
 
   /**
    * Digests whose rollout did not become available in time: Freshet rolled back from them and never
    * pins them again (newest last, at most ten).
    */
-  public java.util.List<String> getRejectedDigests() {
-    return rejectedDigests;
+  public java.util.List<String> getQuarantinedDigests() {
+    return quarantinedDigests;
   }
 
-  public void setRejectedDigests(java.util.List<String> rejectedDigests) {
-    this.rejectedDigests = rejectedDigests;
+  public void setQuarantinedDigests(java.util.List<String> quarantinedDigests) {
+    this.quarantinedDigests = quarantinedDigests;
+  }
+
+  /**
+   * The tag Freshet pins into the workload, with {@link #getPinnedDigest()}: recorded before the
+   * workload is patched, so a restart finishes the rollout it started instead of guessing.
+   */
+  public String getPinnedTag() {
+    return pinnedTag;
+  }
+
+  public void setPinnedTag(String pinnedTag) {
+    this.pinnedTag = pinnedTag;
+  }
+
+  public String getPinnedDigest() {
+    return pinnedDigest;
+  }
+
+  public void setPinnedDigest(String pinnedDigest) {
+    this.pinnedDigest = pinnedDigest;
   }
 
   public String getTag() {

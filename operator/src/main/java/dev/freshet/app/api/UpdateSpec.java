@@ -3,7 +3,8 @@ package dev.freshet.app.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -42,24 +43,52 @@ public class UpdateSpec {
     ALPHABETICAL
   }
 
+  static final String INTERVAL_GRAMMAR = "^([0-9]{1,6}(h|m|s))+$";
+
   @Default("digest")
   private Policy policy = Policy.DIGEST;
 
   @Size(max = 256)
   private String semver;
 
+  /**
+   * RE2, as the operator runs it and as CEL's matches() speaks it. What CEL can check is checked
+   * here: that it compiles as RE2 (matching it against an empty tag fails on a pattern that does
+   * not) and that it names a group to order by.
+   */
   @Size(max = 256)
+  @ValidationRule(
+      value = "''.matches(self) || !''.matches(self)",
+      message =
+          "must be an RE2 regular expression (no backreferences or lookaround), such as"
+              + " ^main-(?<build>[0-9]+)$")
+  @ValidationRule(
+      value = "self.matches('[(][?]P?<[a-zA-Z_][a-zA-Z0-9_]*>')",
+      message = "needs a named group that says what to order by, such as ^main-(?<build>[0-9]+)$")
   private String pattern;
 
   private Order order;
 
-  /** Go-style durations of whole units; CEL's duration() then enforces the floor. */
+  /**
+   * Whole hours, minutes and seconds (Intervals reads the same grammar). The pattern allows at most
+   * six digits per number, enough for a day in any unit, before CEL's duration() sees the value: a
+   * number such as 99999999999h would otherwise fail inside CEL with a message about
+   * google.protobuf.Duration. The bounds are Intervals.MINIMUM and Intervals.MAXIMUM.
+   */
   @Default("5m")
   @Size(max = 32)
-  @Pattern("^([0-9]+(h|m|s))+$")
   @ValidationRule(
-      value = "duration(self) >= duration('10s')",
+      value = "self.matches('" + INTERVAL_GRAMMAR + "')",
+      message =
+          "must be a duration of whole hours, minutes or seconds such as 30s, 5m or 1h30m (each"
+              + " number at most 6 digits)")
+  @ValidationRule(
+      value = "!self.matches('" + INTERVAL_GRAMMAR + "') || duration(self) >= duration('10s')",
       message = "must be at least 10s (a duration such as 10s, 5m or 1h)")
+  @ValidationRule(
+      value = "!self.matches('" + INTERVAL_GRAMMAR + "') || duration(self) <= duration('24h')",
+      message =
+          "must be at most 24h; for an image that should not be followed, use policy: none")
   private String interval = "5m";
 
   /**
@@ -67,8 +96,8 @@ public class UpdateSpec {
    * last good digest and never retries the bad one (the Deployment's progressDeadlineSeconds).
    */
   @Default("600")
-  @io.fabric8.generator.annotation.Min(5)
-  @io.fabric8.generator.annotation.Max(86400)
+  @Min(5)
+  @Max(86400)
   private Integer progressDeadlineSeconds = 600;
 
   public Integer getProgressDeadlineSeconds() {

@@ -48,8 +48,11 @@ class AppUpdatesIT {
         assertThat(entry.getToDigest()).isEqualTo(second.digest());
         assertThat(entry.getOutcome()).isEqualTo("Succeeded");
       });
+      // One Event per rollout: a reconcile that repeats after the patch records nothing again.
       assertThat(client.v1().events().list().getItems())
-          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RollingOut"));
+          .filteredOn(e -> e.getReason().equals("RollingOut"))
+          .anySatisfy(e -> assertThat(e.getMessage()).endsWith(second.digest()))
+          .allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
     }
   }
 

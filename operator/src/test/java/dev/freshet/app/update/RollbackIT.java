@@ -45,7 +45,7 @@ class RollbackIT {
       PushedImage bad = registry.pusher().push(repo, "2-crash");
 
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        assertThat(status(client, "web").getImage().getRejectedDigests()).containsExactly(bad.digest());
+        assertThat(status(client, "web").getImage().getQuarantinedDigests()).containsExactly(bad.digest());
         assertThat(image(client, "web")).isEqualTo(good.pinnedReference());
         assertThat(upToDate(client, "web").getReason()).isEqualTo("RolledBack");
         assertThat(status(client, "web").getHistory().get(0).getOutcome()).isEqualTo("RolledBack");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppPort;
+import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.it.AppCrd;
 import dev.freshet.testbed.Testbed;
@@ -66,12 +67,67 @@ class AdmissionIT {
             "interval that is no duration",
             a -> a.getSpec().getUpdate().setInterval("soon"),
             "spec.update.interval",
-            "should match"),
+            "must be a duration of whole hours, minutes or seconds"),
+        invalid(
+            "interval in years",
+            a -> a.getSpec().getUpdate().setInterval("1y"),
+            "spec.update.interval",
+            "must be a duration of whole hours, minutes or seconds"),
+        invalid(
+            "interval beyond what CEL's duration holds",
+            a -> a.getSpec().getUpdate().setInterval("99999999999h"),
+            "spec.update.interval",
+            "each number at most 6 digits"),
+        invalid(
+            "interval above a day",
+            a -> a.getSpec().getUpdate().setInterval("25h"),
+            "spec.update.interval",
+            "must be at most 24h"),
+        invalid(
+            "replicas above the maximum",
+            a -> a.getSpec().setReplicas(10_001),
+            "spec.replicas",
+            "should be less than or equal to 10000"),
+        invalid(
+            "two ports on one containerPort",
+            a -> a.getSpec().getPorts().add(new AppPort("metrics", 8080, 9090)),
+            "spec.ports",
+            "two ports have the same containerPort"),
+        invalid(
+            "two ports on one Service port",
+            a -> a.getSpec().getPorts().add(new AppPort("metrics", 9090, 80)),
+            "spec.ports",
+            "two ports have the same Service port"),
+        invalid(
+            "a name with dots",
+            a -> a.getMetadata().setName("web.v2"),
+            "metadata.name",
+            "no dots"),
+        invalid(
+            "a name over 63 characters",
+            a -> a.getMetadata().setName("w".repeat(64)),
+            "metadata.name",
+            "at most 63"),
+        invalid(
+            "a pattern RE2 cannot run",
+            a -> pattern(a, "^(?<v>a)\\1$"),
+            "spec.update.pattern",
+            "must be an RE2 regular expression"),
+        invalid(
+            "a pattern without a named group",
+            a -> pattern(a, "^main-([0-9]+)$"),
+            "spec.update.pattern",
+            "needs a named group"),
         invalid(
             "a Service without ports",
             a -> a.getSpec().setPorts(List.of()),
             "spec.ports",
             "a Service needs at least one entry in ports"));
+  }
+
+  private static void pattern(App app, String pattern) {
+    app.getSpec().getUpdate().setPolicy(UpdateSpec.Policy.PATTERN);
+    app.getSpec().getUpdate().setPattern(pattern);
   }
 
   private static Arguments invalid(
@@ -90,6 +146,43 @@ class AdmissionIT {
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining(field)
         .hasMessageContaining(allowed);
+  }
+
+  /** Jackson reads replicas into an int: a larger number must never be stored. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void anIntegerBeyondInt32IsRefusedNamingTheField(KubernetesClient client) {
+    var app = asGeneric(client, app("huge"));
+    ((java.util.Map<String, Object>) app.getAdditionalProperties().get("spec"))
+        .put("replicas", 2147483648L);
+
+    assertThatThrownBy(() -> client.resource(app).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.replicas")
+        .hasMessageContaining("should be less than or equal to 10000");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anEmbeddedIntegerBeyondInt32IsRefusedNamingTheField(KubernetesClient client) {
+    var app = asGeneric(client, app("probe"));
+    ((java.util.Map<String, Object>) app.getAdditionalProperties().get("spec"))
+        .put(
+            "readinessProbe",
+            java.util.Map.of("periodSeconds", 2147483648L, "tcpSocket", java.util.Map.of("port", 80)));
+
+    assertThatThrownBy(() -> client.resource(app).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.readinessProbe.periodSeconds")
+        .hasMessageContaining("should be less than or equal to");
+  }
+
+  @Test
+  void aPatternAndIntervalWithinTheRulesAreAccepted(KubernetesClient client) {
+    App app = app("patterned");
+    pattern(app, "^main-(?P<build>[0-9]+)-[0-9a-f]{7}$");
+    app.getSpec().getUpdate().setInterval("24h");
+    client.resource(app).create();
   }
 
   @Test

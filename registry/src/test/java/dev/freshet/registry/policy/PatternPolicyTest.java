@@ -3,7 +3,12 @@ package dev.freshet.registry.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,5 +71,67 @@ class PatternPolicyTest {
     assertThatThrownBy(() -> new PatternPolicy("main-(\\d+)", "build", TagOrdering.NUMERIC))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("(?<build>");
+  }
+
+  /**
+   * java.util.regex backtracks through every way of splitting the tag among the twelve {@code .*}:
+   * this tag kept a thread at 100% CPU for longer than any poll interval. RE2 answers at once.
+   */
+  @Test
+  void aCatastrophicPatternAgainstLongTagsAnswersInLinearTime() {
+    List<String> longTags =
+        IntStream.range(0, 200).mapToObj(i -> "a".repeat(100) + "-" + i + "x").toList();
+    PatternPolicy policy =
+        PatternPolicy.byFirstNamedGroup("^(?<v>(.*a){12})$", TagOrdering.ALPHABETICAL);
+
+    List<String> candidates =
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> policy.candidates("latest", longTags));
+
+    assertThat(candidates).isEmpty();
+  }
+
+  @Test
+  void namedGroupsMayBeWrittenEitherWay() {
+    List<String> tags = List.of("main-9", "main-10");
+
+    assertThat(PatternPolicy.byFirstNamedGroup("^main-(?<n>\\d+)$", TagOrdering.NUMERIC).select("main-9", tags))
+        .contains("main-10");
+    assertThat(PatternPolicy.byFirstNamedGroup("^main-(?P<n>\\d+)$", TagOrdering.NUMERIC).select("main-9", tags))
+        .contains("main-10");
+  }
+
+  @Test
+  void theFirstNamedGroupOrdersWhenThereAreSeveral() {
+    PatternPolicy policy =
+        PatternPolicy.byFirstNamedGroup(
+            "^(?<date>\\d{8})-(?<build>\\d+)$", TagOrdering.NUMERIC);
+
+    assertThat(policy.group()).isEqualTo("date");
+    assertThat(policy.select("x", List.of("20250101-9", "20250102-1"))).contains("20250102-1");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          (?<v>a)\\1                | invalid escape sequence
+          (?<v>a)(?=b)               | unsupported Perl syntax
+          (?<v>a++)                  | invalid nested repetition
+          ^(?<v>((a{100}){100}){10})$ | too complex
+          ^main-(\\d+)$             | needs a named group
+          """)
+  void refusesWhatRe2CannotRunWithAMessageSayingWhy(String regex, String why) {
+    assertThatThrownBy(() -> PatternPolicy.validate(regex))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(why);
+  }
+
+  @Test
+  void acceptsTheDocumentedExamples() {
+    assertThatCode(() -> PatternPolicy.validate("^main-(?<build>\\d+)-[0-9a-f]{7}$"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> PatternPolicy.validate("^release-(?<date>\\d{4}-\\d{2}-\\d{2})$"))
+        .doesNotThrowAnyException();
   }
 }

@@ -1,0 +1,57 @@
+package dev.freshet.observe;
+
+/**
+ * Every reason Freshet gives in an Event, with its type, so reasons are spelled once and a reader
+ * (or an alert rule) can list them all here.
+ */
+public enum EventReason {
+  Created(Type.Normal),
+  Updated(Type.Normal),
+  Deleted(Type.Normal),
+  /** A new digest was pinned into the workload: Kubernetes' rolling update takes it from there. */
+  RollingOut(Type.Normal),
+  /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
+  RolledBack(Type.Warning),
+  /** An object Freshet does not own holds the name of one it would create. */
+  Blocked(Type.Warning),
+  /** A reconcile failed; it is retried, later and later. */
+  ReconcileError(Type.Warning),
+  /** A webhook named a digest the registry does not serve for that tag. */
+  HintRefused(Type.Warning),
+  InvalidAnnotation(Type.Warning),
+  /** A continuously reconciling controller owns the image field of a tracked workload. */
+  OwnershipConflict(Type.Warning),
+  RegistryUnauthorized(Type.Warning),
+  RegistryNotFound(Type.Warning),
+  RegistryRateLimited(Type.Warning),
+  RegistryUnreachable(Type.Warning),
+  RegistryInvalidResponse(Type.Warning),
+  /** A registry failure of a kind not listed above. */
+  RegistryFailed(Type.Warning);
+
+  /** The two Event types Kubernetes knows. */
+  public enum Type {
+    Normal,
+    Warning
+  }
+
+  private final Type type;
+
+  EventReason(Type type) {
+    this.type = type;
+  }
+
+  public Type type() {
+    return type;
+  }
+
+  /** The reason for a failed registry check, by the poller's short reason ({@code Unreachable}…). */
+  public static EventReason registry(String failure) {
+    for (EventReason reason : values()) {
+      if (reason.name().equals("Registry" + failure)) {
+        return reason;
+      }
+    }
+    return RegistryFailed;
+  }
+}

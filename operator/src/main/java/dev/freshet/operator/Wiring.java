@@ -1,0 +1,82 @@
+package dev.freshet.operator;
+
+import dev.freshet.observe.RegistryMetrics;
+import dev.freshet.poll.Poller;
+import dev.freshet.poll.RegistryResolution;
+import dev.freshet.poll.TagChooser;
+import dev.freshet.registry.resolve.Platform;
+import dev.freshet.registry.resolve.Resolver;
+import dev.freshet.trigger.HintDispatcher;
+import dev.freshet.trigger.WebhookEndpoint;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+
+/**
+ * The one place where an operator process is assembled from its {@link OperatorSettings}: the clock,
+ * the registry client, the poller and its workers, the JOSDK operator with its controllers, and the
+ * webhook receivers. The command line only fills the settings; tests build the same parts here.
+ */
+public final class Wiring implements AutoCloseable {
+  private final OperatorSettings settings;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Poller poller;
+
+  private Wiring(OperatorSettings settings, MeterRegistry meters, Clock clock) {
+    this.settings = settings;
+    this.meters = meters;
+    this.clock = clock;
+    var registries = settings.registries();
+    var resolution =
+        new RegistryResolution(
+            registryClient(registries),
+            new TagChooser(Platform.parse(registries.platform()), clock),
+            clock,
+            registries::allows,
+            settings.choosingBudget());
+    this.poller = new Poller(resolution, clock, settings.pollWorkers());
+  }
+
+  public static Wiring of(OperatorSettings settings, MeterRegistry meters) {
+    return new Wiring(settings, meters, Clock.systemUTC());
+  }
+
+  private Resolver registryClient(OperatorSettings.Registries registries) {
+    var builder = Resolver.builder().listener(new RegistryMetrics(meters));
+    registries.insecure().forEach(builder::insecureRegistry);
+    registries.extraCertificates().ifPresent(builder::trustedCertificates);
+    return builder.build();
+  }
+
+  /** The operator, not yet started, on this wiring's poller. */
+  public Operator operator(KubernetesClient client) {
+    return FreshetOperator.create(client, settings, meters, poller, clock);
+  }
+
+  /** The webhook receivers, started, when the settings ask for them; nothing to close otherwise. */
+  public AutoCloseable receivers(KubernetesClient client) throws IOException {
+    if (settings.receivers().isEmpty()) {
+      return () -> {};
+    }
+    var receivers = settings.receivers().get();
+    return WebhookEndpoint.start(
+        client,
+        receivers.secretNamespace(),
+        receivers.address(),
+        new HintDispatcher(poller, meters),
+        meters,
+        clock);
+  }
+
+  public Poller poller() {
+    return poller;
+  }
+
+  @Override
+  public void close() {
+    poller.close();
+  }
+}

@@ -1,0 +1,123 @@
+package dev.freshet.update;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How far a workload's controller got with the current pod template, read the way each kind reports
+ * it, in one shape for Apps and tracked workloads alike. This is the one place that says whether a
+ * rollout is done.
+ *
+ * @param desired replicas asked for (for a DaemonSet, the nodes it should run on)
+ * @param replicas pods that exist
+ * @param ready pods that are ready
+ * @param updated pods that run the current template
+ * @param current whether the controller has seen the newest spec
+ * @param rolledOut whether every replica runs the current template
+ * @param stalledMessage set when the controller gave up on the rollout (a Deployment past its
+ *     progress deadline)
+ */
+public record RolloutState(
+    int desired,
+    int replicas,
+    int ready,
+    int updated,
+    boolean current,
+    boolean rolledOut,
+    String stalledMessage) {
+
+  /** The rollout of the current template is complete and every replica is ready. */
+  public boolean isDone() {
+    return current && rolledOut && replicas == desired && ready >= desired && updated >= desired;
+  }
+
+  public boolean isStalled() {
+    return stalledMessage != null;
+  }
+
+  /** The state of any of the three kinds, or empty for another kind. */
+  public static Optional<RolloutState> of(HasMetadata workload) {
+    if (workload instanceof Deployment deployment) {
+      return Optional.of(of(deployment));
+    }
+    if (workload instanceof StatefulSet statefulSet) {
+      return Optional.of(of(statefulSet));
+    }
+    if (workload instanceof DaemonSet daemonSet) {
+      return Optional.of(of(daemonSet));
+    }
+    return Optional.empty();
+  }
+
+  public static RolloutState of(Deployment deployment) {
+    var status = deployment.getStatus();
+    int desired = orZero(deployment.getSpec().getReplicas());
+    if (status == null) {
+      return new RolloutState(desired, 0, 0, 0, false, false, null);
+    }
+    String stalled =
+        Optional.ofNullable(status.getConditions()).stream()
+            .flatMap(List::stream)
+            .filter(c -> "Progressing".equals(c.getType()))
+            .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
+            .map(c -> c.getMessage())
+            .findFirst()
+            .orElse(null);
+    int updated = orZero(status.getUpdatedReplicas());
+    return new RolloutState(
+        desired,
+        orZero(status.getReplicas()),
+        orZero(status.getReadyReplicas()),
+        updated,
+        Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration()),
+        updated >= desired,
+        stalled);
+  }
+
+  public static RolloutState of(StatefulSet statefulSet) {
+    var status = statefulSet.getStatus();
+    int desired = orZero(statefulSet.getSpec().getReplicas());
+    if (status == null) {
+      return new RolloutState(desired, 0, 0, 0, false, false, null);
+    }
+    boolean rolledOut =
+        status.getUpdateRevision() == null
+            || Objects.equals(status.getCurrentRevision(), status.getUpdateRevision());
+    return new RolloutState(
+        desired,
+        orZero(status.getReplicas()),
+        orZero(status.getReadyReplicas()),
+        // A finished rollout folds updateRevision into currentRevision and may leave
+        // updatedReplicas unset: every replica then runs the current template.
+        rolledOut ? orZero(status.getReplicas()) : orZero(status.getUpdatedReplicas()),
+        Objects.equals(status.getObservedGeneration(), statefulSet.getMetadata().getGeneration()),
+        rolledOut,
+        null);
+  }
+
+  public static RolloutState of(DaemonSet daemonSet) {
+    var status = daemonSet.getStatus();
+    if (status == null) {
+      return new RolloutState(0, 0, 0, 0, false, false, null);
+    }
+    int desired = orZero(status.getDesiredNumberScheduled());
+    int updated = orZero(status.getUpdatedNumberScheduled());
+    return new RolloutState(
+        desired,
+        orZero(status.getCurrentNumberScheduled()),
+        orZero(status.getNumberAvailable()),
+        updated,
+        Objects.equals(status.getObservedGeneration(), daemonSet.getMetadata().getGeneration()),
+        updated >= desired,
+        null);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

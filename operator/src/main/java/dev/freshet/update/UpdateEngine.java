@@ -1,0 +1,99 @@
+package dev.freshet.update;
+
+import dev.freshet.poll.Resolution;
+import java.util.Optional;
+
+/**
+ * The one decision of the update path, for Apps and tracked workloads alike: given what the
+ * workload's template pins now, what Freshet recorded, the registry's latest answer and the state of
+ * the rollout, which pin the template must carry. Pure: the reconcilers gather the inputs, record the
+ * decision before they patch the workload, then apply it.
+ *
+ * <p>Three rules make it safe under crashes and errors:
+ *
+ * <ul>
+ *   <li>The record decides, not memory: "the registry has not answered yet" means keep what runs or
+ *       finish what was recorded, never go back to an older answer.
+ *   <li>What runs is a floor: a digest the workload was rolled away from is never pinned again by an
+ *       update; only the health gate goes back, and only to the last pin whose rollout completed.
+ *   <li>A quarantined digest is never pinned again, whatever the registry says.
+ * </ul>
+ */
+public final class UpdateEngine {
+  private UpdateEngine() {}
+
+  /**
+   * @param running the pin the workload's template carries now, empty when it names an unpinned tag
+   *     or the workload does not exist yet
+   * @param record what Freshet recorded for this image (for the image the workload declares now)
+   * @param answer the registry's latest answer, if one came since this process started
+   * @param rollout the workload's rollout of its current template, if the workload exists
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout) {
+    Optional<Pin> base = base(running, record);
+    if (base.isPresent()
+        && base.equals(running)
+        // Only a status that has seen the current template judges it: right after a patch the
+        // cached status still describes the template before.
+        && rollout.map(r -> r.current() && r.isStalled()).orElse(false)
+        && !record.isQuarantined(base.get().digest())) {
+      Pin failed = base.get();
+      Optional<Pin> good =
+          record
+              .lastGood()
+              .filter(pin -> !pin.equals(failed) && !record.isQuarantined(pin.digest()));
+      return new Decision.RollBack(failed, good, rollout.get().stalledMessage());
+    }
+    if (answer.isPresent() && answer.get() instanceof Resolution.Found found) {
+      Pin latest = new Pin(found.tag(), found.digest());
+      if (record.isQuarantined(latest.digest())) {
+        return stay(base, running, latest + " failed its health gate before and is quarantined");
+      }
+      if (base.isPresent() && base.get().equals(latest)) {
+        return stay(base, running, "running the newest digest");
+      }
+      if (record.wasLeftBehind(latest.digest())
+          && !base.map(pin -> pin.digest().equals(latest.digest())).orElse(false)) {
+        return stay(
+            base,
+            running,
+            "the registry names "
+                + latest
+                + ", which this workload was rolled away from; Freshet never rolls backward on its"
+                + " own (name the digest in the image to go back)");
+      }
+      return new Decision.RollForward(latest, base);
+    }
+    return stay(base, running, "no newer answer from the registry");
+  }
+
+  /**
+   * What the workload is on, as far as updates go. The record wins where it is newer than the
+   * template (the template is older when it carries a digest the record left behind or
+   * quarantined: a crash between recording and patching, or a rollback not yet applied); otherwise
+   * the template is the floor, even when the record does not know it (a pin applied just before a
+   * crash by an older Freshet, or by a person).
+   */
+  static Optional<Pin> base(Optional<Pin> running, ImageRecord record) {
+    if (record.pinned().isEmpty()) {
+      return running;
+    }
+    if (running.isEmpty() || running.equals(record.pinned())) {
+      return record.pinned();
+    }
+    String digest = running.get().digest();
+    boolean templateIsOlder = record.isQuarantined(digest) || record.wasLeftBehind(digest);
+    return templateIsOlder ? record.pinned() : running;
+  }
+
+  private static Decision stay(Optional<Pin> base, Optional<Pin> running, String why) {
+    if (base.isPresent() && !base.equals(running)) {
+      return new Decision.Resume(base.get());
+    }
+    return new Decision.Stay(base, why);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.freshet.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.freshet.poll.Resolution;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one decision of the update path. Each case is a situation a crash, an error or a registry
+ * can leave a workload in; none of them may move it to an older digest.
+ */
+class UpdateEngineTest {
+  private static final Pin D0 = new Pin("dev", digest('0'));
+  private static final Pin D1 = new Pin("dev", digest('1'));
+  private static final Pin D2 = new Pin("dev", digest('2'));
+  private static final Instant NOW = Instant.parse("2026-11-30T06:00:00Z");
+  private static final RolloutState DONE = new RolloutState(2, 2, 2, 2, true, true, null);
+  private static final RolloutState STALLED =
+      new RolloutState(2, 3, 2, 1, true, false, "ReplicaSet web-2 has timed out progressing.");
+
+  @Test
+  void withoutAnAnswerATemplateAheadOfTheRecordIsKept() {
+    // An older Freshet patched the workload to D1 and died before recording it.
+    var record = record(Optional.of(D0), Optional.of(D0), List.of(), List.of());
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, Optional.empty(), done());
+
+    assertThat(decision).isInstanceOf(Decision.Stay.class);
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void aRecordedPinTheTemplateDoesNotCarryYetIsResumed() {
+    // D1 was recorded, then the process died before the patch: D0 is what the record left.
+    var record = record(Optional.of(D1), Optional.of(D0), List.of(), List.of(D0.digest()));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D0), record, Optional.empty(), done());
+
+    assertThat(decision).isEqualTo(new Decision.Resume(D1));
+  }
+
+  @Test
+  void theSameAnswerAgainChangesNothing() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of(D0.digest()));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D1), done());
+
+    assertThat(decision).isInstanceOf(Decision.Stay.class);
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void aNewDigestRollsForwardFromWhatRuns() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of(D0.digest()));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done());
+
+    assertThat(decision).isEqualTo(new Decision.RollForward(D2, Optional.of(D1)));
+  }
+
+  @Test
+  void aQuarantinedDigestIsNeverPinnedAgain() {
+    var record =
+        record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of(D0.digest()));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done());
+
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void aDigestTheWorkloadLeftBehindIsNotRolledBackTo() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of(D0.digest()));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D0), done());
+
+    assertThat(decision).isInstanceOf(Decision.Stay.class);
+    assertThat(decision.target()).contains(D1);
+    assertThat(((Decision.Stay) decision).why()).contains("never rolls backward");
+  }
+
+  @Test
+  void aStalledRolloutGoesBackToTheLastGoodPin() {
+    var record = record(Optional.of(D2), Optional.of(D1), List.of(), List.of(D1.digest()));
+
+    Decision decision =
+        UpdateEngine.decide(Optional.of(D2), record, found(D2), Optional.of(STALLED));
+
+    assertThat(decision)
+        .isEqualTo(new Decision.RollBack(D2, Optional.of(D1), STALLED.stalledMessage()));
+  }
+
+  @Test
+  void aStatusThatHasNotSeenTheCurrentTemplateJudgesNothing() {
+    var stale = new RolloutState(2, 3, 2, 1, false, false, STALLED.stalledMessage());
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of());
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), Optional.of(stale));
+
+    assertThat(decision).isInstanceOf(Decision.Stay.class);
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void aFirstRolloutThatStallsIsQuarantinedButHasNowhereToGo() {
+    var record = record(Optional.of(D1), Optional.empty(), List.of(), List.of());
+
+    Decision decision =
+        UpdateEngine.decide(Optional.of(D1), record, found(D1), Optional.of(STALLED));
+
+    assertThat(decision).isInstanceOf(Decision.RollBack.class);
+    assertThat(((Decision.RollBack) decision).to()).isEmpty();
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void aRollbackRecordedButNotYetAppliedIsResumed() {
+    // The template still carries the quarantined D2; the record says D1.
+    var record =
+        record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of(D1.digest()));
+
+    Decision decision =
+        UpdateEngine.decide(Optional.of(D2), record, found(D2), Optional.of(STALLED));
+
+    assertThat(decision).isEqualTo(new Decision.Resume(D1));
+  }
+
+  @Test
+  void withNothingRecordedAndNoAnswerTheDeclaredImageStays() {
+    Decision decision =
+        UpdateEngine.decide(Optional.empty(), ImageRecord.EMPTY, Optional.empty(), Optional.empty());
+
+    assertThat(decision.target()).isEmpty();
+  }
+
+  @Test
+  void aFailedCheckKeepsWhatRuns() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+    var failed = new Resolution.Failed("Unreachable", "refused", Optional.empty(), NOW);
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, Optional.of(failed), done());
+
+    assertThat(decision.target()).contains(D1);
+  }
+
+  private static ImageRecord record(
+      Optional<Pin> pinned, Optional<Pin> lastGood, List<String> quarantined, List<String> left) {
+    return new ImageRecord(pinned, lastGood, quarantined, left);
+  }
+
+  private static Optional<Resolution> found(Pin pin) {
+    return Optional.of(new Resolution.Found(pin.tag(), pin.digest(), List.of(), NOW));
+  }
+
+  private static Optional<RolloutState> done() {
+    return Optional.of(DONE);
+  }
+
+  private static String digest(char c) {
+    return "sha256:" + String.valueOf(c).repeat(64);
+  }
+}
