@@ -59,18 +59,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Freshet survives being killed at any moment. Twenty Apps (Deployments, StatefulSets, and pattern
  * policy Apps whose {@code -crash} releases never become Ready, so their rollouts are rolled back
- * and quarantined) and twenty tracked Deployments and StatefulSets follow their tags while more
- * than two hundred new digests are pushed, and the operator, a separate {@code freshet operator}
- * process triggered by the registry's push notifications, is SIGKILLed at random moments at least
- * twenty times and started again. A watch records every image each pod template names. In the end
- * every workload runs the newest allowed digest of its tag; none ever moved to a digest older than
- * one it already named except in a health-gate rollback away from a quarantined digest; no digest
- * was rolled to twice; every quarantine recorded is still in status; and each App's status matches
- * its workload.
+ * and quarantined) and twenty tracked Deployments and StatefulSets follow their tags while two
+ * hundred new digests are pushed, and the operator, a separate {@code freshet operator} process
+ * woken by the registry's push notifications, is SIGKILLed at random moments at least twenty times
+ * and started again. A watch records every image each pod template names. In the end every workload
+ * runs the newest allowed digest of its tag; none ever moved to a digest older than one it already
+ * named except in a health-gate rollback away from a quarantined digest; no digest was rolled to
+ * twice; every quarantine recorded is still in status; and each App's status matches its workload.
  *
- * <p>The figures are printed for quoting. A longer run: {@code -Dfreshet.crash.kills=100
- * -Dfreshet.crash.window=600 -Dfreshet.crash.pushes=30} (kills at least, seconds of pushing, pushes
- * per workload).
+ * <p>The figures and every template's images are printed for quoting. A longer run: {@code
+ * -Dfreshet.crash.kills=100 -Dfreshet.crash.window=600 -Dfreshet.crash.pushes=30} (kills at least,
+ * seconds of pushing, pushes per workload).
  */
 @WithTestbed
 class CrashIT {
@@ -78,9 +77,6 @@ class CrashIT {
   private static final Duration PUSH_WINDOW =
       Duration.ofSeconds(Integer.getInteger("freshet.crash.window", 90));
   private static final int PUSHES_PER_WORKLOAD = Integer.getInteger("freshet.crash.pushes", 5);
-
-  /** Pattern Apps get a push more, every second one a -crash release (never the last). */
-  private static final int PUSHES_PER_PATTERN_APP = PUSHES_PER_WORKLOAD + 1;
 
   /**
    * One kill in this many comes during start-up, at a random moment up to {@link
@@ -304,6 +300,15 @@ class CrashIT {
           seconds(chaosEnded, converged),
           seconds(began, converged));
 
+      verdicts
+          .keySet()
+          .forEach(
+              key ->
+                  System.out.printf(
+                      "  %s: %s%n",
+                      key,
+                      templates.images(key).stream().map(RolloutSequence::shortImage).toList()));
+
       assertThat(pushFailures).as("pushes that failed").isEmpty();
       assertThat(unexpectedExits).as("operator processes that ended by themselves").isEmpty();
       assertThat(templates.watchFailures()).as("template watch failures").isEmpty();
@@ -311,6 +316,9 @@ class CrashIT {
       assertThat(pushesLeft()).as("pushes not made before the deadline").isZero();
       assertThat(pushes).isGreaterThanOrEqualTo(200);
       assertThat(kills).isGreaterThanOrEqualTo(MIN_KILLS);
+      assertThat(verdicts.values().stream().mapToInt(RolloutSequence::rollbacks).sum())
+          .as("health-gate rollbacks: without one the run proved nothing about quarantines")
+          .isPositive();
 
       var problems = new ArrayList<String>();
       unsettled.forEach(m -> problems.add("not settled on the newest allowed digest: " + m));
@@ -423,20 +431,23 @@ class CrashIT {
 
   /**
    * Schedules every push of the run over the push window, each workload's spread evenly with some
-   * jitter; a pattern App's pushes stay at least a rollout and its health gate apart, so a -crash
-   * release is the newest long enough to be tried, rolled back and quarantined. Returns how many.
+   * jitter. Every second push of a pattern App is a -crash release (never the last): it comes early
+   * in its slot and the next release late in the next one, so it stays the newest long enough to be
+   * tried, fail its health gate and be rolled back. Returns how many pushes there are.
    */
   private int schedulePushes(Registry registry) {
     pusher = Executors.newScheduledThreadPool(2);
     long window = PUSH_WINDOW.toMillis();
+    int count = PUSHES_PER_WORKLOAD;
     int total = 0;
     for (Subject subject : subjects) {
       boolean pattern = subject.kind == Kind.APP_PATTERN;
-      int count = pattern ? PUSHES_PER_PATTERN_APP : PUSHES_PER_WORKLOAD;
       for (int i = 0; i < count; i++) {
-        double slot = pattern ? 0.5 + (random.nextDouble() - 0.5) * 0.3 : random.nextDouble();
+        boolean crash = pattern && i % 2 == 1 && i < count - 1;
+        double jitter = (random.nextDouble() - 0.5) * 0.1;
+        double slot = !pattern ? random.nextDouble() : crash ? 0.1 + jitter : 0.7 + jitter;
         long at = (long) (window * (i + slot) / count);
-        String tag = pattern ? (i + 2) + (i % 2 == 1 && i < count - 1 ? "-crash" : "") : "dev";
+        String tag = pattern ? (i + 2) + (crash ? "-crash" : "") : "dev";
         pusher.schedule(() -> push(registry, subject, tag), at, TimeUnit.MILLISECONDS);
         total++;
       }
