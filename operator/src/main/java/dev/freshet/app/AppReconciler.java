@@ -77,6 +77,10 @@ public class AppReconciler implements Reconciler<App> {
 
   @Override
   public UpdateControl<App> reconcile(App app, Context<App> context) {
+    if (app.unreadableSpec().isPresent()) {
+      // Reported by the controller's filter; an event of an owned object can still land here.
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     AppStatus before = app.getStatus() == null ? null : Serialization.clone(app.getStatus());
     Optional<Resolution> answer = updates.follow(app);

@@ -19,6 +19,8 @@ public enum EventReason {
   /** A webhook named a digest the registry does not serve for that tag. */
   HintRefused(Type.Warning),
   InvalidAnnotation(Type.Warning),
+  /** An App stored under an older, laxer schema that Freshet cannot read: left alone. */
+  SpecUnreadable(Type.Warning),
   /** A continuously reconciling controller owns the image field of a tracked workload. */
   OwnershipConflict(Type.Warning),
   RegistryUnauthorized(Type.Warning),

@@ -1,6 +1,7 @@
 package dev.freshet.operator;
 
 import dev.freshet.app.api.App;
+import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import io.javaoperatorsdk.operator.processing.event.source.filter.GenericFilter;
 import java.util.Map;
@@ -15,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * and the App is reconciled again as soon as an edit makes it readable.
  */
 final class UnreadableApps implements GenericFilter<App> {
-  static final String REASON = "SpecUnreadable";
   private static final Logger log = LoggerFactory.getLogger(UnreadableApps.class);
 
   private final EventRecorder events;
@@ -47,7 +47,7 @@ final class UnreadableApps implements GenericFilter<App> {
           app.getMetadata().getNamespace(),
           app.getMetadata().getName(),
           message);
-      events.warning(app, REASON, message);
+      events.record(app, EventReason.SpecUnreadable, message);
     }
     return false;
   }

@@ -68,10 +68,18 @@ public final class Poller implements AutoCloseable {
   private final ExecutorService workers;
   private final Map<ImageWatch, Entry> entries = new HashMap<>();
   private final Map<String, ImageWatch> watchOf = new ConcurrentHashMap<>();
+  private final KeptHints keptHints;
+  private ScheduledFuture<?> nextExpiry;
 
   public Poller(Resolver resolver, Clock clock, int workerThreads) {
+    this(resolver, clock, workerThreads,
+        new KeptHints(clock, KeptHints.DEFAULT_KEEP_FOR, KeptHints.DEFAULT_KEEP_AT_MOST));
+  }
+
+  Poller(Resolver resolver, Clock clock, int workerThreads, KeptHints keptHints) {
     this.resolver = resolver;
     this.clock = clock;
+    this.keptHints = keptHints;
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("freshet-poll-timer"));
     this.workers = Executors.newFixedThreadPool(workerThreads, daemon("freshet-poll"));
   }
@@ -96,6 +104,7 @@ public final class Poller implements AutoCloseable {
     Subscription old = entry.subscribers.put(subscriber, new Subscription(interval, onResult));
     watchOf.put(subscriber, watch);
     if (isNew) {
+      applyKeptHints(entry);
       schedule(entry, Duration.ZERO);
     } else if (old == null || !old.interval().equals(interval)) {
       if (entry.interval().compareTo(before) < 0 && entry.failures == 0 && !entry.running) {
@@ -156,12 +165,7 @@ public final class Poller implements AutoCloseable {
       String registry, String repository, Optional<String> tag, Optional<String> digest) {
     int count = 0;
     for (Entry entry : entries.values()) {
-      ImageWatch w = entry.watch;
-      boolean concerned =
-          w.registry().equals(registry)
-              && w.repository().equals(repository)
-              && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
-      if (concerned) {
+      if (concerns(entry.watch, registry, repository, tag)) {
         count++;
         if (digest.isPresent() && !entry.watch.policy().choosesTags()) {
           entry.expectedDigest = digest.get();
@@ -175,6 +179,71 @@ public final class Poller implements AutoCloseable {
       }
     }
     return count;
+  }
+
+  /** Whether a push of {@code tag} (any tag if empty) to {@code registry/repository} concerns w. */
+  static boolean concerns(ImageWatch w, String registry, String repository, Optional<String> tag) {
+    return w.registry().equals(registry)
+        && w.repository().equals(repository)
+        && (w.policy().choosesTags() || tag.isEmpty() || tag.get().equals(w.tag()));
+  }
+
+  /**
+   * {@link #recheck(String, String, Optional, Optional)}, and if the push concerns no watch yet,
+   * keeps it for a while (at most {@link KeptHints#DEFAULT_KEEP_FOR}, oldest dropped beyond
+   * {@link KeptHints#DEFAULT_KEEP_AT_MOST}): a watch created meanwhile that it concerns takes its
+   * digest as the expected one, as a recheck would have set it. Returns how many watches were
+   * checked now.
+   *
+   * @param origin who sent the hint, for the {@link KeptHints.Listener}
+   */
+  public synchronized int recheckOrKeep(
+      String registry, String repository, Optional<String> tag, Optional<String> digest,
+      String origin) {
+    int count = recheck(registry, repository, tag, digest);
+    if (count == 0) {
+      keptHints.keep(registry, repository, tag, digest, origin);
+      scheduleHintExpiry();
+    }
+    return count;
+  }
+
+  /** Who is told what became of kept hints (applied, expired, dropped); replaces the last one. */
+  public synchronized void onKeptHints(KeptHints.Listener listener) {
+    keptHints.listener(listener);
+  }
+
+  /** How many hints are kept, waiting for a watch. */
+  public synchronized int keptHints() {
+    keptHints.expire();
+    return keptHints.size();
+  }
+
+  /** Gives a new watch the kept hints that concern it, as {@link #recheck} would have. */
+  private void applyKeptHints(Entry entry) {
+    for (KeptHints.KeptHint hint : keptHints.applyTo(entry.watch)) {
+      if (hint.digest().isPresent() && !entry.watch.policy().choosesTags()) {
+        entry.expectedDigest = hint.digest().get();
+        entry.confirmationsLeft = CONFIRMATION_ATTEMPTS;
+      }
+    }
+  }
+
+  /** Expires kept hints on time, so their count does not wait for the next hint or watch. */
+  private void scheduleHintExpiry() {
+    if (nextExpiry != null && !nextExpiry.isDone()) {
+      return;
+    }
+    keptHints.nextExpiry().ifPresent(at -> {
+      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
+      nextExpiry = timer.schedule(this::expireKeptHints, delay, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  private synchronized void expireKeptHints() {
+    keptHints.expire();
+    nextExpiry = null;
+    scheduleHintExpiry();
   }
 
   /** How many distinct watches are scheduled. */

@@ -1,5 +1,7 @@
 package dev.freshet.trigger;
 
+import dev.freshet.poll.ImageWatch;
+import dev.freshet.poll.KeptHints;
 import dev.freshet.poll.Poller;
 import dev.freshet.receive.ImageHint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,8 +13,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns an accepted webhook into an immediate re-check of the image against the registry. The hint
  * never decides what is deployed: the poller asks the registry with Freshet's own credentials, so a
- * forged or replayed webhook costs at most one extra request, and a digest the registry does not serve
- * is reported as refused.
+ * forged or replayed webhook costs at most one extra request, and a digest the registry does not
+ * serve is reported as refused.
+ *
+ * <p>A hint for an image no workload watches yet is kept by the poller for a while (a push often
+ * arrives while a starting operator has not yet reconciled its workloads) and applied when a watch
+ * it concerns is created. {@code freshet_webhook_hints_total} counts each hint's outcome by source:
+ * {@code rechecked}, {@code kept}, then for kept ones {@code applied}, {@code expired} or {@code
+ * dropped} (pushed out by newer ones when the most are kept).
  */
 public final class HintDispatcher implements Consumer<ImageHint> {
   private static final Logger log = LoggerFactory.getLogger(HintDispatcher.class);
@@ -23,18 +31,73 @@ public final class HintDispatcher implements Consumer<ImageHint> {
   public HintDispatcher(Poller poller, MeterRegistry meters) {
     this.poller = poller;
     this.meters = meters;
+    poller.onKeptHints(new KeptHintOutcomes());
   }
 
   @Override
   public void accept(ImageHint hint) {
-    int watches = poller.recheck(hint.registry(), hint.repository(), Optional.of(hint.tag()), hint.digest());
-    String outcome = watches == 0 ? "unknown_image" : "rechecked";
-    meters.counter("freshet_webhook_hints_total", "source", hint.source(), "outcome", outcome).increment();
+    int watches =
+        poller.recheckOrKeep(
+            hint.registry(),
+            hint.repository(),
+            Optional.of(hint.tag()),
+            hint.digest(),
+            hint.source());
+    count(hint.source(), watches == 0 ? "kept" : "rechecked");
     if (watches == 0) {
-      log.info("{} push of {} concerns no tracked image; nothing to do", hint.source(), hint.reference());
+      log.info(
+          "{} push of {} concerns no watched image yet; kept for a watch that may follow",
+          hint.source(),
+          hint.reference());
     } else {
-      log.info("{} push of {} (delivery {}): re-checking {} watched image(s)",
-          hint.source(), hint.reference(), hint.deliveryId(), watches);
+      log.info(
+          "{} push of {} (delivery {}): re-checking {} watched image(s)",
+          hint.source(),
+          hint.reference(),
+          hint.deliveryId(),
+          watches);
+    }
+  }
+
+  private void count(String source, String outcome) {
+    meters.counter("freshet_webhook_hints_total", "source", source, "outcome", outcome).increment();
+  }
+
+  private static String reference(KeptHints.KeptHint hint) {
+    return hint.registry()
+        + "/"
+        + hint.repository()
+        + hint.tag().map(t -> ":" + t).orElse("")
+        + hint.digest().map(d -> "@" + d).orElse("");
+  }
+
+  /** Counts and logs what became of the hints the poller kept. */
+  private final class KeptHintOutcomes implements KeptHints.Listener {
+    @Override
+    public void applied(KeptHints.KeptHint hint, ImageWatch watch) {
+      count(hint.origin(), "applied");
+      log.info(
+          "{} push of {}, kept since {}, applied to the new watch {}",
+          hint.origin(),
+          reference(hint),
+          hint.keptAt(),
+          watch);
+    }
+
+    @Override
+    public void expired(KeptHints.KeptHint hint) {
+      count(hint.origin(), "expired");
+      log.info(
+          "{} push of {} expired: no watched image followed it", hint.origin(), reference(hint));
+    }
+
+    @Override
+    public void dropped(KeptHints.KeptHint hint) {
+      count(hint.origin(), "dropped");
+      log.warn(
+          "{} push of {} dropped unapplied: too many pushes of unwatched images are kept",
+          hint.origin(),
+          reference(hint));
     }
   }
 }

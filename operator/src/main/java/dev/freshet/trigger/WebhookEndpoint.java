@@ -5,18 +5,9 @@ import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
-import dev.freshet.receive.auth.SeenCache;
 import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.server.ReceiverServer;
-import dev.freshet.receive.server.Routes;
-import dev.freshet.receive.sources.AcrReceiver;
-import dev.freshet.receive.sources.CloudEventsReceiver;
-import dev.freshet.receive.sources.DistributionReceiver;
-import dev.freshet.receive.sources.DockerHubReceiver;
-import dev.freshet.receive.sources.GenericReceiver;
-import dev.freshet.receive.sources.GitHubReceiver;
-import dev.freshet.receive.sources.HarborReceiver;
-import dev.freshet.receive.sources.QuayReceiver;
+import dev.freshet.receive.server.Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -31,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,36 +31,30 @@ import org.slf4j.LoggerFactory;
  * accepted pushes coalesced (a multi-arch push sends one event per manifest) before they trigger a
  * re-check. A source whose key is missing from the Secret refuses every request.
  *
- * <p>Keys: {@code hmac} (the generic signed form that {@code freshet notify} sends),
- * {@code distribution}, {@code harbor}, {@code acr}, {@code cloudevents} (the whole expected
- * {@code Authorization} header value), {@code dockerhub}, {@code quay} (the token in the URL path),
- * {@code github} (the webhook's HMAC secret).
+ * <p>Paths, source names and keys are the {@link Source} table's: {@code hmac} (the generic signed
+ * form that {@code freshet notify} sends), {@code distribution}, {@code harbor}, {@code acr},
+ * {@code cloudevents} (the whole expected {@code Authorization} header value), {@code dockerhub},
+ * {@code quay} (the token in the URL path), {@code github} (the webhook's HMAC secret). Requests
+ * and hints are counted under the source name ({@code generic}, not its key {@code hmac}).
  */
 public final class WebhookEndpoint implements AutoCloseable {
   public static final String SECRET_NAME = "freshet-webhook";
   static final Duration COALESCE_WINDOW = Duration.ofMillis(150);
   private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
 
-  private record Source(String path, String key, Function<Secret, Receiver> factory) {}
-
   private final Map<String, SwappableReceiver> routes = new LinkedHashMap<>();
-  private final Map<String, Source> sources = new LinkedHashMap<>();
   private final ReceiverServer server;
   private final Coalescer coalescer;
   private final SharedIndexInformer<io.fabric8.kubernetes.api.model.Secret> secretWatch;
+  private final Clock clock;
 
   private WebhookEndpoint(
       KubernetesClient client, String namespace, InetSocketAddress address, Consumer<ImageHint> sink,
       MeterRegistry meters, Clock clock) throws IOException {
-    Duration replayWindow = Duration.ofMinutes(10);
-    add(new Source(Routes.GENERIC, "hmac", s -> new GenericReceiver(s, clock, new SeenCache(clock, replayWindow, 100_000))));
-    add(new Source(Routes.DISTRIBUTION, "distribution", DistributionReceiver::new));
-    add(new Source(Routes.DOCKERHUB, "dockerhub", DockerHubReceiver::new));
-    add(new Source(Routes.QUAY, "quay", QuayReceiver::new));
-    add(new Source(Routes.GITHUB, "github", s -> new GitHubReceiver(s, new SeenCache(clock, Duration.ofHours(24), 100_000))));
-    add(new Source(Routes.HARBOR, "harbor", HarborReceiver::new));
-    add(new Source(Routes.ACR, "acr", AcrReceiver::new));
-    add(new Source(Routes.CLOUDEVENTS, "cloudevents", s -> new CloudEventsReceiver(s, new SeenCache(clock, Duration.ofHours(24), 100_000))));
+    this.clock = clock;
+    for (Source source : Source.values()) {
+      routes.put(source.path(), new SwappableReceiver(source.sourceName(), source.secretKey()));
+    }
 
     this.coalescer = new Coalescer(COALESCE_WINDOW, sink);
     var builder = ReceiverServer.builder().address(address).sink(coalescer).listener(new Metrics(meters));
@@ -116,21 +100,16 @@ public final class WebhookEndpoint implements AutoCloseable {
     return routes.get(path).isConfigured();
   }
 
-  private void add(Source source) {
-    sources.put(source.path(), source);
-    routes.put(source.path(), new SwappableReceiver(source.key(), source.key()));
-  }
-
   private void configure(io.fabric8.kubernetes.api.model.Secret secret) {
     Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
-    sources.forEach((path, source) -> {
-      Optional<Receiver> receiver = Optional.ofNullable(data.get(source.key()))
+    for (Source source : Source.values()) {
+      Optional<Receiver> receiver = Optional.ofNullable(data.get(source.secretKey()))
           .map(encoded -> Base64.getDecoder().decode(encoded))
           .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim())
           .filter(value -> !value.isEmpty())
-          .map(value -> source.factory().apply(Secret.of(value)));
-      routes.get(path).set(receiver);
-    });
+          .map(value -> source.receiver(Secret.of(value), clock));
+      routes.get(source.path()).set(receiver);
+    }
     log.info("webhook sources enabled: {}", routes.entrySet().stream()
         .filter(e -> e.getValue().isConfigured()).map(e -> e.getValue().source()).toList());
   }

@@ -80,6 +80,16 @@ public final class FreshetWithWebhooks implements AutoCloseable {
         .until(() -> endpoint.isEnabled(path));
   }
 
+  /** Where the running endpoint listens. */
+  public InetSocketAddress address() {
+    return endpoint.address();
+  }
+
+  /** The operator's and the endpoint's meters, e.g. {@code freshet_webhook_hints_total}. */
+  public SimpleMeterRegistry meters() {
+    return meters;
+  }
+
   /** The URL of {@code path} on the running endpoint. */
   public URI url(String path) {
     return URI.create("http://127.0.0.1:" + endpoint.address().getPort() + path);

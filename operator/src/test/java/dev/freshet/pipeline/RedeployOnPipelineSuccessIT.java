@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +60,9 @@ class RedeployOnPipelineSuccessIT {
       // The push alone must not have moved the App: nothing but the notify may.
       assertThat(DeploymentImages.image(client, "demo")).isEqualTo(before.pinnedReference());
 
+      // As in an operator that has run for a while, the endpoint has answered a request before: the
+      // figure is the notify's path, not the first request a fresh server ever serves.
+      warmUp(freshet.url("/hooks/generic"));
       var patched = DeploymentImages.whenPinned(client, "demo", wanted);
       ScriptRun notify;
       try (var cli = CliLauncher.in(work.resolve("cli"), root)) {
@@ -69,9 +74,16 @@ class RedeployOnPipelineSuccessIT {
             // The JDK's HTTP client logs the request as it sends it: the send time, from the CLI itself.
             "FRESHET_JAVA_OPTS", "-Djdk.httpclient.HttpClient.log=requests"), Duration.ofMinutes(2));
       }
-      Instant sent = notify.firstLineContaining("REQUEST: " + freshet.url("/hooks/generic"))
-          .orElseThrow(() -> new AssertionError("notify.sh did not log its request:\n" + notify.output()))
-          .at();
+      // The JDK client logs through System.Logger, which the CLI sends to logback: one JSON object
+      // per line, '/' escaped, stamped with the CLI's own clock when the request went out.
+      String requestUrl = freshet.url("/hooks/generic").toString().replace("/", "\\/");
+      String requestLog = notify.firstLineContaining("\"formattedMessage\":\"REQUEST: " + requestUrl)
+          .orElseThrow(() -> new AssertionError(
+              "notify.sh did not log its request as JSON:\n" + notify.output()))
+          .text();
+      Matcher stamp = Pattern.compile("^\\{\"timestamp\":(\\d+),").matcher(requestLog);
+      assertThat(stamp.find()).as("a JSON log line: %s", requestLog).isTrue();
+      Instant sent = Instant.ofEpochMilli(Long.parseLong(stamp.group(1)));
       Instant at = patched.get(30, TimeUnit.SECONDS);
 
       Duration latency = Duration.between(sent, at);
@@ -85,6 +97,19 @@ class RedeployOnPipelineSuccessIT {
         assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
       });
     }
+  }
+
+  /** An unsigned request, which the receiver refuses; it only serves the server's first request. */
+  private static void warmUp(java.net.URI url) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(url)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(response.statusCode()).isBetween(400, 499);
   }
 
   private static App demoApp(String image) {

@@ -219,4 +219,150 @@ class PollerTest {
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(calls.get(w)).hasSizeLessThanOrEqualTo(after + 1));
   }
+
+  /** Records what became of kept hints, as the webhook dispatcher's counters do. */
+  private static final class KeptHintOutcomes implements KeptHints.Listener {
+    final List<String> applied = new CopyOnWriteArrayList<>();
+    final List<String> expired = new CopyOnWriteArrayList<>();
+    final List<String> dropped = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void applied(KeptHints.KeptHint hint, ImageWatch watch) {
+      applied.add(hint.repository() + " -> " + watch.repository() + ":" + watch.tag());
+    }
+
+    @Override
+    public void expired(KeptHints.KeptHint hint) {
+      expired.add(hint.repository());
+    }
+
+    @Override
+    public void dropped(KeptHints.KeptHint hint) {
+      dropped.add(hint.repository());
+    }
+  }
+
+  /** A clock the test moves; the poller reads it for the age of kept hints. */
+  private static final class MovableClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-11-30T12:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  private Poller pollerKeeping(
+      Clock keptHintClock, int keepAtMost, Function<ImageWatch, Resolution> answer) {
+    poller = new Poller(watch -> {
+      calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
+      return answer.apply(watch);
+    }, clock, 4, new KeptHints(keptHintClock, Duration.ofMinutes(2), keepAtMost));
+    return poller;
+  }
+
+  @Test
+  void aHintBeforeItsWatchExistsIsKeptAndConfirmedWhenTheWatchIsCreated() {
+    // A registry (or its mirror) that shows the pushed digest only from its second answer on: only
+    // a hint's expected digest makes the poller ask again soon instead of in an hour.
+    String before = "sha256:" + "a".repeat(64);
+    String pushed = "sha256:" + "b".repeat(64);
+    AtomicInteger answers = new AtomicInteger();
+    pollerKeeping(clock, 100, w -> new Resolution.Found(
+        w.tag(), answers.getAndIncrement() == 0 ? before : pushed, List.of(), clock.instant()));
+    var outcomes = new KeptHintOutcomes();
+    poller.onKeptHints(outcomes);
+
+    assertThat(poller.recheckOrKeep(
+        "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(pushed), "generic")).isZero();
+    assertThat(poller.keptHints()).isEqualTo(1);
+
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w))
+        .hasValueSatisfying(r -> assertThat(((Resolution.Found) r).digest()).isEqualTo(pushed)));
+    assertThat(calls.get(w)).hasSize(2);
+    assertThat(outcomes.applied).containsExactly("app -> app:dev");
+    assertThat(poller.keptHints()).isZero();
+  }
+
+  @Test
+  void aKeptHintNamingADigestTheRegistryNeverServesIsReportedRefusedOnTheNewWatch() {
+    String served = "sha256:" + "b".repeat(64);
+    String forged = "sha256:" + "f".repeat(64);
+    pollerKeeping(
+        clock, 100, w -> new Resolution.Found(w.tag(), served, List.of(), clock.instant()));
+    poller.recheckOrKeep(
+        "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(forged), "generic");
+
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w))
+        .hasValueSatisfying(r ->
+            assertThat(((Resolution.Found) r).refusedHint()).contains(forged)));
+  }
+
+  @Test
+  void aKeptHintGoesOnlyToAWatchItConcerns() {
+    pollerKeeping(clock, 100, this::found);
+    var outcomes = new KeptHintOutcomes();
+    poller.onKeptHints(outcomes);
+    poller.recheckOrKeep("127.0.0.1:5000", "app", Optional.of("dev"), Optional.empty(), "generic");
+
+    ImageWatch otherTag =
+        new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty());
+    poller.watch("other-tag", otherTag, Duration.ofHours(1), () -> {});
+    poller.watch("other-repository", watch("web"), Duration.ofHours(1), () -> {});
+
+    assertThat(outcomes.applied).isEmpty();
+    assertThat(poller.keptHints()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeptHintExpiresAfterTwoMinutesUnapplied() {
+    MovableClock keptClock = new MovableClock();
+    pollerKeeping(keptClock, 100, this::found);
+    var outcomes = new KeptHintOutcomes();
+    poller.onKeptHints(outcomes);
+    poller.recheckOrKeep("127.0.0.1:5000", "app", Optional.of("dev"), Optional.empty(), "generic");
+
+    keptClock.advance(Duration.ofMinutes(2).plusSeconds(1));
+    ImageWatch w = watch("app");
+    poller.watch("a", w, Duration.ofHours(1), () -> {});
+
+    assertThat(outcomes.expired).containsExactly("app");
+    assertThat(outcomes.applied).isEmpty();
+    assertThat(poller.keptHints()).isZero();
+  }
+
+  @Test
+  void beyondTheMostKeptTheOldestHintIsDroppedAndSaidSo() {
+    pollerKeeping(clock, 2, this::found);
+    var outcomes = new KeptHintOutcomes();
+    poller.onKeptHints(outcomes);
+
+    for (String repository : List.of("first", "second", "third")) {
+      poller.recheckOrKeep(
+          "127.0.0.1:5000", repository, Optional.of("dev"), Optional.empty(), "generic");
+    }
+
+    assertThat(outcomes.dropped).containsExactly("first");
+    assertThat(poller.keptHints()).isEqualTo(2);
+  }
 }

@@ -51,6 +51,7 @@ class WebhookTriggerIT {
   private Poller poller;
   private WebhookEndpoint endpoint;
   private KubernetesClient operatorClient;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   private void startFreshet(Testbed testbed, String namespace, KubernetesClient client) throws Exception {
     client.secrets().resource(new SecretBuilder().withNewMetadata().withName(WebhookEndpoint.SECRET_NAME).endMetadata()
@@ -64,7 +65,7 @@ class WebhookTriggerIT {
         new EventRecorder(operatorClient, "freshet", clock), clock);
     operator.start();
     endpoint = WebhookEndpoint.start(operatorClient, namespace, new InetSocketAddress("127.0.0.1", 0),
-        new HintDispatcher(poller, new SimpleMeterRegistry()), new SimpleMeterRegistry(), clock);
+        new HintDispatcher(poller, meters), meters, clock);
     await().atMost(Duration.ofSeconds(10)).until(() -> endpoint.isEnabled("/hooks/generic"));
   }
 
@@ -98,6 +99,27 @@ class WebhookTriggerIT {
     Duration latency = Duration.between(sent, at);
     System.out.printf("notify -> workload patched: %d ms%n", latency.toMillis());
     assertThat(latency).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void theRequestAndTheHintOfANotifyAreCountedUnderTheSameSourceName(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    freshetFollowing(testbed, ns, client, "notify/counted");
+    PushedImage second = testbed.registry().pusher().push("notify/counted", "dev");
+
+    new NotifyClient()
+        .notify(url(), Secret.of(HMAC), second.reference(), Optional.of(second.digest()));
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> image(client).equals(second.pinnedReference()));
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(meters.find("freshet_webhook_requests_total").counters())
+          .singleElement()
+          .satisfies(c -> assertThat(c.getId().getTag("source")).isEqualTo("generic"));
+      assertThat(meters.find("freshet_webhook_hints_total").counters())
+          .singleElement()
+          .satisfies(c -> assertThat(c.getId().getTag("source")).isEqualTo("generic"));
+    });
   }
 
   @Test

@@ -31,13 +31,14 @@ class LayeringTest {
   @Test
   void parsersDoNotDependOnTheServer() {
     // The sources are usable (and fuzzed) without an HTTP server; only the server knows about
-    // HttpServer.
+    // Jetty.
     noClasses()
         .that()
         .resideInAnyPackage("dev.freshet.receive.sources..", "dev.freshet.receive.auth..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("com.sun.net.httpserver..", "dev.freshet.receive.server..")
+        .resideInAnyPackage(
+            "org.eclipse.jetty..", "com.sun.net.httpserver..", "dev.freshet.receive.server..")
         .check(classes);
   }
 }

@@ -2,24 +2,14 @@ package dev.freshet.receive.server;
 
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.auth.Secret;
-import dev.freshet.receive.auth.SeenCache;
-import dev.freshet.receive.sources.AcrReceiver;
-import dev.freshet.receive.sources.CloudEventsReceiver;
-import dev.freshet.receive.sources.DistributionReceiver;
-import dev.freshet.receive.sources.DockerHubReceiver;
-import dev.freshet.receive.sources.GenericReceiver;
-import dev.freshet.receive.sources.GitHubReceiver;
-import dev.freshet.receive.sources.HarborReceiver;
-import dev.freshet.receive.sources.QuayReceiver;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Mounts the receivers at their documented {@link Routes}, each only if its secret was given: a
- * source without a secret has no route at all (404), so nothing is ever accepted unauthenticated by
- * default.
+ * Mounts the receivers of the {@link Source} table at their documented paths, each only if its
+ * secret was given: a source without a secret has no route at all (404), so nothing is ever
+ * accepted unauthenticated by default.
  *
  * <pre>{@code
  * ReceiverServer server = new StandardReceivers(Clock.systemUTC())
@@ -31,11 +21,6 @@ import java.util.Map;
  */
 public final class StandardReceivers {
 
-  /** Long enough to cover the generic form's ±5-minute window and GitHub's quick re-deliveries. */
-  private static final Duration REMEMBER = Duration.ofMinutes(15);
-
-  private static final int REMEMBER_AT_MOST = 100_000;
-
   private final Clock clock;
   private final Map<String, Receiver> routes = new LinkedHashMap<>();
 
@@ -43,51 +28,45 @@ public final class StandardReceivers {
     this.clock = clock;
   }
 
-  private SeenCache cache() {
-    return new SeenCache(clock, REMEMBER, REMEMBER_AT_MOST);
+  /** Mounts {@code source} at its path, checking requests against {@code secret}. */
+  public StandardReceivers with(Source source, Secret secret) {
+    routes.put(source.path(), source.receiver(secret, clock));
+    return this;
   }
 
   public StandardReceivers generic(Secret hmacSecret) {
-    routes.put(Routes.GENERIC, new GenericReceiver(hmacSecret, clock, cache()));
-    return this;
+    return with(Source.GENERIC, hmacSecret);
   }
 
   /**
    * @param authorization the whole header value the registry sends, e.g. {@code Bearer <token>}
    */
   public StandardReceivers distribution(Secret authorization) {
-    routes.put(Routes.DISTRIBUTION, new DistributionReceiver(authorization));
-    return this;
+    return with(Source.DISTRIBUTION, authorization);
   }
 
   public StandardReceivers dockerHub(Secret urlToken) {
-    routes.put(Routes.DOCKERHUB, new DockerHubReceiver(urlToken));
-    return this;
+    return with(Source.DOCKERHUB, urlToken);
   }
 
   public StandardReceivers quay(Secret urlToken) {
-    routes.put(Routes.QUAY, new QuayReceiver(urlToken));
-    return this;
+    return with(Source.QUAY, urlToken);
   }
 
   public StandardReceivers gitHub(Secret webhookSecret) {
-    routes.put(Routes.GITHUB, new GitHubReceiver(webhookSecret, cache()));
-    return this;
+    return with(Source.GITHUB, webhookSecret);
   }
 
   public StandardReceivers harbor(Secret authorization) {
-    routes.put(Routes.HARBOR, new HarborReceiver(authorization));
-    return this;
+    return with(Source.HARBOR, authorization);
   }
 
   public StandardReceivers acr(Secret authorization) {
-    routes.put(Routes.ACR, new AcrReceiver(authorization));
-    return this;
+    return with(Source.ACR, authorization);
   }
 
   public StandardReceivers cloudEvents(Secret authorization) {
-    routes.put(Routes.CLOUDEVENTS, new CloudEventsReceiver(authorization, cache()));
-    return this;
+    return with(Source.CLOUDEVENTS, authorization);
   }
 
   /** Adds the configured routes to a server builder. */
