@@ -22,7 +22,10 @@ final class BenchImages {
 
   /** Pushes a new, distinct image under every image's tag. */
   void pushAll() throws Exception {
-    WebhookLatencyBench.all(pool, current.length, i -> current[i] = registry.pusher().push(prefix + "/img-" + i, "dev"));
+    WebhookLatencyBench.all(
+        pool,
+        current.length,
+        i -> current[i] = registry.pusher().push(prefix + "/img-" + i, "dev"));
   }
 
   PushedImage image(int i) {

@@ -10,7 +10,6 @@ import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import java.time.Clock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -23,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +142,8 @@ public final class ConvergenceBench {
     var operator =
         FreshetOperator.create(
             client,
-            new OperatorSettings(Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty()),
+            new OperatorSettings(
+                Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty()),
             new SimpleMeterRegistry(),
             poller);
     operator.start();

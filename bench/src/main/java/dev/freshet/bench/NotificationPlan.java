@@ -10,13 +10,19 @@ import java.time.Duration;
 record NotificationPlan(int apps, int images, int rate, int seconds, int roundSeconds) {
   NotificationPlan {
     if (apps < images || rate < 1 || roundSeconds < 1 || seconds < roundSeconds) {
-      throw new IllegalArgumentException("need apps >= images, rate >= 1, seconds >= roundSeconds >= 1");
+      throw new IllegalArgumentException(
+          "need apps >= images, rate >= 1, seconds >= roundSeconds >= 1");
     }
-    // A generic notification is signed over its time in whole seconds and its body, and the receiver
+    // A generic notification is signed over its time in whole seconds and its body, and the
+    // receiver
     // refuses a signature it has seen (a replay): one image can be notified at most once a second.
     if (rate > images) {
-      throw new IllegalArgumentException("the rate (" + rate + "/s) must not exceed the number of images ("
-          + images + "): identical notifications within a second are refused as replays");
+      throw new IllegalArgumentException(
+          "the rate ("
+              + rate
+              + "/s) must not exceed the number of images ("
+              + images
+              + "): identical notifications within a second are refused as replays");
     }
   }
 

@@ -18,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a round's signed generic notifications on a fixed schedule, as {@code freshet notify} does,
- * without retries (a failure is counted, not hidden). Each is signed with its slot's scheduled time:
- * two notifications of the same image are then at least a second apart in their signed timestamps,
- * so the receiver sees deliberate duplicates, never a replay of one request.
+ * without retries (a failure is counted, not hidden). Each is signed with its slot's scheduled
+ * time: two notifications of the same image are then at least a second apart in their signed
+ * timestamps, so the receiver sees deliberate duplicates, never a replay of one request.
  */
 final class NotificationSender {
-  /** One notification: its slot, image, when it was scheduled and sent, and the receiver's answer. */
+  /**
+   * One notification: its slot, image, when it was scheduled and sent, and the receiver's answer.
+   */
   record Sent(int slot, int image, Instant scheduled, Instant sentAt, int status, String error) {
     boolean accepted() {
       return status >= 200 && status < 300;
@@ -32,7 +34,8 @@ final class NotificationSender {
 
   private final URI url;
   private final Secret secret;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   NotificationSender(URI url, String secret) {
     this.url = url;
@@ -52,8 +55,11 @@ final class NotificationSender {
         long delay = startNanos + offset.toNanos() - System.nanoTime();
         String reference = images.image(image).reference();
         String digest = images.image(image).digest();
-        pending.add(timer.schedule(() -> send(slot, image, start.plus(offset), reference, digest),
-            Math.max(0, delay), TimeUnit.NANOSECONDS));
+        pending.add(
+            timer.schedule(
+                () -> send(slot, image, start.plus(offset), reference, digest),
+                Math.max(0, delay),
+                TimeUnit.NANOSECONDS));
       }
       List<Sent> sent = new ArrayList<>();
       for (ScheduledFuture<Sent> f : pending) {
@@ -66,7 +72,12 @@ final class NotificationSender {
   }
 
   private Sent send(int slot, int image, Instant scheduled, String reference, String digest) {
-    var client = new NotifyClient(http, Clock.fixed(scheduled, java.time.ZoneOffset.UTC), Duration.ofSeconds(10), List.of());
+    var client =
+        new NotifyClient(
+            http,
+            Clock.fixed(scheduled, java.time.ZoneOffset.UTC),
+            Duration.ofSeconds(10),
+            List.of());
     Instant at = Instant.now();
     try {
       var delivered = client.notify(url, secret, reference, Optional.of(digest));

@@ -29,12 +29,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One poll cycle over many tracked workloads that share few images: N Deployments annotated
- * {@code freshet.dev/policy: digest} over M images, from the operator's start until every one is
- * pinned to its image's digest. Registry requests are counted at the registry, from its access log,
- * and should equal M. The baseline, measured in the same run against the same registry, resolves
- * each workload's image on its own (what a per-workload poller does, as the original project did):
- * N requests.
+ * One poll cycle over many tracked workloads that share few images: N Deployments annotated {@code
+ * freshet.dev/policy: digest} over M images, from the operator's start until every one is pinned to
+ * its image's digest. Registry requests are counted at the registry, from its access log, and
+ * should equal M. The baseline, measured in the same run against the same registry, resolves each
+ * workload's image on its own (what a per-workload poller does, as the original project did): N
+ * requests.
  *
  * <p>Deployments have zero replicas: the cycle measured is Freshet's (resolve, fan out, patch), not
  * the controllers' rollout of pods.
@@ -47,13 +47,20 @@ public final class PollCycleBench {
     int workloads = Integer.parseInt(args[1]);
     int images = Integer.parseInt(args[2]);
     Config config = Config.fromKubeconfig(Files.readString(testbed.resolve("kubeconfig")));
-    Registry registry = new Registry(Files.readString(testbed.resolve("registry")).trim(), Optional.empty(), Optional.empty());
+    Registry registry =
+        new Registry(
+            Files.readString(testbed.resolve("registry")).trim(),
+            Optional.empty(),
+            Optional.empty());
     Path accessLog = testbed.resolve("run/logs/registry-anon.log");
     String run = UUID.randomUUID().toString().substring(0, 6);
     String namespace = "freshet-bench-poll-" + run;
 
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+      client
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
       PushedImage[] pushed = new PushedImage[images];
       for (int i = 0; i < images; i++) {
         pushed[i] = registry.pusher().push("bench-" + run + "/img-" + i, "dev");
@@ -71,7 +78,8 @@ public final class PollCycleBench {
         List<Future<?>> done = new java.util.ArrayList<>();
         for (int i = 0; i < workloads; i++) {
           String ref = pushed[i % images].reference();
-          done.add(pool.submit(() -> resolver.resolve(ImageReference.parse(ref), Optional.empty())));
+          done.add(
+              pool.submit(() -> resolver.resolve(ImageReference.parse(ref), Optional.empty())));
         }
         for (Future<?> f : done) {
           f.get();
@@ -82,14 +90,21 @@ public final class PollCycleBench {
       double baselineSeconds = (System.nanoTime() - t0) / 1e9;
       long baselineRequests = manifestRequests(accessLog, run) - before;
 
-      // Freshet: the operator starts with every workload already annotated; one cycle pins them all.
+      // Freshet: the operator starts with every workload already annotated; one cycle pins them
+      // all.
       Clock clock = Clock.systemUTC();
       before = manifestRequests(accessLog, run);
       long t1 = System.nanoTime();
       try (var poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 8)) {
-        var operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-        TrackedControllers.register(operator, client, poller, Set.of(namespace),
-            new EventRecorder(client, "freshet", clock), clock);
+        var operator =
+            new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        TrackedControllers.register(
+            operator,
+            client,
+            poller,
+            Set.of(namespace),
+            new EventRecorder(client, "freshet", clock),
+            clock);
         operator.start();
         try {
           long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -105,11 +120,15 @@ public final class PollCycleBench {
         double cycleSeconds = (System.nanoTime() - t1) / 1e9;
         long freshetRequests = manifestRequests(accessLog, run) - before;
         System.out.printf("poll cycle: %d tracked workloads over %d images%n", workloads, images);
-        System.out.printf("  freshet:  %4d registry requests, all pinned in %.2f s (distinct watches: %d)%n",
+        System.out.printf(
+            "  freshet:  %4d registry requests, all pinned in %.2f s (distinct watches: %d)%n",
             freshetRequests, cycleSeconds, poller.distinctWatches());
-        System.out.printf("  baseline: %4d registry requests (one per workload), resolved in %.2f s, nothing patched%n",
+        System.out.printf(
+            "  baseline: %4d registry requests (one per workload), resolved in %.2f s, nothing patched%n",
             baselineRequests, baselineSeconds);
-        System.out.printf("  ratio:    %.1fx fewer registry requests%n", (double) baselineRequests / freshetRequests);
+        System.out.printf(
+            "  ratio:    %.1fx fewer registry requests%n",
+            (double) baselineRequests / freshetRequests);
       } finally {
         client.namespaces().withName(namespace).delete();
       }
@@ -119,7 +138,11 @@ public final class PollCycleBench {
   /** Manifest requests for this run's repositories, as the registry logged them. */
   private static long manifestRequests(Path accessLog, String run) throws Exception {
     try (var lines = Files.lines(accessLog)) {
-      return lines.filter(l -> l.contains("\"HEAD /v2/bench-" + run + "/") || l.contains("\"GET /v2/bench-" + run + "/"))
+      return lines
+          .filter(
+              l ->
+                  l.contains("\"HEAD /v2/bench-" + run + "/")
+                      || l.contains("\"GET /v2/bench-" + run + "/"))
           .filter(l -> l.contains("/manifests/"))
           .count();
     }
@@ -127,18 +150,42 @@ public final class PollCycleBench {
 
   private static long pinned(KubernetesClient client, String namespace) {
     return client.apps().deployments().inNamespace(namespace).list().getItems().stream()
-        .filter(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().contains("@sha256:"))
+        .filter(
+            d ->
+                d.getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0)
+                    .getImage()
+                    .contains("@sha256:"))
         .count();
   }
 
   private static Deployment deployment(String namespace, String name, String image) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace)
-        .withAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h")).endMetadata()
-        .withNewSpec().withReplicas(0)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
-        .endTemplate().endSpec().build();
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .withAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h"))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(0)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 }

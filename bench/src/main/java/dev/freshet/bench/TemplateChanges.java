@@ -20,21 +20,27 @@ final class TemplateChanges implements AutoCloseable {
   private final SharedIndexInformer<Deployment> informer;
 
   private TemplateChanges(KubernetesClient client, String namespace) {
-    this.informer = client.apps().deployments().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Deployment d) {}
+    this.informer =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(namespace)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Deployment d) {}
 
-      @Override
-      public void onUpdate(Deployment before, Deployment after) {
-        String image = image(after);
-        if (!image.equals(image(before))) {
-          changes.add(new Change(after.getMetadata().getName(), image, Instant.now()));
-        }
-      }
+                  @Override
+                  public void onUpdate(Deployment before, Deployment after) {
+                    String image = image(after);
+                    if (!image.equals(image(before))) {
+                      changes.add(new Change(after.getMetadata().getName(), image, Instant.now()));
+                    }
+                  }
 
-      @Override
-      public void onDelete(Deployment d, boolean unknownState) {}
-    });
+                  @Override
+                  public void onDelete(Deployment d, boolean unknownState) {}
+                });
   }
 
   static TemplateChanges watch(KubernetesClient client, String namespace) {

@@ -37,8 +37,11 @@ class ConcoursePipelineTest {
     if (process.exitValue() == FLY_UNAVAILABLE) {
       // fly cannot be built here (the module proxy refuses it and no clone source is set): the
       // structural check stands in, and says so.
-      System.out.println("fly is unavailable on this machine; checking the pipeline's structure instead:\n" + output);
-      assertThat(PipelineStructure.check(root, root.resolve("ci/concourse/pipeline.yml"))).isEmpty();
+      System.out.println(
+          "fly is unavailable on this machine; checking the pipeline's structure instead:\n"
+              + output);
+      assertThat(PipelineStructure.check(root, root.resolve("ci/concourse/pipeline.yml")))
+          .isEmpty();
       return;
     }
     assertThat(process.exitValue()).as(output).isZero();
@@ -50,10 +53,11 @@ class ConcoursePipelineTest {
     Path root = Path.of(System.getProperty("freshet.repoRoot", "..")).toAbsolutePath().normalize();
     assertThat(PipelineStructure.check(root, root.resolve("ci/concourse/pipeline.yml"))).isEmpty();
 
-    String broken = Files.readString(root.resolve("ci/concourse/pipeline.yml"))
-        .replace("passed: [test]", "passed: [tests]")
-        .replace("file: source/ci/tasks/test.yml", "file: source/ci/tasks/missing.yml")
-        .replace("serial: true", "serial: true\n  serail: true");
+    String broken =
+        Files.readString(root.resolve("ci/concourse/pipeline.yml"))
+            .replace("passed: [test]", "passed: [tests]")
+            .replace("file: source/ci/tasks/test.yml", "file: source/ci/tasks/missing.yml")
+            .replace("serial: true", "serial: true\n  serail: true");
     Path copy = Files.createTempFile("pipeline", ".yml");
     Files.writeString(copy, broken);
     assertThat(PipelineStructure.check(root, copy))

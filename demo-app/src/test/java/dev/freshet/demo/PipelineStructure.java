@@ -15,29 +15,82 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A strict structural check of a Concourse pipeline, for machines where {@code fly} cannot be built:
- * known top-level and step keys only, unique names, every get/put names a declared resource, every
- * {@code passed} job exists and has that resource in its plan, every resource type is built in or
- * declared, and every task file exists. It is a subset of what {@code fly validate-pipeline --strict}
- * checks, written against Concourse's documented schema; fly stays the reference where it runs.
+ * A strict structural check of a Concourse pipeline, for machines where {@code fly} cannot be
+ * built: known top-level and step keys only, unique names, every get/put names a declared resource,
+ * every {@code passed} job exists and has that resource in its plan, every resource type is built
+ * in or declared, and every task file exists. It is a subset of what {@code fly validate-pipeline
+ * --strict} checks, written against Concourse's documented schema; fly stays the reference where it
+ * runs.
  */
 final class PipelineStructure {
   private static final Set<String> TOP_LEVEL =
       Set.of("resources", "resource_types", "jobs", "groups", "var_sources", "display");
   private static final Set<String> BUILT_IN_TYPES =
-      Set.of("git", "registry-image", "time", "s3", "semver", "pool", "docker-image", "github-release", "mock");
+      Set.of(
+          "git",
+          "registry-image",
+          "time",
+          "s3",
+          "semver",
+          "pool",
+          "docker-image",
+          "github-release",
+          "mock");
   private static final Set<String> STEP_KINDS =
       Set.of("get", "put", "task", "set_pipeline", "load_var", "in_parallel", "do", "try");
   private static final Set<String> STEP_MODIFIERS =
-      Set.of("trigger", "passed", "params", "get_params", "resource", "version", "inputs", "file", "config",
-          "image", "privileged", "vars", "input_mapping", "output_mapping", "format", "reveal", "timeout",
-          "attempts", "tags", "on_success", "on_failure", "on_error", "on_abort", "ensure", "across",
-          "no_get", "container_limits", "hooks", "limit", "fail_fast", "steps", "team", "instance_vars",
+      Set.of(
+          "trigger",
+          "passed",
+          "params",
+          "get_params",
+          "resource",
+          "version",
+          "inputs",
+          "file",
+          "config",
+          "image",
+          "privileged",
+          "vars",
+          "input_mapping",
+          "output_mapping",
+          "format",
+          "reveal",
+          "timeout",
+          "attempts",
+          "tags",
+          "on_success",
+          "on_failure",
+          "on_error",
+          "on_abort",
+          "ensure",
+          "across",
+          "no_get",
+          "container_limits",
+          "hooks",
+          "limit",
+          "fail_fast",
+          "steps",
+          "team",
+          "instance_vars",
           "var_files");
   private static final Set<String> JOB_KEYS =
-      Set.of("name", "plan", "serial", "serial_groups", "max_in_flight", "public", "disable_manual_trigger",
-          "interruptible", "build_log_retention", "old_name", "on_success", "on_failure", "on_error",
-          "on_abort", "ensure");
+      Set.of(
+          "name",
+          "plan",
+          "serial",
+          "serial_groups",
+          "max_in_flight",
+          "public",
+          "disable_manual_trigger",
+          "interruptible",
+          "build_log_retention",
+          "old_name",
+          "on_success",
+          "on_failure",
+          "on_error",
+          "on_abort",
+          "ensure");
 
   private final Path root;
   private final List<String> problems = new ArrayList<>();
@@ -80,11 +133,13 @@ final class PipelineStructure {
       if (name.isEmpty() || resourcesOfJob.containsKey(name)) {
         problems.add("job without a name, or named twice: " + name);
       }
-      job.fieldNames().forEachRemaining(k -> {
-        if (!JOB_KEYS.contains(k)) {
-          problems.add("job " + name + " has unknown key " + k);
-        }
-      });
+      job.fieldNames()
+          .forEachRemaining(
+              k -> {
+                if (!JOB_KEYS.contains(k)) {
+                  problems.add("job " + name + " has unknown key " + k);
+                }
+              });
       Set<String> used = new HashSet<>();
       job.path("plan").forEach(step -> collect(step, used));
       resourcesOfJob.put(name, used);
@@ -112,14 +167,17 @@ final class PipelineStructure {
     if (kinds != 1) {
       problems.add("job " + job + " has a step with " + kinds + " step kinds: " + step);
     }
-    step.fieldNames().forEachRemaining(k -> {
-      if (!STEP_KINDS.contains(k) && !STEP_MODIFIERS.contains(k)) {
-        problems.add("job " + job + " has a step with unknown key " + k);
-      }
-    });
+    step.fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!STEP_KINDS.contains(k) && !STEP_MODIFIERS.contains(k)) {
+                problems.add("job " + job + " has a step with unknown key " + k);
+              }
+            });
     for (String kind : List.of("get", "put")) {
       if (step.has(kind)) {
-        String resource = step.has("resource") ? step.path("resource").asText() : step.path(kind).asText();
+        String resource =
+            step.has("resource") ? step.path("resource").asText() : step.path(kind).asText();
         if (!resources.contains(resource)) {
           problems.add("job " + job + " uses undeclared resource " + resource);
         }
@@ -128,7 +186,8 @@ final class PipelineStructure {
           if (upstream == null) {
             problems.add("job " + job + " passes through unknown job " + passed.asText());
           } else if (!upstream.contains(resource)) {
-            problems.add("job " + job + ": passed job " + passed.asText() + " does not use " + resource);
+            problems.add(
+                "job " + job + ": passed job " + passed.asText() + " does not use " + resource);
           }
         }
       }
@@ -138,7 +197,8 @@ final class PipelineStructure {
       if (file.isEmpty()) {
         problems.add("task " + step.path("task").asText() + " has neither file nor config");
       } else if (!Files.isRegularFile(root.resolve(file.substring(file.indexOf('/') + 1)))) {
-        problems.add("task " + step.path("task").asText() + " names " + file + ", which does not exist");
+        problems.add(
+            "task " + step.path("task").asText() + " names " + file + ", which does not exist");
       }
     }
     for (String hook : List.of("on_success", "on_failure", "on_error", "on_abort", "ensure")) {

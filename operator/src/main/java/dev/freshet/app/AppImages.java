@@ -22,19 +22,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The App's image as the update engine sees it: {@code status.image} read as the engine's
- * {@link ImageRecord}, and written back after a decision. Pure. The image block is always copied
- * whole and then changed field by field, so no path can drop a field of the record.
+ * The App's image as the update engine sees it: {@code status.image} read as the engine's {@link
+ * ImageRecord}, and written back after a decision. Pure. The image block is always copied whole and
+ * then changed field by field, so no path can drop a field of the record.
  */
 public final class AppImages {
-  /** How stale {@code status.image.checkedAt} may grow while the registry keeps answering the same. */
+  /**
+   * How stale {@code status.image.checkedAt} may grow while the registry keeps answering the same.
+   */
   static final Duration CHECKED_AT_REFRESH = Duration.ofMinutes(5);
 
   static final int QUARANTINE_REMEMBERED = 10;
 
   private AppImages() {}
 
-  /** Whether Freshet keeps this App's image fresh: a policy other than none, and no digest in the spec. */
+  /**
+   * Whether Freshet keeps this App's image fresh: a policy other than none, and no digest in the
+   * spec.
+   */
   public static boolean follows(AppSpec spec) {
     return policy(spec).kind() != PolicySpec.Kind.NONE && !spec.getImage().contains("@");
   }
@@ -55,9 +60,9 @@ public final class AppImages {
 
   /**
    * What {@code status} recorded for the image the App declares now. The pin and the last good pin
-   * count only for that image (after {@code spec.image} changes, nothing of the old image is pinned),
-   * and so do the digests left behind by its rollouts; quarantined digests count always: a digest
-   * names the same bytes everywhere.
+   * count only for that image (after {@code spec.image} changes, nothing of the old image is
+   * pinned), and so do the digests left behind by its rollouts; quarantined digests count always: a
+   * digest names the same bytes everywhere.
    */
   static ImageRecord record(App app) {
     ImageStatus image = app.getStatus() == null ? null : app.getStatus().getImage();
@@ -96,8 +101,7 @@ public final class AppImages {
    * What runs ({@code runningTag}/{@code runningDigest}) is set by {@link #withCompleted} once the
    * workload reports its rollout done.
    */
-  static ImageStatus next(
-      App app, Optional<Resolution> answer, Decision decision, Instant now) {
+  static ImageStatus next(App app, Optional<Resolution> answer, Decision decision, Instant now) {
     String declared = app.getSpec().getImage();
     ImageStatus before = app.getStatus() == null ? null : app.getStatus().getImage();
     ImageStatus image = before == null ? new ImageStatus() : Serialization.clone(before);
@@ -182,9 +186,9 @@ public final class AppImages {
   }
 
   /**
-   * Whether {@code found} only repeats what the image block says, recently enough that its check time
-   * need not be written: every poll and every duplicate webhook would otherwise patch the status of
-   * every App on the image, so a steady state would cost writes that grow with Apps.
+   * Whether {@code found} only repeats what the image block says, recently enough that its check
+   * time need not be written: every poll and every duplicate webhook would otherwise patch the
+   * status of every App on the image, so a steady state would cost writes that grow with Apps.
    */
   static boolean confirms(ImageStatus image, String declared, Resolution.Found found) {
     return declared.equals(image.getResolvedFor())

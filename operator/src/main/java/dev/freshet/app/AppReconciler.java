@@ -41,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps an App's workload and Service as declared, and its image on what the update engine
- * decides. Reads as a script: ask the engine, record its decision, apply the owned objects, record
- * the status. The decision is recorded in {@code status.image} before the workload is patched, so a
+ * Keeps an App's workload and Service as declared, and its image on what the update engine decides.
+ * Reads as a script: ask the engine, record its decision, apply the owned objects, record the
+ * status. The decision is recorded in {@code status.image} before the workload is patched, so a
  * process that dies in between resumes the same rollout instead of guessing.
  */
 @ControllerConfiguration(name = AppReconciler.NAME, fieldManager = AppReconciler.FIELD_MANAGER)
@@ -117,8 +117,7 @@ public class AppReconciler implements Reconciler<App> {
       events.record(app, EventReason.Blocked, String.join(" ", blockers));
     }
 
-    Optional<Pin> completed =
-        workload.filter(RolloutState::isDone).flatMap(w -> decision.target());
+    Optional<Pin> completed = workload.filter(RolloutState::isDone).flatMap(w -> decision.target());
     AppImages.withCompleted(image, completed);
     history =
         AppUpdates.history(
@@ -128,11 +127,12 @@ public class AppReconciler implements Reconciler<App> {
         new AppStatusCalculator.UpdatePart(
             image, history, AppUpdates.upToDate(app, image, answer, decision, generation));
     return statusUpdate(
-        app,
-        AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+        app, AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
   }
 
-  /** The engine's decision, for an App whose image Freshet follows; the declared image otherwise. */
+  /**
+   * The engine's decision, for an App whose image Freshet follows; the declared image otherwise.
+   */
   private static Decision decide(
       App app,
       Optional<String> templateImage,
@@ -220,7 +220,8 @@ public class AppReconciler implements Reconciler<App> {
       App app, AppStatus before, ImageStatus image, Optional<Resolution> answer) {
     ImageStatus previous = before == null ? null : before.getImage();
     boolean newAnswer =
-        previous == null || !java.util.Objects.equals(previous.getCheckedAt(), image.getCheckedAt());
+        previous == null
+            || !java.util.Objects.equals(previous.getCheckedAt(), image.getCheckedAt());
     if (!newAnswer || answer.isEmpty()) {
       return;
     }

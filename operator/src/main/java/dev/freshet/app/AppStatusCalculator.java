@@ -24,8 +24,8 @@ import java.util.Optional;
 public final class AppStatusCalculator {
 
   /**
-   * The update engine's part of the status: the image record, the rollout history and the
-   * {@code UpToDate} condition, always carried whole.
+   * The update engine's part of the status: the image record, the rollout history and the {@code
+   * UpToDate} condition, always carried whole.
    */
   public record UpdatePart(ImageStatus image, List<HistoryEntry> history, Condition upToDate) {
 

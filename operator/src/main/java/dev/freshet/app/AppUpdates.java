@@ -108,7 +108,10 @@ public final class AppUpdates {
       last.setOutcome("RolledBack");
       last.setMessage(
           "did not become available in time; "
-              + rollBack.to().map(pin -> "rolled back to " + pin).orElse("nothing to roll back to"));
+              + rollBack
+                  .to()
+                  .map(pin -> "rolled back to " + pin)
+                  .orElse("nothing to roll back to"));
       last.setFinishedAt(AppImages.seconds(now));
     } else if (lastInProgress
         && completed.map(pin -> pin.digest().equals(last.getToDigest())).orElse(false)) {

@@ -18,8 +18,8 @@ final class ChosenImage {
   }
 
   /**
-   * The chosen image. There is no fallback: guessing (the declared tag, say) is how a workload would
-   * roll backward.
+   * The chosen image. There is no fallback: guessing (the declared tag, say) is how a workload
+   * would roll backward.
    */
   static String of(App app, Context<App> context) {
     return context

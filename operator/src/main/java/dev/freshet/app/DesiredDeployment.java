@@ -11,7 +11,9 @@ public final class DesiredDeployment {
 
   static int progressDeadline(App app) {
     var update = app.getSpec().getUpdate();
-    return update == null || update.getProgressDeadlineSeconds() == null ? 600 : update.getProgressDeadlineSeconds();
+    return update == null || update.getProgressDeadlineSeconds() == null
+        ? 600
+        : update.getProgressDeadlineSeconds();
   }
 
   /** {@code image}: the reference the update engine chose for the pod template. */
@@ -24,7 +26,8 @@ public final class DesiredDeployment {
         .endMetadata()
         .withNewSpec()
         .withReplicas(app.getSpec().getReplicas())
-        // The health gate of a rollout: past this deadline Freshet rolls back (the update engine's health gate).
+        // The health gate of a rollout: past this deadline Freshet rolls back (the update engine's
+        // health gate).
         .withProgressDeadlineSeconds(progressDeadline(app))
         .withNewSelector()
         .withMatchLabels(AppLabels.selector(app))

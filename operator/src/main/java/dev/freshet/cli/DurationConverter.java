@@ -5,7 +5,9 @@ import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads the command line's durations with the same parser as poll intervals, without their bounds. */
+/**
+ * Reads the command line's durations with the same parser as poll intervals, without their bounds.
+ */
 class DurationConverter implements ITypeConverter<Duration> {
 
   @Override

@@ -19,13 +19,22 @@ import picocli.CommandLine.Option;
     description = "Tells Freshet that an image was pushed, so it re-checks the registry at once.")
 public class NotifyCommand implements Callable<Integer> {
 
-  @Option(names = "--url", required = true, description = "The generic receiver, e.g. https://freshet.example.com:9443/hooks/generic.")
+  @Option(
+      names = "--url",
+      required = true,
+      description = "The generic receiver, e.g. https://freshet.example.com:9443/hooks/generic.")
   URI url;
 
-  @Option(names = "--secret-file", required = true, description = "File holding the HMAC secret (key hmac of Secret freshet-webhook).")
+  @Option(
+      names = "--secret-file",
+      required = true,
+      description = "File holding the HMAC secret (key hmac of Secret freshet-webhook).")
   File secretFile;
 
-  @Option(names = "--image", required = true, description = "The pushed image, host/repository:tag.")
+  @Option(
+      names = "--image",
+      required = true,
+      description = "The pushed image, host/repository:tag.")
   String image;
 
   @Option(names = "--digest", description = "The digest the push reported (sha256:…), if known.")
@@ -34,9 +43,15 @@ public class NotifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try {
-      var delivered = new NotifyClient()
-          .notify(url, NotifyClient.readSecret(secretFile.toPath()), image, Optional.ofNullable(digest));
-      System.out.printf("freshet accepted the notification for %s (HTTP %d)%n", image, delivered.status());
+      var delivered =
+          new NotifyClient()
+              .notify(
+                  url,
+                  NotifyClient.readSecret(secretFile.toPath()),
+                  image,
+                  Optional.ofNullable(digest));
+      System.out.printf(
+          "freshet accepted the notification for %s (HTTP %d)%n", image, delivered.status());
       return 0;
     } catch (NotifyException e) {
       System.err.println("freshet notify: " + e.getMessage());

@@ -47,7 +47,9 @@ public enum EventReason {
     return type;
   }
 
-  /** The reason for a failed registry check, by the poller's short reason ({@code Unreachable}…). */
+  /**
+   * The reason for a failed registry check, by the poller's short reason ({@code Unreachable}…).
+   */
   public static EventReason registry(String failure) {
     for (EventReason reason : values()) {
       if (reason.name().equals("Registry" + failure)) {

@@ -23,12 +23,15 @@ public final class Failures {
     if (cause instanceof KubernetesClientException e
         && e.getStatus() != null
         && e.getStatus().getMessage() != null) {
-      message = "the API server refused a change (" + e.getCode() + "): " + e.getStatus().getMessage();
+      message =
+          "the API server refused a change (" + e.getCode() + "): " + e.getStatus().getMessage();
     } else if (cause instanceof KubernetesClientException e && e.getCode() == 0) {
       message = "the API server could not be reached: " + firstLine(e.getMessage());
     } else {
       message =
-          cause.getMessage() == null ? cause.getClass().getSimpleName() : firstLine(cause.getMessage());
+          cause.getMessage() == null
+              ? cause.getClass().getSimpleName()
+              : firstLine(cause.getMessage());
     }
     return message.length() > MAX_LENGTH ? message.substring(0, MAX_LENGTH) + "…" : message;
   }

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The registry client's observations as Prometheus metrics: requests by registry and status, retries,
- * throttling, and the request budget a registry publishes (Docker Hub's {@code ratelimit-remaining}),
- * so an operator can alert before the budget runs out. Tagged by registry host only: few values.
+ * The registry client's observations as Prometheus metrics: requests by registry and status,
+ * retries, throttling, and the request budget a registry publishes (Docker Hub's {@code
+ * ratelimit-remaining}), so an operator can alert before the budget runs out. Tagged by registry
+ * host only: few values.
  */
 public final class RegistryMetrics implements RegistryListener {
   private final MeterRegistry meters;
@@ -28,8 +29,11 @@ public final class RegistryMetrics implements RegistryListener {
   @Override
   public void onResponse(String registry, String method, int status, Duration elapsed) {
     Timer.builder("freshet_registry_requests")
-        .tag("registry", registry).tag("method", method).tag("status", Integer.toString(status))
-        .register(meters).record(elapsed);
+        .tag("registry", registry)
+        .tag("method", method)
+        .tag("status", Integer.toString(status))
+        .register(meters)
+        .record(elapsed);
   }
 
   @Override
@@ -49,10 +53,12 @@ public final class RegistryMetrics implements RegistryListener {
   }
 
   private AtomicLong gauge(String name, String registry, Map<String, AtomicLong> values) {
-    return values.computeIfAbsent(registry, r -> {
-      AtomicLong value = new AtomicLong();
-      Gauge.builder(name, value, AtomicLong::get).tag("registry", r).register(meters);
-      return value;
-    });
+    return values.computeIfAbsent(
+        registry,
+        r -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get).tag("registry", r).register(meters);
+          return value;
+        });
   }
 }

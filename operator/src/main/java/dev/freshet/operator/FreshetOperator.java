@@ -2,9 +2,9 @@ package dev.freshet.operator;
 
 import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
+import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.tracked.TrackedControllers;
-import dev.freshet.observe.EventRecorder;
 import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,11 +19,14 @@ public final class FreshetOperator {
   private FreshetOperator() {}
 
   /**
-   * An operator, not yet started, running the App controller and the tracked-workload controllers on
-   * one poller; the caller owns the client and the poller and closes them.
+   * An operator, not yet started, running the App controller and the tracked-workload controllers
+   * on one poller; the caller owns the client and the poller and closes them.
    */
   public static Operator create(
-      KubernetesClient client, OperatorSettings settings, MeterRegistry meterRegistry, Poller poller) {
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry meterRegistry,
+      Poller poller) {
     return create(client, settings, meterRegistry, poller, Clock.systemUTC());
   }
 
@@ -46,7 +49,8 @@ public final class FreshetOperator {
             });
     var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
     var reconciler =
-        new AppReconciler(events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
+        new AppReconciler(
+            events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
     operator.register(
         reconciler,
         c -> {
@@ -65,7 +69,8 @@ public final class FreshetOperator {
 
   private static LeaderElectionConfiguration leaderElection(
       KubernetesClient client, OperatorSettings.LeaderElection le) {
-    // In a cluster the pod knows its name (POD_NAME, from the downward API) and marks itself leader.
+    // In a cluster the pod knows its name (POD_NAME, from the downward API) and marks itself
+    // leader.
     String pod = System.getenv("POD_NAME");
     return new LeaderElectionConfiguration(
         le.leaseName(),

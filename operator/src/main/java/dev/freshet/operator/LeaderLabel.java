@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks the leader's pod with {@value #LABEL}{@code =true}, so the webhook Service (which selects it)
- * sends every webhook to the replica that reconciles: a standby has no subscriptions, and a hint sent
- * to it would trigger nothing. A replica clears its own label when it starts, and a leader that loses
- * its lease exits, so at most one pod carries it for long.
+ * Marks the leader's pod with {@value #LABEL}{@code =true}, so the webhook Service (which selects
+ * it) sends every webhook to the replica that reconciles: a standby has no subscriptions, and a
+ * hint sent to it would trigger nothing. A replica clears its own label when it starts, and a
+ * leader that loses its lease exits, so at most one pod carries it for long.
  */
 final class LeaderLabel {
   static final String LABEL = "freshet.dev/leader";
@@ -34,9 +34,18 @@ final class LeaderLabel {
   }
 
   private void set(String value) {
-    String patch = "{\"metadata\":{\"labels\":{\"" + LABEL + "\":" + (value == null ? "null" : "\"" + value + "\"") + "}}}";
+    String patch =
+        "{\"metadata\":{\"labels\":{\""
+            + LABEL
+            + "\":"
+            + (value == null ? "null" : "\"" + value + "\"")
+            + "}}}";
     try {
-      client.pods().inNamespace(namespace).withName(pod).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      client
+          .pods()
+          .inNamespace(namespace)
+          .withName(pod)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (KubernetesClientException e) {
       // Out of a cluster there is no pod to label; webhooks then reach this process directly.
       log.debug("could not label pod {}/{}: {}", namespace, pod, e.getMessage());

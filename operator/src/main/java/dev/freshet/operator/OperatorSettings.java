@@ -50,7 +50,9 @@ public record OperatorSettings(
     }
   }
 
-  /** Apps only; tracked workloads are followed unless told otherwise; every other setting default. */
+  /**
+   * Apps only; tracked workloads are followed unless told otherwise; every other setting default.
+   */
   public OperatorSettings(
       Set<String> namespaces, Duration resyncInterval, Optional<LeaderElection> leaderElection) {
     this(
@@ -94,7 +96,8 @@ public record OperatorSettings(
     public static InetSocketAddress parseAddress(String hostAndPort) {
       int colon = hostAndPort.lastIndexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("the receivers' address must be host:port, not " + hostAndPort);
+        throw new IllegalArgumentException(
+            "the receivers' address must be host:port, not " + hostAndPort);
       }
       return new InetSocketAddress(
           hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
@@ -108,7 +111,10 @@ public record OperatorSettings(
    * @param extraCertificates a PEM file of certificate authorities for private registries
    */
   public record Registries(
-      String platform, List<String> insecure, List<String> allowed, Optional<Path> extraCertificates) {
+      String platform,
+      List<String> insecure,
+      List<String> allowed,
+      Optional<Path> extraCertificates) {
     public static final Registries DEFAULT =
         new Registries(DEFAULT_PLATFORM, List.of(), List.of(), Optional.empty());
 

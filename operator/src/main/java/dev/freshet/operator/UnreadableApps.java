@@ -19,9 +19,11 @@ final class UnreadableApps implements GenericFilter<App> {
   private static final Logger log = LoggerFactory.getLogger(UnreadableApps.class);
 
   private final EventRecorder events;
+
   /**
-   * The resourceVersion last reported per App uid, so a resync does not repeat it. An unreadable App
-   * that is deleted leaves its entry: a few bytes, and only for Apps stored under an old schema.
+   * The resourceVersion last reported per App uid, so a resync does not repeat it. An unreadable
+   * App that is deleted leaves its entry: a few bytes, and only for Apps stored under an old
+   * schema.
    */
   private final Map<String, String> reported = new ConcurrentHashMap<>();
 
@@ -40,8 +42,7 @@ final class UnreadableApps implements GenericFilter<App> {
     String version = app.getMetadata().getResourceVersion();
     if (!version.equals(reported.put(uid, version))) {
       String message =
-          "Freshet cannot read this App and leaves it alone until it is fixed: "
-              + unreadable.get();
+          "Freshet cannot read this App and leaves it alone until it is fixed: " + unreadable.get();
       log.warn(
           "App {}/{} skipped: {}",
           app.getMetadata().getNamespace(),

@@ -15,9 +15,10 @@ import java.io.IOException;
 import java.time.Clock;
 
 /**
- * The one place where an operator process is assembled from its {@link OperatorSettings}: the clock,
- * the registry client, the poller and its workers, the JOSDK operator with its controllers, and the
- * webhook receivers. The command line only fills the settings; tests build the same parts here.
+ * The one place where an operator process is assembled from its {@link OperatorSettings}: the
+ * clock, the registry client, the poller and its workers, the JOSDK operator with its controllers,
+ * and the webhook receivers. The command line only fills the settings; tests build the same parts
+ * here.
  */
 public final class Wiring implements AutoCloseable {
   private final OperatorSettings settings;

@@ -6,10 +6,11 @@ import dev.freshet.registry.auth.Credential;
 import java.util.Optional;
 
 /**
- * One distinct question the poller asks a registry: "what should {@code repository} run now, given its
- * current tag and this policy, seen with this credential?". Workloads that ask the same question share
- * one answer, so registry traffic grows with distinct images, not with workloads. The credential takes
- * part in equality through its fingerprint only: two pull secrets with the same login are one watch.
+ * One distinct question the poller asks a registry: "what should {@code repository} run now, given
+ * its current tag and this policy, seen with this credential?". Workloads that ask the same
+ * question share one answer, so registry traffic grows with distinct images, not with workloads.
+ * The credential takes part in equality through its fingerprint only: two pull secrets with the
+ * same login are one watch.
  *
  * @param registry registry host, e.g. {@code docker.io} or {@code 127.0.0.1:5000}
  * @param repository repository path, e.g. {@code library/nginx}
@@ -18,7 +19,11 @@ import java.util.Optional;
  * @param credential the credential to ask with, if any
  */
 public record ImageWatch(
-    String registry, String repository, String tag, PolicySpec policy, Optional<Credential> credential) {
+    String registry,
+    String repository,
+    String tag,
+    PolicySpec policy,
+    Optional<Credential> credential) {
 
   /**
    * Whether this watch is on {@code registry/repository} as a webhook or a hint may name it: Docker
@@ -27,7 +32,8 @@ public record ImageWatch(
    * keeps the workload's spelling, because that is what the registry is asked with.
    */
   public boolean isOn(String otherRegistry, String otherRepository) {
-    return canonicalName(registry, repository).equals(canonicalName(otherRegistry, otherRepository));
+    return canonicalName(registry, repository)
+        .equals(canonicalName(otherRegistry, otherRepository));
   }
 
   static String canonicalName(String registry, String repository) {
@@ -60,6 +66,14 @@ public record ImageWatch(
 
   @Override
   public String toString() {
-    return registry + "/" + repository + ":" + tag + " (" + policy + credential.map(c -> ", as " + c.username()).orElse("") + ")";
+    return registry
+        + "/"
+        + repository
+        + ":"
+        + tag
+        + " ("
+        + policy
+        + credential.map(c -> ", as " + c.username()).orElse("")
+        + ")";
   }
 }

@@ -4,13 +4,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An update policy as the poller needs it, whether it came from an App's {@code spec.update} or from a
- * tracked workload's {@code freshet.dev/*} annotations.
+ * An update policy as the poller needs it, whether it came from an App's {@code spec.update} or
+ * from a tracked workload's {@code freshet.dev/*} annotations.
  *
  * @param kind {@code digest}, {@code semver}, {@code pattern} or {@code none}
  * @param semver the range, for {@code semver}
  * @param pattern the regular expression, for {@code pattern}
- * @param order how {@code pattern} matches are ordered: {@code semver}, {@code numeric}, {@code alphabetical}
+ * @param order how {@code pattern} matches are ordered: {@code semver}, {@code numeric}, {@code
+ *     alphabetical}
  * @param includePrerelease for {@code semver}: every pre-release in the range qualifies, not only
  *     those of a version the range names a pre-release of (node-semver's option of that name)
  */

@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Schedules registry checks. Each distinct {@link ImageWatch} is checked once per interval (the
- * shortest any of its subscribers asked for, with jitter so watches do not fire in step), never twice at
- * once, and its answer goes to every subscriber. A failed check is retried later and later (never
- * sooner than a registry's Retry-After); a webhook's {@link #recheck} runs a check at once.
+ * shortest any of its subscribers asked for, with jitter so watches do not fire in step), never
+ * twice at once, and its answer goes to every subscriber. A failed check is retried later and later
+ * (never sooner than a registry's Retry-After); a webhook's {@link #recheck} runs a check at once.
  *
- * <p>Subscribers are workloads (an App's, or a tracked one's containers). They call {@link #watch} on
- * every reconcile, which is cheap when nothing changed, and read {@link #latest} for the answer; the
- * callback only tells them to reconcile again.
+ * <p>Subscribers are workloads (an App's, or a tracked one's containers). They call {@link #watch}
+ * on every reconcile, which is cheap when nothing changed, and read {@link #latest} for the answer;
+ * the callback only tells them to reconcile again.
  */
 public final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
@@ -32,7 +32,9 @@ public final class Poller implements AutoCloseable {
   static final int CONFIRMATION_ATTEMPTS = 4;
   static final Duration CONFIRMATION_DELAY = Duration.ofMillis(500);
 
-  /** Answers one watch, blocking; the registry client behind it does its own per-registry limiting. */
+  /**
+   * Answers one watch, blocking; the registry client behind it does its own per-registry limiting.
+   */
   @FunctionalInterface
   public interface Resolver {
     Resolution resolve(ImageWatch watch);
@@ -45,8 +47,13 @@ public final class Poller implements AutoCloseable {
     final Map<String, Subscription> subscribers = new HashMap<>();
     volatile Resolution latest;
     ScheduledFuture<?> next;
-    /** A digest a webhook named, not yet confirmed by the registry, and the checks left to confirm it. */
+
+    /**
+     * A digest a webhook named, not yet confirmed by the registry, and the checks left to confirm
+     * it.
+     */
     String expectedDigest;
+
     int confirmationsLeft;
     boolean running;
     boolean runAgain;
@@ -57,7 +64,9 @@ public final class Poller implements AutoCloseable {
     }
 
     Duration interval() {
-      return subscribers.values().stream().map(Subscription::interval).min(Duration::compareTo)
+      return subscribers.values().stream()
+          .map(Subscription::interval)
+          .min(Duration::compareTo)
           .orElse(Duration.ofMinutes(5));
     }
   }
@@ -72,7 +81,10 @@ public final class Poller implements AutoCloseable {
   private ScheduledFuture<?> nextExpiry;
 
   public Poller(Resolver resolver, Clock clock, int workerThreads) {
-    this(resolver, clock, workerThreads,
+    this(
+        resolver,
+        clock,
+        workerThreads,
         new KeptHints(clock, KeptHints.DEFAULT_KEEP_FOR, KeptHints.DEFAULT_KEEP_AT_MOST));
   }
 
@@ -85,8 +97,9 @@ public final class Poller implements AutoCloseable {
   }
 
   /**
-   * Subscribes {@code subscriber} to {@code watch}, replacing what it watched before. A new watch is
-   * checked at once; an existing one keeps its schedule (moved earlier if this interval is shorter).
+   * Subscribes {@code subscriber} to {@code watch}, replacing what it watched before. A new watch
+   * is checked at once; an existing one keeps its schedule (moved earlier if this interval is
+   * shorter).
    */
   public synchronized void watch(
       String subscriber, ImageWatch watch, Duration interval, Runnable onResult) {
@@ -131,7 +144,9 @@ public final class Poller implements AutoCloseable {
     }
   }
 
-  /** Ends every subscription whose name starts with {@code prefix}, except those in {@code keep}. */
+  /**
+   * Ends every subscription whose name starts with {@code prefix}, except those in {@code keep}.
+   */
   public synchronized void unwatchAll(String prefix, java.util.Set<String> keep) {
     for (String subscriber : List.copyOf(watchOf.keySet())) {
       if (subscriber.startsWith(prefix) && !keep.contains(subscriber)) {
@@ -147,9 +162,9 @@ public final class Poller implements AutoCloseable {
   }
 
   /**
-   * Checks at once every watch on {@code registry/repository} that a push of {@code tag} can concern:
-   * for the digest policy only watches of that tag, for tag-choosing policies every watch of the
-   * repository. A registry's Retry-After still holds. Returns how many watches were checked.
+   * Checks at once every watch on {@code registry/repository} that a push of {@code tag} can
+   * concern: for the digest policy only watches of that tag, for tag-choosing policies every watch
+   * of the repository. A registry's Retry-After still holds. Returns how many watches were checked.
    */
   public synchronized int recheck(String registry, String repository, Optional<String> tag) {
     return recheck(registry, repository, tag, Optional.empty());
@@ -157,9 +172,9 @@ public final class Poller implements AutoCloseable {
 
   /**
    * {@link #recheck(String, String, Optional)} for a push that named {@code digest}: the registry's
-   * answer is what counts, but if it does not show that digest yet, the check is repeated a few times
-   * at short intervals (registries and their mirrors are eventually consistent), and if it never does,
-   * the result says the hint was refused.
+   * answer is what counts, but if it does not show that digest yet, the check is repeated a few
+   * times at short intervals (registries and their mirrors are eventually consistent), and if it
+   * never does, the result says the hint was refused.
    */
   public synchronized int recheck(
       String registry, String repository, Optional<String> tag, Optional<String> digest) {
@@ -189,15 +204,17 @@ public final class Poller implements AutoCloseable {
 
   /**
    * {@link #recheck(String, String, Optional, Optional)}, and if the push concerns no watch yet,
-   * keeps it for a while (at most {@link KeptHints#DEFAULT_KEEP_FOR}, oldest dropped beyond
-   * {@link KeptHints#DEFAULT_KEEP_AT_MOST}): a watch created meanwhile that it concerns takes its
-   * digest as the expected one, as a recheck would have set it. Returns how many watches were
-   * checked now.
+   * keeps it for a while (at most {@link KeptHints#DEFAULT_KEEP_FOR}, oldest dropped beyond {@link
+   * KeptHints#DEFAULT_KEEP_AT_MOST}): a watch created meanwhile that it concerns takes its digest
+   * as the expected one, as a recheck would have set it. Returns how many watches were checked now.
    *
    * @param origin who sent the hint, for the {@link KeptHints.Listener}
    */
   public synchronized int recheckOrKeep(
-      String registry, String repository, Optional<String> tag, Optional<String> digest,
+      String registry,
+      String repository,
+      Optional<String> tag,
+      Optional<String> digest,
       String origin) {
     int count = recheck(registry, repository, tag, digest);
     if (count == 0) {
@@ -233,10 +250,13 @@ public final class Poller implements AutoCloseable {
     if (nextExpiry != null && !nextExpiry.isDone()) {
       return;
     }
-    keptHints.nextExpiry().ifPresent(at -> {
-      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
-      nextExpiry = timer.schedule(this::expireKeptHints, delay, TimeUnit.MILLISECONDS);
-    });
+    keptHints
+        .nextExpiry()
+        .ifPresent(
+            at -> {
+              long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis()) + 1;
+              nextExpiry = timer.schedule(this::expireKeptHints, delay, TimeUnit.MILLISECONDS);
+            });
   }
 
   private synchronized void expireKeptHints() {
@@ -271,7 +291,9 @@ public final class Poller implements AutoCloseable {
       result = resolver.resolve(entry.watch);
     } catch (RuntimeException e) {
       log.warn("checking {} failed unexpectedly", entry.watch, e);
-      result = new Resolution.Failed("InternalError", String.valueOf(e.getMessage()), Optional.empty(), clock.instant());
+      result =
+          new Resolution.Failed(
+              "InternalError", String.valueOf(e.getMessage()), Optional.empty(), clock.instant());
     }
     List<Runnable> toNotify;
     synchronized (this) {
@@ -335,7 +357,9 @@ public final class Poller implements AutoCloseable {
     return Duration.ZERO;
   }
 
-  /** Spreads checks over ±10% of the delay so thousands of watches do not fire in the same second. */
+  /**
+   * Spreads checks over ±10% of the delay so thousands of watches do not fire in the same second.
+   */
   static Duration jittered(Duration delay) {
     if (delay.isZero()) {
       return delay;

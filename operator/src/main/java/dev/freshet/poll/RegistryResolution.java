@@ -3,9 +3,9 @@ package dev.freshet.poll;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.Priority;
 import dev.freshet.registry.RateLimitedException;
+import dev.freshet.registry.RegistryException;
 import dev.freshet.registry.RegistryHosts;
 import dev.freshet.registry.resolve.Platform;
-import dev.freshet.registry.RegistryException;
 import dev.freshet.registry.resolve.ResolvedImage;
 import dev.freshet.registry.resolve.Resolver;
 import java.time.Clock;
@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Answers the poller's questions with the registry client: the digest behind the current tag, or, for
- * tag-choosing policies, the best tag the policy allows and its digest. A registry failure becomes a
- * {@link Resolution.Failed} carrying the registry's Retry-After, never an exception.
+ * Answers the poller's questions with the registry client: the digest behind the current tag, or,
+ * for tag-choosing policies, the best tag the policy allows and its digest. A registry failure
+ * becomes a {@link Resolution.Failed} carrying the registry's Retry-After, never an exception.
  */
 public final class RegistryResolution implements Poller.Resolver {
   private final Resolver registry;
@@ -38,15 +38,17 @@ public final class RegistryResolution implements Poller.Resolver {
   }
 
   /**
-   * @param allowedRegistry which registry hosts may be asked at all; an air-gapped cluster (or a test
-   *     on loopback) lists its own, and any other image is reported instead of looked up
+   * @param allowedRegistry which registry hosts may be asked at all; an air-gapped cluster (or a
+   *     test on loopback) lists its own, and any other image is reported instead of looked up
    */
   public RegistryResolution(
       Resolver registry, TagChooser chooser, Clock clock, Predicate<String> allowedRegistry) {
     this(registry, chooser, clock, allowedRegistry, DEFAULT_CHOOSING_BUDGET);
   }
 
-  /** @param choosingBudget how long choosing a tag may take; see {@link #DEFAULT_CHOOSING_BUDGET} */
+  /**
+   * @param choosingBudget how long choosing a tag may take; see {@link #DEFAULT_CHOOSING_BUDGET}
+   */
   public RegistryResolution(
       Resolver registry,
       TagChooser chooser,
@@ -61,26 +63,36 @@ public final class RegistryResolution implements Poller.Resolver {
   }
 
   /**
-   * Real requests, to loopback registries only, for a linux/amd64 cluster: what tests and benchmarks
-   * on the testbed use, so an image naming a public registry is reported, never looked up.
+   * Real requests, to loopback registries only, for a linux/amd64 cluster: what tests and
+   * benchmarks on the testbed use, so an image naming a public registry is reported, never looked
+   * up.
    */
   public static RegistryResolution loopbackOnly(Clock clock) {
-    return new RegistryResolution(Resolver.builder().build(),
-        new TagChooser(Platform.parse("linux/amd64"), clock), clock, RegistryHosts::isLoopback);
+    return new RegistryResolution(
+        Resolver.builder().build(),
+        new TagChooser(Platform.parse("linux/amd64"), clock),
+        clock,
+        RegistryHosts::isLoopback);
   }
 
   @Override
   public Resolution resolve(ImageWatch watch) {
     if (!allowedRegistry.test(watch.registry())) {
-      return new Resolution.Failed("NotAllowed",
-          "registry " + watch.registry() + " is not among the registries Freshet may ask (--registry-allow)",
-          Optional.empty(), clock.instant());
+      return new Resolution.Failed(
+          "NotAllowed",
+          "registry "
+              + watch.registry()
+              + " is not among the registries Freshet may ask (--registry-allow)",
+          Optional.empty(),
+          clock.instant());
     }
-    ImageReference current = ImageReference.parse(watch.registry() + "/" + watch.repository() + ":" + watch.tag());
+    ImageReference current =
+        ImageReference.parse(watch.registry() + "/" + watch.repository() + ":" + watch.tag());
     try {
       if (!watch.policy().choosesTags()) {
         ResolvedImage image = registry.resolve(current, watch.credential());
-        return new Resolution.Found(watch.tag(), image.digest().toString(), List.of(), clock.instant());
+        return new Resolution.Found(
+            watch.tag(), image.digest().toString(), List.of(), clock.instant());
       }
       List<String> tags = registry.listTags(current, watch.credential(), Priority.BACKGROUND);
       return chooser.choose(
@@ -92,11 +104,13 @@ public final class RegistryResolution implements Poller.Resolver {
           Optional.empty(),
           clock.instant());
     } catch (RateLimitedException e) {
-      return new Resolution.Failed(e.reason(), e.getMessage(), Optional.of(e.retryAt()), clock.instant());
+      return new Resolution.Failed(
+          e.reason(), e.getMessage(), Optional.of(e.retryAt()), clock.instant());
     } catch (RegistryException e) {
       return new Resolution.Failed(e.reason(), e.getMessage(), Optional.empty(), clock.instant());
     } catch (IllegalArgumentException e) {
-      return new Resolution.Failed("InvalidPolicy", e.getMessage(), Optional.empty(), clock.instant());
+      return new Resolution.Failed(
+          "InvalidPolicy", e.getMessage(), Optional.empty(), clock.instant());
     }
   }
 }

@@ -15,11 +15,17 @@ public sealed interface Resolution {
    *
    * @param tag the tag to run (the current one for the digest policy, the chosen one otherwise)
    * @param digest the digest behind that tag; for a multi-arch image, the index digest
-   * @param skipped candidate tags passed over, each with the reason (e.g. no image for the platform)
-   * @param refusedHint a digest a webhook named for this tag that the registry did not confirm, even
-   *     after the brief retries that cover a registry's eventual consistency
+   * @param skipped candidate tags passed over, each with the reason (e.g. no image for the
+   *     platform)
+   * @param refusedHint a digest a webhook named for this tag that the registry did not confirm,
+   *     even after the brief retries that cover a registry's eventual consistency
    */
-  record Found(String tag, String digest, List<String> skipped, Instant checkedAt, Optional<String> refusedHint)
+  record Found(
+      String tag,
+      String digest,
+      List<String> skipped,
+      Instant checkedAt,
+      Optional<String> refusedHint)
       implements Resolution {
     public Found(String tag, String digest, List<String> skipped, Instant checkedAt) {
       this(tag, digest, skipped, checkedAt, Optional.empty());
@@ -36,10 +42,11 @@ public sealed interface Resolution {
   /**
    * The registry could not answer. Nothing in the cluster changes; the next check backs off.
    *
-   * @param reason a short machine-readable reason: {@code Unauthorized}, {@code NotFound},
-   *     {@code RateLimited}, {@code Unreachable}, {@code InvalidResponse}
+   * @param reason a short machine-readable reason: {@code Unauthorized}, {@code NotFound}, {@code
+   *     RateLimited}, {@code Unreachable}, {@code InvalidResponse}
    * @param message what went wrong, for conditions and Events
-   * @param notBefore no request to retry before this instant (a 429's Retry-After), if the registry said
+   * @param notBefore no request to retry before this instant (a 429's Retry-After), if the registry
+   *     said
    */
   record Failed(String reason, String message, Optional<Instant> notBefore, Instant checkedAt)
       implements Resolution {}

@@ -29,7 +29,9 @@ public final class TagChooser {
   private final Platform platform;
   private final Clock clock;
 
-  /** @param platform the platform the cluster's nodes run, e.g. {@code linux/amd64} */
+  /**
+   * @param platform the platform the cluster's nodes run, e.g. {@code linux/amd64}
+   */
   public TagChooser(Platform platform, Clock clock) {
     this.platform = platform;
     this.clock = clock;
@@ -92,9 +94,11 @@ public final class TagChooser {
       ResolvedImage image = registry.resolve(reference, watch.credential());
       if (image.isMultiPlatform()) {
         ImageManifest index =
-            registry.manifest(reference.withDigest(image.digest()), watch.credential(), Priority.BACKGROUND);
+            registry.manifest(
+                reference.withDigest(image.digest()), watch.credential(), Priority.BACKGROUND);
         if (!index.supports(platform)) {
-          skipped.add(candidate + ": no image for " + platform + " (has " + index.platforms() + ")");
+          skipped.add(
+              candidate + ": no image for " + platform + " (has " + index.platforms() + ")");
           continue;
         }
       }

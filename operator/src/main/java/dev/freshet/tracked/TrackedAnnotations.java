@@ -79,7 +79,10 @@ public final class TrackedAnnotations {
     if (kind == PolicySpec.Kind.PATTERN) {
       if (pattern.filter(s -> !s.isEmpty()).isEmpty()) {
         throw new IllegalArgumentException(
-            POLICY + "=pattern needs " + PATTERN + ", a regular expression over tags such as ^main-(?<ts>[0-9]+)$");
+            POLICY
+                + "=pattern needs "
+                + PATTERN
+                + ", a regular expression over tags such as ^main-(?<ts>[0-9]+)$");
       }
       // The same RE2 check the poller applies: a pattern refused here never reaches a poll worker.
       try {
@@ -102,12 +105,17 @@ public final class TrackedAnnotations {
     }
     Set<String> containers = new LinkedHashSet<>();
     Optional.ofNullable(annotations.get(CONTAINERS))
-        .ifPresent(list -> Arrays.stream(list.split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .forEach(containers::add));
+        .ifPresent(
+            list ->
+                Arrays.stream(list.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(containers::add));
     boolean force = "true".equalsIgnoreCase(annotations.getOrDefault(FORCE, "").trim());
     return new TrackedPolicy(
-        new PolicySpec(kind, semver, pattern, order, includePrerelease), interval, containers, force);
+        new PolicySpec(kind, semver, pattern, order, includePrerelease),
+        interval,
+        containers,
+        force);
   }
 }

@@ -14,10 +14,9 @@ import java.util.Set;
 
 /**
  * Registers one controller per workload kind Freshet follows (Deployment, StatefulSet, DaemonSet,
- * CronJob).
- * They watch every workload of their kind in the watched namespaces, because annotations, unlike
- * labels, cannot be selected on the server; a workload without {@code freshet.dev/policy} costs one
- * cheap reconcile per change.
+ * CronJob). They watch every workload of their kind in the watched namespaces, because annotations,
+ * unlike labels, cannot be selected on the server; a workload without {@code freshet.dev/policy}
+ * costs one cheap reconcile per change.
  */
 public final class TrackedControllers {
   private TrackedControllers() {}
@@ -29,31 +28,35 @@ public final class TrackedControllers {
       Set<String> namespaces,
       EventRecorder events,
       Clock clock) {
-    var parts = new TrackedReconcilers.Parts(
-        poller,
-        new PullSecretCredentials(client, clock),
-        new ImageFieldApplier(client),
-        new TrackedStatusWriter(client),
-        events,
-        clock);
-    for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler : List.of(
-        new TrackedReconcilers.Deployments(parts),
-        new TrackedReconcilers.StatefulSets(parts),
-        new TrackedReconcilers.DaemonSets(parts),
-        new TrackedReconcilers.CronJobs(parts))) {
+    var parts =
+        new TrackedReconcilers.Parts(
+            poller,
+            new PullSecretCredentials(client, clock),
+            new ImageFieldApplier(client),
+            new TrackedStatusWriter(client),
+            events,
+            clock);
+    for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler :
+        List.of(
+            new TrackedReconcilers.Deployments(parts),
+            new TrackedReconcilers.StatefulSets(parts),
+            new TrackedReconcilers.DaemonSets(parts),
+            new TrackedReconcilers.CronJobs(parts))) {
       register(operator, reconciler, namespaces);
     }
   }
 
   private static <W extends HasMetadata> void register(
       Operator operator, TrackedWorkloadReconciler<W> reconciler, Set<String> namespaces) {
-    operator.register(reconciler, config -> {
-      config.withName("tracked-" + reconciler.kindName().toLowerCase(Locale.ROOT));
-      // Annotation edits (adding or removing freshet.dev/policy) do not bump the generation.
-      config.withGenerationAware(false);
-      if (!namespaces.isEmpty()) {
-        config.settingNamespaces(namespaces);
-      }
-    });
+    operator.register(
+        reconciler,
+        config -> {
+          config.withName("tracked-" + reconciler.kindName().toLowerCase(Locale.ROOT));
+          // Annotation edits (adding or removing freshet.dev/policy) do not bump the generation.
+          config.withGenerationAware(false);
+          if (!namespaces.isEmpty()) {
+            config.settingNamespaces(namespaces);
+          }
+        });
   }
 }

@@ -13,15 +13,18 @@ import java.util.Set;
  *     container and no init container
  * @param force take the image field over even from a controller that would revert it
  */
-public record TrackedPolicy(PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
+public record TrackedPolicy(
+    PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
 
   /**
-   * Whether a container is kept fresh. Init containers only when named: they often run a tool
-   * image (a migration runner, a shell to wait for a database) that the workload's one policy was
-   * not written for, and following them by default would start rolling workloads that were tracked
+   * Whether a container is kept fresh. Init containers only when named: they often run a tool image
+   * (a migration runner, a shell to wait for a database) that the workload's one policy was not
+   * written for, and following them by default would start rolling workloads that were tracked
    * before init containers were.
    */
   public boolean covers(String container, boolean init) {
-    return init ? containers.contains(container) : containers.isEmpty() || containers.contains(container);
+    return init
+        ? containers.contains(container)
+        : containers.isEmpty() || containers.contains(container);
   }
 }

@@ -4,10 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What Freshet records on a tracked workload, as annotations under {@code status.freshet.dev/} so they
- * are never mistaken for the configuration under {@code freshet.dev/}. They are written with a field
- * manager of their own ({@link #FIELD_MANAGER}), separate from the one that owns the image, so that
- * clearing them never touches the image.
+ * What Freshet records on a tracked workload, as annotations under {@code status.freshet.dev/} so
+ * they are never mistaken for the configuration under {@code freshet.dev/}. They are written with a
+ * field manager of their own ({@link #FIELD_MANAGER}), separate from the one that owns the image,
+ * so that clearing them never touches the image.
  */
 public final class TrackedStatus {
   public static final String FIELD_MANAGER = "freshet-status";
@@ -20,7 +20,10 @@ public final class TrackedStatus {
   public static final String UP_TO_DATE = PREFIX + "up-to-date";
   public static final String MESSAGE = PREFIX + "message";
   public static final String HISTORY = PREFIX + "history";
-  /** The last webhook digest the registry did not confirm: reported once, not at every reconcile. */
+
+  /**
+   * The last webhook digest the registry did not confirm: reported once, not at every reconcile.
+   */
   public static final String REFUSED_HINT = PREFIX + "refused-hint";
 
   private TrackedStatus() {}
@@ -29,11 +32,12 @@ public final class TrackedStatus {
   public static Map<String, String> of(Map<String, String> annotations) {
     Map<String, String> status = new LinkedHashMap<>();
     if (annotations != null) {
-      annotations.forEach((k, v) -> {
-        if (k.startsWith(PREFIX)) {
-          status.put(k, v);
-        }
-      });
+      annotations.forEach(
+          (k, v) -> {
+            if (k.startsWith(PREFIX)) {
+              status.put(k, v);
+            }
+          });
     }
     return status;
   }

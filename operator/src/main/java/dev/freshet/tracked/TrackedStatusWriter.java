@@ -24,11 +24,14 @@ import java.util.stream.Collectors;
  */
 public final class TrackedStatusWriter {
   static final int HISTORY_LENGTH = 5;
+
   /**
    * How stale {@code checked-at} may grow when nothing else changed. Every write of an annotation
-   * bumps a Deployment's {@code metadata.generation}, so a fresh timestamp per poll is not worth it.
+   * bumps a Deployment's {@code metadata.generation}, so a fresh timestamp per poll is not worth
+   * it.
    */
   static final java.time.Duration CHECKED_AT_REFRESH = java.time.Duration.ofMinutes(5);
+
   private final KubernetesClient client;
 
   public TrackedStatusWriter(KubernetesClient client) {
@@ -44,15 +47,21 @@ public final class TrackedStatusWriter {
     var patch = new GenericKubernetesResource();
     patch.setApiVersion(workload.getApiVersion());
     patch.setKind(workload.getKind());
-    patch.setMetadata(new ObjectMetaBuilder()
-        .withName(workload.getMetadata().getName())
-        .withNamespace(workload.getMetadata().getNamespace())
-        .withAnnotations(status)
-        .build());
-    client.resource(patch).fieldManager(TrackedStatus.FIELD_MANAGER).forceConflicts().serverSideApply();
+    patch.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(workload.getMetadata().getName())
+            .withNamespace(workload.getMetadata().getNamespace())
+            .withAnnotations(status)
+            .build());
+    client
+        .resource(patch)
+        .fieldManager(TrackedStatus.FIELD_MANAGER)
+        .forceConflicts()
+        .serverSideApply();
   }
 
-  private static boolean onlyCheckedAtMovedALittle(Map<String, String> current, Map<String, String> next) {
+  private static boolean onlyCheckedAtMovedALittle(
+      Map<String, String> current, Map<String, String> next) {
     Map<String, String> a = new LinkedHashMap<>(current);
     Map<String, String> b = new LinkedHashMap<>(next);
     String before = a.remove(TrackedStatus.CHECKED_AT);
@@ -60,7 +69,9 @@ public final class TrackedStatusWriter {
     if (!a.equals(b) || before == null || after == null) {
       return false;
     }
-    return java.time.Duration.between(Instant.parse(before), Instant.parse(after)).compareTo(CHECKED_AT_REFRESH) < 0;
+    return java.time.Duration.between(Instant.parse(before), Instant.parse(after))
+            .compareTo(CHECKED_AT_REFRESH)
+        < 0;
   }
 
   /** Removes every status annotation, when a workload stops being tracked. */
@@ -72,7 +83,8 @@ public final class TrackedStatusWriter {
 
   /** A status that says only what is wrong, keeping the record of earlier updates. */
   static Map<String, String> problem(HasMetadata workload, String message) {
-    Map<String, String> status = new LinkedHashMap<>(TrackedStatus.of(workload.getMetadata().getAnnotations()));
+    Map<String, String> status =
+        new LinkedHashMap<>(TrackedStatus.of(workload.getMetadata().getAnnotations()));
     status.put(TrackedStatus.UP_TO_DATE, "False");
     status.put(TrackedStatus.MESSAGE, message);
     return status;
@@ -138,7 +150,8 @@ public final class TrackedStatusWriter {
         status.put(TrackedStatus.LATEST_DIGEST, perContainer(found, Resolution.Found::digest));
         status.put(TrackedStatus.LATEST_TAG, perContainer(found, Resolution.Found::tag));
       }
-      // What the pods run is the template's digest once its rollout completed, and what it was before until then.
+      // What the pods run is the template's digest once its rollout completed, and what it was
+      // before until then.
       Map<String, String> pinnedDigests = new TreeMap<>();
       pinned.forEach((c, d) -> d.ifPresent(digest -> pinnedDigests.put(c, digest)));
       if (rolledOut && updated.isEmpty() && !pinnedDigests.isEmpty()) {
@@ -162,29 +175,45 @@ public final class TrackedStatusWriter {
         history.addAll(Arrays.asList(previous.get(TrackedStatus.HISTORY).split("\n")));
       }
       if (!history.isEmpty()) {
-        status.put(TrackedStatus.HISTORY, String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
+        status.put(
+            TrackedStatus.HISTORY,
+            String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
       }
       String hint = refusedHint != null ? refusedHint : previous.get(TrackedStatus.REFUSED_HINT);
       if (hint != null) {
         status.put(TrackedStatus.REFUSED_HINT, hint);
       }
-      boolean upToDate = problems.isEmpty() && !found.isEmpty() && updated.isEmpty()
-          && found.entrySet().stream().allMatch(e ->
-              pinned.getOrDefault(e.getKey(), Optional.empty()).equals(Optional.of(e.getValue().digest())));
+      boolean upToDate =
+          problems.isEmpty()
+              && !found.isEmpty()
+              && updated.isEmpty()
+              && found.entrySet().stream()
+                  .allMatch(
+                      e ->
+                          pinned
+                              .getOrDefault(e.getKey(), Optional.empty())
+                              .equals(Optional.of(e.getValue().digest())));
       status.put(TrackedStatus.UP_TO_DATE, upToDate ? "True" : "False");
       if (!problems.isEmpty()) {
-        status.put(TrackedStatus.MESSAGE, problems.size() == 1
-            ? problems.values().iterator().next()
-            : problems.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
+        status.put(
+            TrackedStatus.MESSAGE,
+            problems.size() == 1
+                ? problems.values().iterator().next()
+                : problems.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue())
+                    .collect(Collectors.joining("; ")));
       }
       return status;
     }
 
-    private static <V> String perContainer(Map<String, V> values, java.util.function.Function<V, String> text) {
+    private static <V> String perContainer(
+        Map<String, V> values, java.util.function.Function<V, String> text) {
       if (values.size() == 1) {
         return text.apply(values.values().iterator().next());
       }
-      return values.entrySet().stream().map(e -> e.getKey() + "=" + text.apply(e.getValue())).collect(Collectors.joining(","));
+      return values.entrySet().stream()
+          .map(e -> e.getKey() + "=" + text.apply(e.getValue()))
+          .collect(Collectors.joining(","));
     }
   }
 }

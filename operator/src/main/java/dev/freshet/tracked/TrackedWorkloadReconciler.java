@@ -1,5 +1,6 @@
 package dev.freshet.tracked;
 
+import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.PolicySpec;
@@ -7,16 +8,15 @@ import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidReferenceException;
-import dev.freshet.observe.EventReason;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.ImageFieldApplier.TemplateContainer;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
+import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.RolloutState;
 import dev.freshet.update.UpdateEngine;
-import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -38,9 +38,9 @@ import java.util.Set;
 /**
  * Keeps a Deployment, StatefulSet, DaemonSet or CronJob that Freshet did not create on the newest
  * image its {@code freshet.dev/*} annotations ask for. Each tracked container (init containers when
- * named, see {@link TrackedPolicy#covers}) subscribes to the poller; when the
- * registry's answer differs from what the pod template names, only the image field changes (see
- * {@link ImageFieldApplier}) and the workload's own rollout strategy does the rest. What was found and
+ * named, see {@link TrackedPolicy#covers}) subscribes to the poller; when the registry's answer
+ * differs from what the pod template names, only the image field changes (see {@link
+ * ImageFieldApplier}) and the workload's own rollout strategy does the rest. What was found and
  * done is recorded in {@code status.freshet.dev/*} annotations and Events.
  */
 public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconciler<W> {
@@ -51,7 +51,8 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final TrackedStatusWriter statusWriter;
   private final EventRecorder events;
   private final Clock clock;
-  private final SimpleInboundEventSource<W> pollResults = new SimpleInboundEventSource<>("poll-results");
+  private final SimpleInboundEventSource<W> pollResults =
+      new SimpleInboundEventSource<>("poll-results");
 
   public TrackedWorkloadReconciler(
       WorkloadKind<W> kind,
@@ -79,7 +80,8 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   public UpdateControl<W> reconcile(W workload, Context<W> context) {
     String subscriberPrefix = subscriberPrefix(workload);
     Map<String, String> annotations = workload.getMetadata().getAnnotations();
-    if (!TrackedAnnotations.isTracked(annotations) || workload.getMetadata().getDeletionTimestamp() != null) {
+    if (!TrackedAnnotations.isTracked(annotations)
+        || workload.getMetadata().getDeletionTimestamp() != null) {
       poller.unwatchAll(subscriberPrefix, Set.of());
       statusWriter.clear(workload);
       return UpdateControl.noUpdate();
@@ -103,22 +105,27 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     for (Map.Entry<TemplateContainer, Container> entry : containers(template).entrySet()) {
       TemplateContainer slot = entry.getKey();
       Container container = entry.getValue();
-      if (!policy.covers(slot.name(), slot.init()) || policy.policy().kind() == PolicySpec.Kind.NONE) {
+      if (!policy.covers(slot.name(), slot.init())
+          || policy.policy().kind() == PolicySpec.Kind.NONE) {
         continue;
       }
       ImageReference reference;
       try {
         reference = ImageReference.parse(container.getImage());
       } catch (InvalidReferenceException e) {
-        status.problem(container.getName(), "image " + container.getImage() + " is invalid: " + e.getMessage());
+        status.problem(
+            container.getName(),
+            "image " + container.getImage() + " is invalid: " + e.getMessage());
         continue;
       }
-      var watch = new ImageWatch(
-          reference.registry(),
-          reference.repository(),
-          reference.tagOrLatest(),
-          policy.policy(),
-          credentials.find(workload.getMetadata().getNamespace(), template.getSpec(), reference.registry()));
+      var watch =
+          new ImageWatch(
+              reference.registry(),
+              reference.repository(),
+              reference.tagOrLatest(),
+              policy.policy(),
+              credentials.find(
+                  workload.getMetadata().getNamespace(), template.getSpec(), reference.registry()));
       String subscriber = subscriberPrefix + container.getName();
       subscribers.add(subscriber);
       poller.watch(subscriber, watch, policy.interval(), () -> pollResults.propagateEvent(id));
@@ -177,14 +184,18 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       ImageFieldApplier.Result result =
           applier.apply(workload, kind.templatePath(), newImages, policy.force());
       if (result instanceof ImageFieldApplier.Result.Applied applied) {
-        String takeover = applied.tookOverFrom().isEmpty()
-            ? ""
-            : " (image field taken over from " + String.join(", ", applied.tookOverFrom()) + ")";
-        newImages.forEach((container, image) -> {
-          events.record(
-              workload, EventReason.RollingOut, container + " rolling to " + image + takeover);
-          status.updated(container.name(), image);
-        });
+        String takeover =
+            applied.tookOverFrom().isEmpty()
+                ? ""
+                : " (image field taken over from "
+                    + String.join(", ", applied.tookOverFrom())
+                    + ")";
+        newImages.forEach(
+            (container, image) -> {
+              events.record(
+                  workload, EventReason.RollingOut, container + " rolling to " + image + takeover);
+              status.updated(container.name(), image);
+            });
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
@@ -197,13 +208,16 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
 
   /**
    * The template's init containers and containers, in the order the pod runs them. Names are unique
-   * across both lists in a valid pod spec, so status annotations name a container by its name alone.
+   * across both lists in a valid pod spec, so status annotations name a container by its name
+   * alone.
    */
   private static Map<TemplateContainer, Container> containers(PodTemplateSpec template) {
     Map<TemplateContainer, Container> all = new LinkedHashMap<>();
-    Optional.ofNullable(template.getSpec().getInitContainers()).orElse(List.of())
+    Optional.ofNullable(template.getSpec().getInitContainers())
+        .orElse(List.of())
         .forEach(c -> all.put(TemplateContainer.initContainer(c.getName()), c));
-    Optional.ofNullable(template.getSpec().getContainers()).orElse(List.of())
+    Optional.ofNullable(template.getSpec().getContainers())
+        .orElse(List.of())
         .forEach(c -> all.put(TemplateContainer.regular(c.getName()), c));
     return all;
   }
@@ -213,6 +227,11 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   }
 
   private String subscriberPrefix(W workload) {
-    return kind.name() + "/" + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName() + "/";
+    return kind.name()
+        + "/"
+        + workload.getMetadata().getNamespace()
+        + "/"
+        + workload.getMetadata().getName()
+        + "/";
   }
 }

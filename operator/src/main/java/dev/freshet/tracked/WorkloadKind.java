@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What the tracked-workload controller needs to know of each kind it follows: where the pod template
- * is, as an object and as the field path an image-only apply must write to. Whether its rollout is
- * done is {@link dev.freshet.update.RolloutState}'s to say.
+ * What the tracked-workload controller needs to know of each kind it follows: where the pod
+ * template is, as an object and as the field path an image-only apply must write to. Whether its
+ * rollout is done is {@link dev.freshet.update.RolloutState}'s to say.
  *
  * @param templatePath the fields from the object's root to its pod template
  */

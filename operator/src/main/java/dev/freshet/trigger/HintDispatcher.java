@@ -37,9 +37,11 @@ public final class HintDispatcher implements Consumer<ImageHint> {
   public static final String IGNORED = "freshet_webhook_ignored_total";
 
   private final Poller poller;
+
   /** One log line per (source, reason, image) per few minutes, for at most this many keys. */
   private final OncePerKey ignoredLogged =
       new OncePerKey(Clock.systemUTC(), Duration.ofMinutes(5), 1024);
+
   private final MeterRegistry meters;
 
   public HintDispatcher(Poller poller, MeterRegistry meters) {
@@ -106,10 +108,13 @@ public final class HintDispatcher implements Consumer<ImageHint> {
     public void expired(KeptHints.KeptHint hint) {
       count(hint.origin(), "expired");
       countIgnored(meters, hint.origin(), IgnoreReason.UNWATCHED);
-      if (ignoredLogged.tryAcquire(hint.origin() + "\n" + IgnoreReason.UNWATCHED.label() + "\n"
-          + reference(hint))) {
-        log.info("{} push of {} expired: no watched image followed it [{}]", hint.origin(),
-            reference(hint), IgnoreReason.UNWATCHED.label());
+      if (ignoredLogged.tryAcquire(
+          hint.origin() + "\n" + IgnoreReason.UNWATCHED.label() + "\n" + reference(hint))) {
+        log.info(
+            "{} push of {} expired: no watched image followed it [{}]",
+            hint.origin(),
+            reference(hint),
+            IgnoreReason.UNWATCHED.label());
       }
     }
 

@@ -7,14 +7,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A route whose receiver follows the webhook Secret: when the Secret changes the receiver is replaced
- * without restarting the server, and while the Secret lacks this source's key every request is refused,
- * so no source is ever open without authentication.
+ * A route whose receiver follows the webhook Secret: when the Secret changes the receiver is
+ * replaced without restarting the server, and while the Secret lacks this source's key every
+ * request is refused, so no source is ever open without authentication.
  */
 final class SwappableReceiver implements Receiver {
   private final String source;
   private final String secretKey;
-  private final AtomicReference<Optional<Receiver>> current = new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<Receiver>> current =
+      new AtomicReference<>(Optional.empty());
 
   SwappableReceiver(String source, String secretKey) {
     this.source = source;
@@ -36,10 +37,18 @@ final class SwappableReceiver implements Receiver {
 
   @Override
   public Verdict receive(InboundRequest request) {
-    return current.get()
+    return current
+        .get()
         .map(receiver -> receiver.receive(request))
-        .orElseGet(() -> new Verdict.Refused(401,
-            source + " webhooks are not enabled: key " + secretKey + " of Secret "
-                + WebhookEndpoint.SECRET_NAME + " is not set"));
+        .orElseGet(
+            () ->
+                new Verdict.Refused(
+                    401,
+                    source
+                        + " webhooks are not enabled: key "
+                        + secretKey
+                        + " of Secret "
+                        + WebhookEndpoint.SECRET_NAME
+                        + " is not set"));
   }
 }

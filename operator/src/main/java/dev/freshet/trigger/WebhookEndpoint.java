@@ -26,10 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook endpoint of the operator: every receiver on its documented path, their secrets read from
- * the Secret {@value #SECRET_NAME} in the operator's namespace at start and whenever it changes, and
- * accepted pushes coalesced (a multi-arch push sends one event per manifest) before they trigger a
- * re-check. A source whose key is missing from the Secret refuses every request.
+ * The webhook endpoint of the operator: every receiver on its documented path, their secrets read
+ * from the Secret {@value #SECRET_NAME} in the operator's namespace at start and whenever it
+ * changes, and accepted pushes coalesced (a multi-arch push sends one event per manifest) before
+ * they trigger a re-check. A source whose key is missing from the Secret refuses every request.
  *
  * <p>Paths, source names and keys are the {@link Source} table's: {@code hmac} (the generic signed
  * form that {@code freshet notify} sends), {@code distribution}, {@code harbor}, {@code acr},
@@ -49,43 +49,62 @@ public final class WebhookEndpoint implements AutoCloseable {
   private final Clock clock;
 
   private WebhookEndpoint(
-      KubernetesClient client, String namespace, InetSocketAddress address, Consumer<ImageHint> sink,
-      MeterRegistry meters, Clock clock) throws IOException {
+      KubernetesClient client,
+      String namespace,
+      InetSocketAddress address,
+      Consumer<ImageHint> sink,
+      MeterRegistry meters,
+      Clock clock)
+      throws IOException {
     this.clock = clock;
     for (Source source : Source.values()) {
-      routes.put(source.path(),
+      routes.put(
+          source.path(),
           new SwappableReceiver(source.sourceName(), String.join(", ", source.requiredKeys())));
     }
 
     this.coalescer = new Coalescer(COALESCE_WINDOW, sink);
-    var builder = ReceiverServer.builder().address(address).sink(coalescer).listener(new Metrics(meters));
+    var builder =
+        ReceiverServer.builder().address(address).sink(coalescer).listener(new Metrics(meters));
     routes.forEach(builder::route);
     this.server = builder.build();
 
-    this.secretWatch = client.secrets().inNamespace(namespace)
-        .withField("metadata.name", SECRET_NAME)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(io.fabric8.kubernetes.api.model.Secret secret) {
-            configure(secret);
-          }
+    this.secretWatch =
+        client
+            .secrets()
+            .inNamespace(namespace)
+            .withField("metadata.name", SECRET_NAME)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(io.fabric8.kubernetes.api.model.Secret secret) {
+                    configure(secret);
+                  }
 
-          @Override
-          public void onUpdate(io.fabric8.kubernetes.api.model.Secret before, io.fabric8.kubernetes.api.model.Secret after) {
-            configure(after);
-          }
+                  @Override
+                  public void onUpdate(
+                      io.fabric8.kubernetes.api.model.Secret before,
+                      io.fabric8.kubernetes.api.model.Secret after) {
+                    configure(after);
+                  }
 
-          @Override
-          public void onDelete(io.fabric8.kubernetes.api.model.Secret secret, boolean unknownState) {
-            configure(null);
-          }
-        });
+                  @Override
+                  public void onDelete(
+                      io.fabric8.kubernetes.api.model.Secret secret, boolean unknownState) {
+                    configure(null);
+                  }
+                });
   }
 
   /** Starts the endpoint on {@code address}, reading secrets from {@code namespace}. */
   public static WebhookEndpoint start(
-      KubernetesClient client, String namespace, InetSocketAddress address, Consumer<ImageHint> sink,
-      MeterRegistry meters, Clock clock) throws IOException {
+      KubernetesClient client,
+      String namespace,
+      InetSocketAddress address,
+      Consumer<ImageHint> sink,
+      MeterRegistry meters,
+      Clock clock)
+      throws IOException {
     var endpoint = new WebhookEndpoint(client, namespace, address, sink, meters, clock);
     endpoint.server.start();
     log.info("webhook receivers listening on {}", endpoint.server.address());
@@ -102,13 +121,18 @@ public final class WebhookEndpoint implements AutoCloseable {
   }
 
   private void configure(io.fabric8.kubernetes.api.model.Secret secret) {
-    Map<String, String> data = secret == null || secret.getData() == null ? Map.of() : secret.getData();
+    Map<String, String> data =
+        secret == null || secret.getData() == null ? Map.of() : secret.getData();
     for (Source source : Source.values()) {
       Optional<Receiver> receiver;
       try {
-        receiver = source.receiver(key -> Optional.ofNullable(data.get(key))
-            .map(encoded -> Base64.getDecoder().decode(encoded))
-            .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim()), clock);
+        receiver =
+            source.receiver(
+                key ->
+                    Optional.ofNullable(data.get(key))
+                        .map(encoded -> Base64.getDecoder().decode(encoded))
+                        .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim()),
+                clock);
       } catch (IllegalArgumentException e) {
         // An unusable value (a JWKS URL that is no URL) leaves the source disabled, not the others.
         log.warn("webhook source {} not enabled: {}", source.sourceName(), e.getMessage());
@@ -116,8 +140,12 @@ public final class WebhookEndpoint implements AutoCloseable {
       }
       routes.get(source.path()).set(receiver);
     }
-    log.info("webhook sources enabled: {}", routes.entrySet().stream()
-        .filter(e -> e.getValue().isConfigured()).map(e -> e.getValue().source()).toList());
+    log.info(
+        "webhook sources enabled: {}",
+        routes.entrySet().stream()
+            .filter(e -> e.getValue().isConfigured())
+            .map(e -> e.getValue().source())
+            .toList());
   }
 
   @Override
@@ -139,8 +167,15 @@ public final class WebhookEndpoint implements AutoCloseable {
 
     @Override
     public void requestHandled(String source, Outcome outcome, int status) {
-      meters.counter("freshet_webhook_requests_total", "source", source,
-          "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT), "status", Integer.toString(status))
+      meters
+          .counter(
+              "freshet_webhook_requests_total",
+              "source",
+              source,
+              "outcome",
+              outcome.name().toLowerCase(java.util.Locale.ROOT),
+              "status",
+              Integer.toString(status))
           .increment();
     }
   }

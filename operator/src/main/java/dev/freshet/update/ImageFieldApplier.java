@@ -16,17 +16,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Changes the image of containers in a workload Freshet does not own, and nothing else: a server-side
- * apply of a partial object holding only those image fields, under Freshet's field manager, so the
- * change is visible in {@code managedFields} and every other field keeps its owner. The pod template
- * sits where the workload's kind keeps it (a CronJob's is inside its job template), and init
- * containers are set in {@code initContainers}.
+ * Changes the image of containers in a workload Freshet does not own, and nothing else: a
+ * server-side apply of a partial object holding only those image fields, under Freshet's field
+ * manager, so the change is visible in {@code managedFields} and every other field keeps its owner.
+ * The pod template sits where the workload's kind keeps it (a CronJob's is inside its job
+ * template), and init containers are set in {@code initContainers}.
  *
  * <p>When another manager owns an image field the apply conflicts. A person or a one-shot tool
- * ({@code kubectl create}, {@code kubectl set image}, Helm's three-way merge) does not revert the field
- * on its own, so Freshet takes the field over. A controller that re-applies continuously (Argo CD, Flux)
- * would revert it and the two would fight, so Freshet refuses and reports who owns the field, unless the
- * workload says {@code freshet.dev/force: "true"}.
+ * ({@code kubectl create}, {@code kubectl set image}, Helm's three-way merge) does not revert the
+ * field on its own, so Freshet takes the field over. A controller that re-applies continuously
+ * (Argo CD, Flux) would revert it and the two would fight, so Freshet refuses and reports who owns
+ * the field, unless the workload says {@code freshet.dev/force: "true"}.
  */
 public final class ImageFieldApplier {
   public static final String FIELD_MANAGER = "freshet";
@@ -52,7 +52,10 @@ public final class ImageFieldApplier {
 
   /** What happened to the apply. */
   public sealed interface Result {
-    /** The images are as asked; {@code tookOverFrom} names the managers that owned them before, if any. */
+    /**
+     * The images are as asked; {@code tookOverFrom} names the managers that owned them before, if
+     * any.
+     */
     record Applied(Set<String> tookOverFrom) implements Result {}
 
     /** A continuously reconciling controller owns an image field; nothing was changed. */
@@ -147,7 +150,8 @@ public final class ImageFieldApplier {
   }
 
   private static Map<String, Object> nameAndImage(String name, String image) {
-    Map<String, Object> entry = new LinkedHashMap<>(); // name first: the list's merge key, as people write it
+    Map<String, Object> entry =
+        new LinkedHashMap<>(); // name first: the list's merge key, as people write it
     entry.put("name", name);
     entry.put("image", image);
     return entry;

@@ -5,10 +5,10 @@ import dev.freshet.registry.InvalidReferenceException;
 import java.util.Optional;
 
 /**
- * Pins a digest into an image reference as written in a pod template, keeping the name exactly as its
- * author wrote it ({@code nginx}, not {@code docker.io/library/nginx}) so the diff a person sees is
- * the tag and digest alone: {@code repo:tag} → {@code repo:tag@sha256:…}. The reference is parsed by
- * the registry module's {@link ImageReference}, the one parser of image references.
+ * Pins a digest into an image reference as written in a pod template, keeping the name exactly as
+ * its author wrote it ({@code nginx}, not {@code docker.io/library/nginx}) so the diff a person
+ * sees is the tag and digest alone: {@code repo:tag} → {@code repo:tag@sha256:…}. The reference is
+ * parsed by the registry module's {@link ImageReference}, the one parser of image references.
  */
 public final class ImagePins {
   private ImagePins() {}

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What Freshet recorded about one workload's image, in the API server (an App's {@code status.image},
- * a tracked workload's status annotations), so a restart or a new leader decides from it and never
- * from memory.
+ * What Freshet recorded about one workload's image, in the API server (an App's {@code
+ * status.image}, a tracked workload's status annotations), so a restart or a new leader decides
+ * from it and never from memory.
  *
  * @param pinned the pin Freshet last chose: written before the workload is patched, so a restart
  *     resumes it instead of guessing
@@ -16,7 +16,10 @@ import java.util.Optional;
  *     pinned again by an update (only the health gate goes back, and only to {@code lastGood})
  */
 public record ImageRecord(
-    Optional<Pin> pinned, Optional<Pin> lastGood, List<String> quarantined, List<String> leftBehind) {
+    Optional<Pin> pinned,
+    Optional<Pin> lastGood,
+    List<String> quarantined,
+    List<String> leftBehind) {
 
   public static final ImageRecord EMPTY =
       new ImageRecord(Optional.empty(), Optional.empty(), List.of(), List.of());

@@ -5,15 +5,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations written the Kubernetes way ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h30m}): the one
- * parser for the command line's durations and for poll intervals, which are durations with bounds.
+ * Durations written the Kubernetes way ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h30m}): the
+ * one parser for the command line's durations and for poll intervals, which are durations with
+ * bounds.
  *
- * <p>Each number has at most {@value #MAX_DIGITS} digits, enough for a week in seconds
- * ({@code 604800s}); longer numbers are typing accidents, and refusing them keeps every sum far from
+ * <p>Each number has at most {@value #MAX_DIGITS} digits, enough for a week in seconds ({@code
+ * 604800s}); longer numbers are typing accidents, and refusing them keeps every sum far from
  * overflow. The CRD's CEL rule for {@code update.interval} uses the same grammar and bounds.
  */
 public final class Intervals {
-  /** Below this a poll becomes registry load without making anything fresher: webhooks are faster. */
+  /**
+   * Below this a poll becomes registry load without making anything fresher: webhooks are faster.
+   */
   public static final Duration MINIMUM = Duration.ofSeconds(10);
 
   /**

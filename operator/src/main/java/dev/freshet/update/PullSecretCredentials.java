@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the credential a workload's pods would pull with: the pod's {@code imagePullSecrets}, then its
- * service account's, in that order, as the kubelet does. Secrets are read through a short-lived cache,
- * because every poll result reconciles every subscriber and the answer rarely changes.
+ * Finds the credential a workload's pods would pull with: the pod's {@code imagePullSecrets}, then
+ * its service account's, in that order, as the kubelet does. Secrets are read through a short-lived
+ * cache, because every poll result reconciles every subscriber and the answer rarely changes.
  */
 public final class PullSecretCredentials {
   private static final Logger log = LoggerFactory.getLogger(PullSecretCredentials.class);
@@ -45,7 +45,9 @@ public final class PullSecretCredentials {
     this.clock = clock;
   }
 
-  /** The credential for {@code registry} that pods of {@code pod} in {@code namespace} would use. */
+  /**
+   * The credential for {@code registry} that pods of {@code pod} in {@code namespace} would use.
+   */
   public Optional<Credential> find(String namespace, PodSpec pod, String registry) {
     Set<String> names = new LinkedHashSet<>();
     if (pod.getImagePullSecrets() != null) {
@@ -69,9 +71,10 @@ public final class PullSecretCredentials {
       return cached.pullSecrets();
     }
     ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(account).get();
-    List<String> names = sa == null || sa.getImagePullSecrets() == null
-        ? List.of()
-        : sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+    List<String> names =
+        sa == null || sa.getImagePullSecrets() == null
+            ? List.of()
+            : sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
     accounts.put(key, new CachedAccount(names, now.plus(CACHE_FOR)));
     return names;
   }
@@ -94,12 +97,14 @@ public final class PullSecretCredentials {
       log.debug("pull secret {}/{} is missing or empty", namespace, name);
       return DockerConfig.empty();
     }
-    String data = secret.getData().getOrDefault(".dockerconfigjson", secret.getData().get(".dockercfg"));
+    String data =
+        secret.getData().getOrDefault(".dockerconfigjson", secret.getData().get(".dockercfg"));
     if (data == null) {
       return DockerConfig.empty();
     }
     try {
-      return DockerConfig.parse(Base64.getDecoder().decode(data.getBytes(StandardCharsets.US_ASCII)));
+      return DockerConfig.parse(
+          Base64.getDecoder().decode(data.getBytes(StandardCharsets.US_ASCII)));
     } catch (IllegalArgumentException e) {
       log.warn("pull secret {}/{} is not a docker config: {}", namespace, name, e.getMessage());
       return DockerConfig.empty();

@@ -5,17 +5,18 @@ import java.util.Optional;
 
 /**
  * The one decision of the update path, for Apps and tracked workloads alike: given what the
- * workload's template pins now, what Freshet recorded, the registry's latest answer and the state of
- * the rollout, which pin the template must carry. Pure: the reconcilers gather the inputs, record the
- * decision before they patch the workload, then apply it.
+ * workload's template pins now, what Freshet recorded, the registry's latest answer and the state
+ * of the rollout, which pin the template must carry. Pure: the reconcilers gather the inputs,
+ * record the decision before they patch the workload, then apply it.
  *
  * <p>Three rules make it safe under crashes and errors:
  *
  * <ul>
  *   <li>The record decides, not memory: "the registry has not answered yet" means keep what runs or
  *       finish what was recorded, never go back to an older answer.
- *   <li>What runs is a floor: a digest the workload was rolled away from is never pinned again by an
- *       update; only the health gate goes back, and only to the last pin whose rollout completed.
+ *   <li>What runs is a floor: a digest the workload was rolled away from is never pinned again by
+ *       an update; only the health gate goes back, and only to the last pin whose rollout
+ *       completed.
  *   <li>A quarantined digest is never pinned again, whatever the registry says.
  * </ul>
  */
@@ -73,10 +74,10 @@ public final class UpdateEngine {
 
   /**
    * What the workload is on, as far as updates go. The record wins where it is newer than the
-   * template (the template is older when it carries a digest the record left behind or
-   * quarantined: a crash between recording and patching, or a rollback not yet applied); otherwise
-   * the template is the floor, even when the record does not know it (a pin applied just before a
-   * crash by an older Freshet, or by a person).
+   * template (the template is older when it carries a digest the record left behind or quarantined:
+   * a crash between recording and patching, or a rollback not yet applied); otherwise the template
+   * is the floor, even when the record does not know it (a pin applied just before a crash by an
+   * older Freshet, or by a person).
    */
   static Optional<Pin> base(Optional<Pin> running, ImageRecord record) {
     if (record.pinned().isEmpty()) {

@@ -11,7 +11,6 @@ import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Resolution;
 import dev.freshet.update.Decision;
 import dev.freshet.update.Pin;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +49,8 @@ class AppImagesTest {
   void theSameDigestAgainSoonChangesNothing() {
     App app = appWith(recorded(DIGEST, CHECKED));
 
-    ImageStatus next = AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(1))), STAY, CHECKED);
+    ImageStatus next =
+        AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(1))), STAY, CHECKED);
 
     assertThat(StatusComparison.equal(status(app.getStatus().getImage()), status(next))).isTrue();
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:00Z");
@@ -70,7 +70,8 @@ class AppImagesTest {
   void aNewDigestIsRecordedWithItsCheckTime() {
     App app = appWith(recorded(DIGEST, CHECKED));
 
-    ImageStatus next = AppImages.next(app, Optional.of(found(NEWER, CHECKED.plusSeconds(1))), STAY, CHECKED);
+    ImageStatus next =
+        AppImages.next(app, Optional.of(found(NEWER, CHECKED.plusSeconds(1))), STAY, CHECKED);
 
     assertThat(next.getLatestDigest()).isEqualTo(NEWER);
     assertThat(next.getCheckedAt()).isEqualTo("2026-11-25T08:00:01Z");
@@ -79,7 +80,8 @@ class AppImagesTest {
   @Test
   void aRefusedHintIsANewAnswerEvenWithTheSameDigest() {
     App app = appWith(recorded(DIGEST, CHECKED));
-    var refused = new Resolution.Found("dev", DIGEST, List.of(), CHECKED.plusSeconds(1), Optional.of(NEWER));
+    var refused =
+        new Resolution.Found("dev", DIGEST, List.of(), CHECKED.plusSeconds(1), Optional.of(NEWER));
 
     ImageStatus next = AppImages.next(app, Optional.of(refused), STAY, CHECKED);
 
@@ -91,7 +93,9 @@ class AppImagesTest {
   @Test
   void aFailureIsRecordedEveryTime() {
     App app = appWith(recorded(DIGEST, CHECKED));
-    var failed = new Resolution.Failed("Unreachable", "connection refused", Optional.empty(), CHECKED.plusSeconds(1));
+    var failed =
+        new Resolution.Failed(
+            "Unreachable", "connection refused", Optional.empty(), CHECKED.plusSeconds(1));
 
     ImageStatus next = AppImages.next(app, Optional.of(failed), STAY, CHECKED);
 

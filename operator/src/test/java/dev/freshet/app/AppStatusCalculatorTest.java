@@ -62,8 +62,7 @@ class AppStatusCalculatorTest {
 
   @Test
   void blockingObjectMakesTheAppDegradedWithItsMessage() {
-    AppStatus status =
-        compute(web(), ready(), List.of("Service a/web is in the way."), null, T0);
+    AppStatus status = compute(web(), ready(), List.of("Service a/web is in the way."), null, T0);
 
     assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Degraded").getReason()).isEqualTo("Blocked");

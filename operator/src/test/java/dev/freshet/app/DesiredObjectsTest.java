@@ -90,7 +90,11 @@ class DesiredObjectsTest {
 
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(service.getSpec().getSelector())
-        .isEqualTo(DesiredDeployment.of(app, app.getSpec().getImage()).getSpec().getSelector().getMatchLabels());
+        .isEqualTo(
+            DesiredDeployment.of(app, app.getSpec().getImage())
+                .getSpec()
+                .getSelector()
+                .getMatchLabels());
     assertThat(service.getSpec().getPorts())
         .extracting(p -> p.getName() + ":" + p.getPort() + "->" + p.getTargetPort().getStrVal())
         .containsExactly("http:80->http", "metrics:9090->metrics");

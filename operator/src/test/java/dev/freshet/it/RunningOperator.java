@@ -4,12 +4,12 @@ import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
-import java.time.Clock;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -31,8 +31,8 @@ public final class RunningOperator implements AutoCloseable {
   }
 
   /**
-   * A poller that asks only the testbed's loopback registries: tests' Apps also name images of public
-   * registries (postgres, registry.example.com), which must never be looked up from here.
+   * A poller that asks only the testbed's loopback registries: tests' Apps also name images of
+   * public registries (postgres, registry.example.com), which must never be looked up from here.
    */
   public static Poller testbedPoller() {
     return new Poller(testbedResolution(), Clock.systemUTC(), 4);

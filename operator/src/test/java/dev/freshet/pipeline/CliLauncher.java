@@ -26,9 +26,13 @@ final class CliLauncher implements AutoCloseable {
   static CliLauncher in(Path dir, Path checkout) throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path launcher = bin.resolve("freshet");
-    Files.copy(checkout.resolve("operator/src/main/dist/freshet"), launcher, StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        checkout.resolve("operator/src/main/dist/freshet"),
+        launcher,
+        StandardCopyOption.REPLACE_EXISTING);
     Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return new CliLauncher(launcher, Files.createSymbolicLink(dir.resolve("operator"), checkout.resolve("operator")));
+    return new CliLauncher(
+        launcher, Files.createSymbolicLink(dir.resolve("operator"), checkout.resolve("operator")));
   }
 
   Path path() {

@@ -23,36 +23,44 @@ public final class DeploymentImages {
 
   /**
    * Completes with the moment a watch, opened now, saw {@code deployment}'s template name {@code
-   * image}: that is when the patch reached the API server, plus the watch's small delay, so a latency
-   * measured to it is an upper bound.
+   * image}: that is when the patch reached the API server, plus the watch's small delay, so a
+   * latency measured to it is an upper bound.
    */
-  public static CompletableFuture<Instant> whenPinned(KubernetesClient client, String deployment, String image) {
+  public static CompletableFuture<Instant> whenPinned(
+      KubernetesClient client, String deployment, String image) {
     return whenImage(client, deployment, image::equals).thenApply(Seen::at);
   }
 
   /** Completes with the first image other than {@code current} that a watch, opened now, sees. */
-  public static CompletableFuture<Seen> whenChangedFrom(KubernetesClient client, String deployment, String current) {
+  public static CompletableFuture<Seen> whenChangedFrom(
+      KubernetesClient client, String deployment, String current) {
     return whenImage(client, deployment, image -> !image.equals(current));
   }
 
   private static CompletableFuture<Seen> whenImage(
       KubernetesClient client, String deployment, java.util.function.Predicate<String> wanted) {
     CompletableFuture<Seen> seen = new CompletableFuture<>();
-    Watch watch = client.apps().deployments().withName(deployment).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Deployment d) {
-        if (wanted.test(image(d))) {
-          seen.complete(new Seen(image(d), Instant.now()));
-        }
-      }
+    Watch watch =
+        client
+            .apps()
+            .deployments()
+            .withName(deployment)
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, Deployment d) {
+                    if (wanted.test(image(d))) {
+                      seen.complete(new Seen(image(d), Instant.now()));
+                    }
+                  }
 
-      @Override
-      public void onClose(WatcherException cause) {
-        if (cause != null) {
-          seen.completeExceptionally(cause);
-        }
-      }
-    });
+                  @Override
+                  public void onClose(WatcherException cause) {
+                    if (cause != null) {
+                      seen.completeExceptionally(cause);
+                    }
+                  }
+                });
     seen.whenComplete((at, e) -> watch.close());
     return seen;
   }

@@ -28,9 +28,9 @@ import java.util.Set;
 
 /**
  * Freshet as it runs in a cluster, inside the test JVM: the operator (App and tracked-workload
- * controllers) watching only the test's namespace, and the webhook endpoint feeding the same poller,
- * so a webhook's re-check reaches the Apps. The endpoint is started separately ({@link #listen}),
- * because a test may have to wait for its port.
+ * controllers) watching only the test's namespace, and the webhook endpoint feeding the same
+ * poller, so a webhook's re-check reaches the Apps. The endpoint is started separately ({@link
+ * #listen}), because a test may have to wait for its port.
  */
 public final class FreshetWithWebhooks implements AutoCloseable {
   private final KubernetesClient client;
@@ -43,7 +43,8 @@ public final class FreshetWithWebhooks implements AutoCloseable {
   private FreshetWithWebhooks(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
-    var settings = new OperatorSettings(Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty());
+    var settings =
+        new OperatorSettings(Set.of(namespace), OperatorSettings.DEFAULT_RESYNC, Optional.empty());
     this.operator = FreshetOperator.create(client, settings, meters, poller);
   }
 
@@ -51,12 +52,19 @@ public final class FreshetWithWebhooks implements AutoCloseable {
    * Writes the Secret {@code freshet-webhook} with {@code keys} (plain values) into {@code
    * namespace} and starts the operator there.
    */
-  public static FreshetWithWebhooks start(KubernetesClient client, String namespace, Map<String, String> keys) {
+  public static FreshetWithWebhooks start(
+      KubernetesClient client, String namespace, Map<String, String> keys) {
     AppCrd.install(Testbed.get().client());
-    var secret = new SecretBuilder().withNewMetadata().withName(WebhookEndpoint.SECRET_NAME)
-        .withNamespace(namespace).endMetadata();
-    keys.forEach((key, value) ->
-        secret.addToData(key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+    var secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(WebhookEndpoint.SECRET_NAME)
+            .withNamespace(namespace)
+            .endMetadata();
+    keys.forEach(
+        (key, value) ->
+            secret.addToData(
+                key, Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
     client.secrets().inNamespace(namespace).resource(secret.build()).create();
     var freshet = new FreshetWithWebhooks(client, namespace);
     freshet.operator.start();
@@ -64,19 +72,28 @@ public final class FreshetWithWebhooks implements AutoCloseable {
   }
 
   /**
-   * Serves the receivers on {@code address} and waits until the Secret has configured {@code
-   * path}. Hints go to the operator's poller; {@code observer} sees each one first.
+   * Serves the receivers on {@code address} and waits until the Secret has configured {@code path}.
+   * Hints go to the operator's poller; {@code observer} sees each one first.
    *
    * @throws IOException if the address cannot be bound (e.g. {@link java.net.BindException})
    */
-  public void listen(InetSocketAddress address, String path, java.util.function.Consumer<ImageHint> observer)
+  public void listen(
+      InetSocketAddress address, String path, java.util.function.Consumer<ImageHint> observer)
       throws IOException {
     var dispatcher = new HintDispatcher(poller, meters);
-    endpoint = WebhookEndpoint.start(client, namespace, address, hint -> {
-      observer.accept(hint);
-      dispatcher.accept(hint);
-    }, meters, Clock.systemUTC());
-    await("the webhook Secret to configure " + path).atMost(Duration.ofSeconds(10))
+    endpoint =
+        WebhookEndpoint.start(
+            client,
+            namespace,
+            address,
+            hint -> {
+              observer.accept(hint);
+              dispatcher.accept(hint);
+            },
+            meters,
+            Clock.systemUTC());
+    await("the webhook Secret to configure " + path)
+        .atMost(Duration.ofSeconds(10))
         .until(() -> endpoint.isEnabled(path));
   }
 

@@ -33,12 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 @WithTestbed
 class RedeployOnPipelineSuccessIT {
   private static final String HMAC = "pipeline-secret-for-tests";
-  // The demo app's tests check the Concourse pipeline with fly, which a first run on a machine builds.
+  // The demo app's tests check the Concourse pipeline with fly, which a first run on a machine
+  // builds.
   private static final Duration MAVEN_STEP = Duration.ofMinutes(30);
 
   @Test
   void aPipelineRunRedeploysTheDemoAppWithThePushedDigestWithinASecondOfTheNotify(
-      Testbed testbed, TestNamespace ns, KubernetesClient client, @TempDir Path work) throws Exception {
+      Testbed testbed, TestNamespace ns, KubernetesClient client, @TempDir Path work)
+      throws Exception {
     Path root = testbed.checkoutRoot();
     String repository = "demo/app-" + ns.name();
     // An image of the App before this pipeline run; not a Jib build, whose digest would repeat.
@@ -47,13 +49,25 @@ class RedeployOnPipelineSuccessIT {
     try (var freshet = FreshetWithWebhooks.start(client, ns.name(), Map.of("hmac", HMAC))) {
       freshet.listen(new InetSocketAddress("127.0.0.1", 0), "/hooks/generic", hint -> {});
       client.resource(demoApp(before.reference())).create();
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertRolledOut(client, before.pinnedReference()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertRolledOut(client, before.pinnedReference()));
 
       ScriptRun.succeed(root, "ci/tasks/test.sh", Map.of("MODULES", "demo-app"), MAVEN_STEP);
       Path imageDir = work.resolve("image");
-      ScriptRun.succeed(root, "ci/tasks/build-and-push.sh", Map.of(
-          "IMAGE", before.reference(), "INSECURE_REGISTRY", "true",
-          "OUTPUT_DIR", imageDir.toString(), "DEMO_VERSION", ns.name()), MAVEN_STEP);
+      ScriptRun.succeed(
+          root,
+          "ci/tasks/build-and-push.sh",
+          Map.of(
+              "IMAGE",
+              before.reference(),
+              "INSECURE_REGISTRY",
+              "true",
+              "OUTPUT_DIR",
+              imageDir.toString(),
+              "DEMO_VERSION",
+              ns.name()),
+          MAVEN_STEP);
       String pushed = Files.readString(imageDir.resolve("digest")).strip();
       assertThat(pushed).matches("sha256:[0-9a-f]{64}").isNotEqualTo(before.digest());
       String wanted = before.reference() + "@" + pushed;
@@ -66,36 +80,51 @@ class RedeployOnPipelineSuccessIT {
       var patched = DeploymentImages.whenPinned(client, "demo", wanted);
       ScriptRun notify;
       try (var cli = CliLauncher.in(work.resolve("cli"), root)) {
-        notify = ScriptRun.succeed(root, "ci/tasks/notify.sh", Map.of(
-            "FRESHET_URL", freshet.url("/hooks/generic").toString(),
-            "FRESHET_SECRET", HMAC,
-            "IMAGE_DIR", imageDir.toString(),
-            "FRESHET", cli.path().toString(),
-            // The JDK's HTTP client logs the request as it sends it: the send time, from the CLI itself.
-            "FRESHET_JAVA_OPTS", "-Djdk.httpclient.HttpClient.log=requests"), Duration.ofMinutes(2));
+        notify =
+            ScriptRun.succeed(
+                root,
+                "ci/tasks/notify.sh",
+                Map.of(
+                    "FRESHET_URL", freshet.url("/hooks/generic").toString(),
+                    "FRESHET_SECRET", HMAC,
+                    "IMAGE_DIR", imageDir.toString(),
+                    "FRESHET", cli.path().toString(),
+                    // The JDK's HTTP client logs the request as it sends it: the send time, from
+                    // the CLI itself.
+                    "FRESHET_JAVA_OPTS", "-Djdk.httpclient.HttpClient.log=requests"),
+                Duration.ofMinutes(2));
       }
       // The JDK client logs through System.Logger, which the CLI sends to logback: one JSON object
       // per line, '/' escaped, stamped with the CLI's own clock when the request went out.
       String requestUrl = freshet.url("/hooks/generic").toString().replace("/", "\\/");
-      String requestLog = notify.firstLineContaining("\"formattedMessage\":\"REQUEST: " + requestUrl)
-          .orElseThrow(() -> new AssertionError(
-              "notify.sh did not log its request as JSON:\n" + notify.output()))
-          .text();
+      String requestLog =
+          notify
+              .firstLineContaining("\"formattedMessage\":\"REQUEST: " + requestUrl)
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "notify.sh did not log its request as JSON:\n" + notify.output()))
+              .text();
       Matcher stamp = Pattern.compile("^\\{\"timestamp\":(\\d+),").matcher(requestLog);
       assertThat(stamp.find()).as("a JSON log line: %s", requestLog).isTrue();
       Instant sent = Instant.ofEpochMilli(Long.parseLong(stamp.group(1)));
       Instant at = patched.get(30, TimeUnit.SECONDS);
 
       Duration latency = Duration.between(sent, at);
-      System.out.printf("pipeline notify sent -> demo Deployment patched to %s: %d ms%n", pushed, latency.toMillis());
+      System.out.printf(
+          "pipeline notify sent -> demo Deployment patched to %s: %d ms%n",
+          pushed, latency.toMillis());
       assertThat(latency).isLessThan(Duration.ofSeconds(1));
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        assertRolledOut(client, wanted);
-        App app = client.resources(App.class).withName("demo").get();
-        assertThat(app.getStatus().getImage().getRunningDigest()).isEqualTo(pushed);
-        assertThat(app.getStatus().getHistory().get(0).getToDigest()).isEqualTo(pushed);
-        assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertRolledOut(client, wanted);
+                App app = client.resources(App.class).withName("demo").get();
+                assertThat(app.getStatus().getImage().getRunningDigest()).isEqualTo(pushed);
+                assertThat(app.getStatus().getHistory().get(0).getToDigest()).isEqualTo(pushed);
+                assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
+              });
     }
   }
 
@@ -126,7 +155,8 @@ class RedeployOnPipelineSuccessIT {
   private static void assertRolledOut(KubernetesClient client, String pinned) {
     Deployment d = client.apps().deployments().withName("demo").get();
     assertThat(d).isNotNull();
-    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(pinned);
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(pinned);
     assertThat(d.getStatus()).isNotNull();
     assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
     int replicas = d.getSpec().getReplicas();

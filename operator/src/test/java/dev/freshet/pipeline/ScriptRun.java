@@ -37,11 +37,14 @@ public final class ScriptRun {
    *
    * @throws AssertionError with the script's output if it fails or outlives {@code timeout}
    */
-  public static ScriptRun succeed(Path root, String script, Map<String, String> env, Duration timeout)
+  public static ScriptRun succeed(
+      Path root, String script, Map<String, String> env, Duration timeout)
       throws IOException, InterruptedException {
     var run = new ScriptRun(script);
-    var builder = new ProcessBuilder("bash", root.resolve(script).toString())
-        .directory(root.toFile()).redirectErrorStream(true);
+    var builder =
+        new ProcessBuilder("bash", root.resolve(script).toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     Thread reader = new Thread(() -> run.read(process), "output of " + script);
@@ -49,18 +52,22 @@ public final class ScriptRun {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       reader.join(5_000);
-      throw new AssertionError(script + " did not finish within " + timeout + "; its output:\n" + run.output());
+      throw new AssertionError(
+          script + " did not finish within " + timeout + "; its output:\n" + run.output());
     }
     reader.join(5_000);
     run.exitCode = process.exitValue();
     if (run.exitCode != 0) {
-      throw new AssertionError(script + " failed with exit code " + run.exitCode + "; its output:\n" + run.output());
+      throw new AssertionError(
+          script + " failed with exit code " + run.exitCode + "; its output:\n" + run.output());
     }
     return run;
   }
 
   private void read(Process process) {
-    try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         lines.add(new Line(Instant.now(), line));
       }

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The poller's scheduling, with a resolver that records its calls instead of a registry: these
- * properties (dedup, single flight, backoff, Retry-After) are about when and how often the registry is
- * asked, which a recording resolver shows exactly. The registry-backed path is covered by the ITs.
+ * properties (dedup, single flight, backoff, Retry-After) are about when and how often the registry
+ * is asked, which a recording resolver shows exactly. The registry-backed path is covered by the
+ * ITs.
  */
 class PollerTest {
   private final Clock clock = Clock.systemUTC();
@@ -34,15 +35,20 @@ class PollerTest {
   }
 
   private Poller poller(Function<ImageWatch, Resolution> answer) {
-    poller = new Poller(watch -> {
-      calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
-      return answer.apply(watch);
-    }, clock, 4);
+    poller =
+        new Poller(
+            watch -> {
+              calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
+              return answer.apply(watch);
+            },
+            clock,
+            4);
     return poller;
   }
 
   private static ImageWatch watch(String repository) {
-    return new ImageWatch("127.0.0.1:5000", repository, "dev", PolicySpec.digest(), Optional.empty());
+    return new ImageWatch(
+        "127.0.0.1:5000", repository, "dev", PolicySpec.digest(), Optional.empty());
   }
 
   private Resolution found(ImageWatch w) {
@@ -56,12 +62,15 @@ class PollerTest {
       poller.watch("workload-" + i, watch("image-" + (i % 100)), Duration.ofHours(1), () -> {});
     }
 
-    // Subscribers read the shared answer; those that joined while its check ran were also called back.
-    await().untilAsserted(() -> {
-      for (int i = 0; i < 100; i++) {
-        assertThat(poller.latest(watch("image-" + i))).isPresent();
-      }
-    });
+    // Subscribers read the shared answer; those that joined while its check ran were also called
+    // back.
+    await()
+        .untilAsserted(
+            () -> {
+              for (int i = 0; i < 100; i++) {
+                assertThat(poller.latest(watch("image-" + i))).isPresent();
+              }
+            });
     assertThat(poller.distinctWatches()).isEqualTo(100);
     assertThat(calls).hasSize(100).allSatisfy((w, at) -> assertThat(at).hasSize(1));
   }
@@ -85,16 +94,17 @@ class PollerTest {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger concurrent = new AtomicInteger();
     AtomicInteger maxConcurrent = new AtomicInteger();
-    poller(w -> {
-      maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      concurrent.decrementAndGet();
-      return found(w);
-    });
+    poller(
+        w -> {
+          maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          concurrent.decrementAndGet();
+          return found(w);
+        });
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofHours(1), () -> {});
     await().until(() -> calls.containsKey(w));
@@ -112,10 +122,16 @@ class PollerTest {
   void aRecheckConcernsOnlyWatchesThatThePushedTagCanChange() {
     poller(this::found);
     ImageWatch dev = watch("app");
-    ImageWatch other = new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty());
-    ImageWatch semver = new ImageWatch("127.0.0.1:5000", "app", "1.4.2",
-        new PolicySpec(PolicySpec.Kind.SEMVER, Optional.of("~1.4"), Optional.empty(), Optional.empty()),
-        Optional.empty());
+    ImageWatch other =
+        new ImageWatch("127.0.0.1:5000", "app", "stable", PolicySpec.digest(), Optional.empty());
+    ImageWatch semver =
+        new ImageWatch(
+            "127.0.0.1:5000",
+            "app",
+            "1.4.2",
+            new PolicySpec(
+                PolicySpec.Kind.SEMVER, Optional.of("~1.4"), Optional.empty(), Optional.empty()),
+            Optional.empty());
     poller.watch("a", dev, Duration.ofHours(1), () -> {});
     poller.watch("b", other, Duration.ofHours(1), () -> {});
     poller.watch("c", semver, Duration.ofHours(1), () -> {});
@@ -123,10 +139,12 @@ class PollerTest {
 
     assertThat(poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"))).isEqualTo(2);
 
-    await().untilAsserted(() -> {
-      assertThat(calls.get(dev)).hasSize(2);
-      assertThat(calls.get(semver)).hasSize(2);
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(calls.get(dev)).hasSize(2);
+              assertThat(calls.get(semver)).hasSize(2);
+            });
     assertThat(calls.get(other)).hasSize(1);
   }
 
@@ -134,19 +152,31 @@ class PollerTest {
   void aHintFindsADockerHubWatchHoweverEitherSideSpellsTheName() {
     poller(this::found);
     var fromWorkload = ImageReference.parse("nginx:1.27");
-    ImageWatch nginx = new ImageWatch(fromWorkload.registry(), fromWorkload.repository(), "1.27",
-        PolicySpec.digest(), Optional.empty());
-    ImageWatch mirrorSpelling = new ImageWatch("registry-1.docker.io", "library/redis", "7",
-        PolicySpec.digest(), Optional.empty());
+    ImageWatch nginx =
+        new ImageWatch(
+            fromWorkload.registry(),
+            fromWorkload.repository(),
+            "1.27",
+            PolicySpec.digest(),
+            Optional.empty());
+    ImageWatch mirrorSpelling =
+        new ImageWatch(
+            "registry-1.docker.io", "library/redis", "7", PolicySpec.digest(), Optional.empty());
     poller.watch("a", nginx, Duration.ofHours(1), () -> {});
     poller.watch("b", mirrorSpelling, Duration.ofHours(1), () -> {});
     await().until(() -> calls.size() == 2);
 
-    for (String[] hint : new String[][] {
-        {"docker.io", "library/nginx"}, {"docker.io", "nginx"}, {"index.docker.io", "nginx"},
-        {"registry-1.docker.io", "library/nginx"}, {"Docker.IO", "nginx"}}) {
+    for (String[] hint :
+        new String[][] {
+          {"docker.io", "library/nginx"},
+          {"docker.io", "nginx"},
+          {"index.docker.io", "nginx"},
+          {"registry-1.docker.io", "library/nginx"},
+          {"Docker.IO", "nginx"}
+        }) {
       assertThat(poller.recheck(hint[0], hint[1], Optional.of("1.27")))
-          .as(hint[0] + "/" + hint[1]).isEqualTo(1);
+          .as(hint[0] + "/" + hint[1])
+          .isEqualTo(1);
     }
     assertThat(poller.recheck("docker.io", "redis", Optional.of("7"))).isEqualTo(1);
     assertThat(poller.recheck("docker.io", "team/nginx", Optional.of("1.27"))).isZero();
@@ -155,11 +185,16 @@ class PollerTest {
 
   @Test
   void failedChecksAreRetriedLessAndLessOften() {
-    poller(w -> new Resolution.Failed("Unreachable", "connection refused", Optional.empty(), clock.instant()));
+    poller(
+        w ->
+            new Resolution.Failed(
+                "Unreachable", "connection refused", Optional.empty(), clock.instant()));
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofMillis(40), () -> {});
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(w) != null && calls.get(w).size() >= 5);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> calls.get(w) != null && calls.get(w).size() >= 5);
 
     List<Instant> at = calls.get(w);
     for (int i = 2; i < 5; i++) {
@@ -174,13 +209,15 @@ class PollerTest {
   void noRequestIsSentBeforeTheRegistrysRetryAfterEvenWhenAWebhookAsks() {
     AtomicInteger n = new AtomicInteger();
     Instant[] notBefore = new Instant[1];
-    poller(w -> {
-      if (n.incrementAndGet() == 1) {
-        notBefore[0] = clock.instant().plusSeconds(2);
-        return new Resolution.Failed("RateLimited", "429", Optional.of(notBefore[0]), clock.instant());
-      }
-      return found(w);
-    });
+    poller(
+        w -> {
+          if (n.incrementAndGet() == 1) {
+            notBefore[0] = clock.instant().plusSeconds(2);
+            return new Resolution.Failed(
+                "RateLimited", "429", Optional.of(notBefore[0]), clock.instant());
+          }
+          return found(w);
+        });
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofMillis(10), () -> {});
     await().until(() -> notBefore[0] != null);
@@ -202,11 +239,17 @@ class PollerTest {
     String forged = "sha256:" + "f".repeat(64);
     poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(forged));
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w)).hasValueSatisfying(r -> {
-      Resolution.Found found = (Resolution.Found) r;
-      assertThat(found.digest()).isEqualTo(registryDigest);
-      assertThat(found.refusedHint()).contains(forged);
-    }));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(poller.latest(w))
+                    .hasValueSatisfying(
+                        r -> {
+                          Resolution.Found found = (Resolution.Found) r;
+                          assertThat(found.digest()).isEqualTo(registryDigest);
+                          assertThat(found.refusedHint()).contains(forged);
+                        }));
     assertThat(calls.get(w)).hasSize(1 + Poller.CONFIRMATION_ATTEMPTS);
   }
 
@@ -221,7 +264,9 @@ class PollerTest {
     poller.recheck("127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(digest));
 
     await().until(() -> calls.get(w).size() == 2);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
         .untilAsserted(() -> assertThat(calls.get(w)).hasSize(2));
     assertThat(((Resolution.Found) poller.latest(w).orElseThrow()).refusedHint()).isEmpty();
   }
@@ -240,7 +285,9 @@ class PollerTest {
 
     assertThat(poller.distinctWatches()).isZero();
     int after = calls.get(w).size();
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
         .untilAsserted(() -> assertThat(calls.get(w)).hasSizeLessThanOrEqualTo(after + 1));
   }
 
@@ -292,10 +339,15 @@ class PollerTest {
 
   private Poller pollerKeeping(
       Clock keptHintClock, int keepAtMost, Function<ImageWatch, Resolution> answer) {
-    poller = new Poller(watch -> {
-      calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
-      return answer.apply(watch);
-    }, clock, 4, new KeptHints(keptHintClock, Duration.ofMinutes(2), keepAtMost));
+    poller =
+        new Poller(
+            watch -> {
+              calls.computeIfAbsent(watch, w -> new CopyOnWriteArrayList<>()).add(clock.instant());
+              return answer.apply(watch);
+            },
+            clock,
+            4,
+            new KeptHints(keptHintClock, Duration.ofMinutes(2), keepAtMost));
     return poller;
   }
 
@@ -306,20 +358,34 @@ class PollerTest {
     String before = "sha256:" + "a".repeat(64);
     String pushed = "sha256:" + "b".repeat(64);
     AtomicInteger answers = new AtomicInteger();
-    pollerKeeping(clock, 100, w -> new Resolution.Found(
-        w.tag(), answers.getAndIncrement() == 0 ? before : pushed, List.of(), clock.instant()));
+    pollerKeeping(
+        clock,
+        100,
+        w ->
+            new Resolution.Found(
+                w.tag(),
+                answers.getAndIncrement() == 0 ? before : pushed,
+                List.of(),
+                clock.instant()));
     var outcomes = new KeptHintOutcomes();
     poller.onKeptHints(outcomes);
 
-    assertThat(poller.recheckOrKeep(
-        "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(pushed), "generic")).isZero();
+    assertThat(
+            poller.recheckOrKeep(
+                "127.0.0.1:5000", "app", Optional.of("dev"), Optional.of(pushed), "generic"))
+        .isZero();
     assertThat(poller.keptHints()).isEqualTo(1);
 
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofHours(1), () -> {});
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w))
-        .hasValueSatisfying(r -> assertThat(((Resolution.Found) r).digest()).isEqualTo(pushed)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(poller.latest(w))
+                    .hasValueSatisfying(
+                        r -> assertThat(((Resolution.Found) r).digest()).isEqualTo(pushed)));
     assertThat(calls.get(w)).hasSize(2);
     assertThat(outcomes.applied).containsExactly("app -> app:dev");
     assertThat(poller.keptHints()).isZero();
@@ -337,9 +403,13 @@ class PollerTest {
     ImageWatch w = watch("app");
     poller.watch("a", w, Duration.ofHours(1), () -> {});
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(poller.latest(w))
-        .hasValueSatisfying(r ->
-            assertThat(((Resolution.Found) r).refusedHint()).contains(forged)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(poller.latest(w))
+                    .hasValueSatisfying(
+                        r -> assertThat(((Resolution.Found) r).refusedHint()).contains(forged)));
   }
 
   @Test

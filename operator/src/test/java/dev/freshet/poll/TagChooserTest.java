@@ -31,7 +31,8 @@ class TagChooserTest {
 
   static Stream<Arguments> listsWithNothingToPin() {
     PolicySpec semver =
-        new PolicySpec(PolicySpec.Kind.SEMVER, Optional.of("~1.4"), Optional.empty(), Optional.empty());
+        new PolicySpec(
+            PolicySpec.Kind.SEMVER, Optional.of("~1.4"), Optional.empty(), Optional.empty());
     // Matches the empty string, so only the chooser's own check keeps "" from being a candidate.
     PolicySpec anyLowercase =
         new PolicySpec(
@@ -44,12 +45,14 @@ class TagChooserTest {
         Arguments.of("semver, an empty tag", semver, List.of("")),
         Arguments.of("pattern, no tags", anyLowercase, List.of()),
         Arguments.of("pattern, an empty tag", anyLowercase, List.of("")),
-        Arguments.of("pattern, tags no reference can name", anyLowercase, List.of("", ".hidden", "-x")));
+        Arguments.of(
+            "pattern, tags no reference can name", anyLowercase, List.of("", ".hidden", "-x")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("listsWithNothingToPin")
-  void yieldsNoCandidateAndTheEngineKeepsWhatRuns(String name, PolicySpec policy, List<String> tags) {
+  void yieldsNoCandidateAndTheEngineKeepsWhatRuns(
+      String name, PolicySpec policy, List<String> tags) {
     var watch = new ImageWatch("127.0.0.1:1", "team/web", "1.4.2", policy, Optional.empty());
 
     Resolution resolution =

@@ -23,7 +23,8 @@ class TrackedAnnotationsTest {
           5s           | below the minimum interval of 10s
           """)
   void refusesAnIntervalAnAppCouldNotHave(String interval, String why) {
-    var annotations = Map.of(TrackedAnnotations.POLICY, "digest", TrackedAnnotations.INTERVAL, interval);
+    var annotations =
+        Map.of(TrackedAnnotations.POLICY, "digest", TrackedAnnotations.INTERVAL, interval);
 
     assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
         .isInstanceOf(IllegalArgumentException.class)
@@ -40,8 +41,13 @@ class TrackedAnnotationsTest {
 
   @Test
   void aContainerListNamesExactlyTheContainersAndInitContainersKeptFresh() {
-    var policy = TrackedAnnotations.parse(Map.of(
-        TrackedAnnotations.POLICY, "digest", TrackedAnnotations.CONTAINERS, "app, migrate"));
+    var policy =
+        TrackedAnnotations.parse(
+            Map.of(
+                TrackedAnnotations.POLICY,
+                "digest",
+                TrackedAnnotations.CONTAINERS,
+                "app, migrate"));
 
     assertThat(policy.covers("app", false)).isTrue();
     assertThat(policy.covers("migrate", true)).isTrue();
@@ -51,7 +57,8 @@ class TrackedAnnotationsTest {
 
   @Test
   void readsAnIntervalWithinTheBounds() {
-    var annotations = Map.of(TrackedAnnotations.POLICY, "digest", TrackedAnnotations.INTERVAL, "24h");
+    var annotations =
+        Map.of(TrackedAnnotations.POLICY, "digest", TrackedAnnotations.INTERVAL, "24h");
 
     assertThat(TrackedAnnotations.parse(annotations).interval()).isEqualTo(Duration.ofHours(24));
   }

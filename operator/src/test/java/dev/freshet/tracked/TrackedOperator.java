@@ -9,7 +9,9 @@ import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
 import java.util.Set;
 
-/** The tracked-workload controllers, running in the test JVM and watching one test namespace only. */
+/**
+ * The tracked-workload controllers, running in the test JVM and watching one test namespace only.
+ */
 final class TrackedOperator implements AutoCloseable {
   final Poller poller;
   private final Operator operator;
@@ -21,7 +23,12 @@ final class TrackedOperator implements AutoCloseable {
     poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     TrackedControllers.register(
-        operator, client, poller, Set.of(namespace), new EventRecorder(client, "freshet", clock), clock);
+        operator,
+        client,
+        poller,
+        Set.of(namespace),
+        new EventRecorder(client, "freshet", clock),
+        clock);
     operator.start();
   }
 

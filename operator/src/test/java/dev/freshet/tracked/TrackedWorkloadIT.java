@@ -41,42 +41,65 @@ class TrackedWorkloadIT {
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
     Registry registry = testbed.registry();
     PushedImage first = registry.pusher().push("tracked/web", "dev");
-    kubectlCreate(testbed, ns, deployment("web", first.reference(), Map.of(
-        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
-    edit(client, "web", d -> new DeploymentBuilder(d)
-        .editMetadata().addToLabels("team", "payments").endMetadata().build());
+    kubectlCreate(
+        testbed,
+        ns,
+        deployment(
+            "web",
+            first.reference(),
+            Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+    edit(
+        client,
+        "web",
+        d ->
+            new DeploymentBuilder(d)
+                .editMetadata()
+                .addToLabels("team", "payments")
+                .endMetadata()
+                .build());
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(first.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(first.pinnedReference()));
 
       PushedImage second = registry.pusher().push("tracked/web", "dev");
 
       // One 10 s interval, jitter and the rollout itself.
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(image(client, "web")).isEqualTo(second.pinnedReference());
-        Deployment web = client.apps().deployments().withName("web").get();
-        assertThat(web.getStatus().getUpdatedReplicas()).isEqualTo(2);
-        assertThat(web.getStatus().getAvailableReplicas()).isEqualTo(2);
-        assertThat(web.getStatus().getReplicas()).isEqualTo(2);
-        assertThat(pods(client, "web")).hasSize(2).allSatisfy(p ->
-            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).endsWith("@" + second.digest()));
-        assertThat(web.getMetadata().getAnnotations())
-            .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
-            .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
-            .containsEntry(TrackedStatus.UP_TO_DATE, "True")
-            .containsKeys(TrackedStatus.CHECKED_AT, TrackedStatus.UPDATED_AT, TrackedStatus.HISTORY);
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(image(client, "web")).isEqualTo(second.pinnedReference());
+                Deployment web = client.apps().deployments().withName("web").get();
+                assertThat(web.getStatus().getUpdatedReplicas()).isEqualTo(2);
+                assertThat(web.getStatus().getAvailableReplicas()).isEqualTo(2);
+                assertThat(web.getStatus().getReplicas()).isEqualTo(2);
+                assertThat(pods(client, "web"))
+                    .hasSize(2)
+                    .allSatisfy(
+                        p ->
+                            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
+                                .endsWith("@" + second.digest()));
+                assertThat(web.getMetadata().getAnnotations())
+                    .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
+                    .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
+                    .containsEntry(TrackedStatus.UP_TO_DATE, "True")
+                    .containsKeys(
+                        TrackedStatus.CHECKED_AT, TrackedStatus.UPDATED_AT, TrackedStatus.HISTORY);
+              });
 
       Deployment web = client.apps().deployments().withName("web").get();
       assertThat(web.getSpec().getReplicas()).isEqualTo(2);
       assertThat(web.getMetadata().getLabels()).containsEntry("team", "payments");
       assertThat(web.getMetadata().getManagedFields())
-          .anySatisfy(f -> {
-            assertThat(f.getManager()).isEqualTo("freshet");
-            assertThat(f.getOperation()).isEqualTo("Apply");
-            assertThat(f.getFieldsV1().getAdditionalProperties().toString()).contains("f:image");
-          });
+          .anySatisfy(
+              f -> {
+                assertThat(f.getManager()).isEqualTo("freshet");
+                assertThat(f.getOperation()).isEqualTo("Apply");
+                assertThat(f.getFieldsV1().getAdditionalProperties().toString())
+                    .contains("f:image");
+              });
       assertThat(events(client, "RollingOut")).isNotEmpty();
     }
   }
@@ -87,21 +110,37 @@ class TrackedWorkloadIT {
     Registry registry = testbed.registry();
     String repo = "tracked/semver-" + ns.name();
     PushedImage current = registry.pusher().push(repo, "1.4.2");
-    kubectlCreate(testbed, ns, deployment("api", current.reference(), Map.of(
-        "freshet.dev/policy", "semver", "freshet.dev/semver", "~1.4", "freshet.dev/interval", "10s")));
+    kubectlCreate(
+        testbed,
+        ns,
+        deployment(
+            "api",
+            current.reference(),
+            Map.of(
+                "freshet.dev/policy",
+                "semver",
+                "freshet.dev/semver",
+                "~1.4",
+                "freshet.dev/interval",
+                "10s")));
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "api")).isEqualTo(current.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> assertThat(image(client, "api")).isEqualTo(current.pinnedReference()));
 
       PushedImage patch = registry.pusher().push(repo, "1.4.3");
       registry.pusher().push(repo, "2.0.0");
       freshet.poller.recheck(registry.host(), repo, java.util.Optional.empty());
 
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(image(client, "api")).isEqualTo(patch.pinnedReference()));
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(image(client, "api")).doesNotContain("2.0.0"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(image(client, "api")).isEqualTo(patch.pinnedReference()));
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(image(client, "api")).doesNotContain("2.0.0"));
     }
   }
 
@@ -110,24 +149,46 @@ class TrackedWorkloadIT {
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
     Registry registry = testbed.authRegistry();
     PushedImage image = registry.pusher().push("private/web", "dev");
-    kubectlCreate(testbed, ns, deployment("web", image.reference(), Map.of(
-        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+    kubectlCreate(
+        testbed,
+        ns,
+        deployment(
+            "web",
+            image.reference(),
+            Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() -> {
-        Deployment web = client.apps().deployments().withName("web").get();
-        assertThat(web.getMetadata().getAnnotations())
-            .containsEntry(TrackedStatus.UP_TO_DATE, "False")
-            .hasEntrySatisfying(TrackedStatus.MESSAGE, m -> assertThat(m).startsWith("Unauthorized").contains("credentials"));
-      });
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                Deployment web = client.apps().deployments().withName("web").get();
+                assertThat(web.getMetadata().getAnnotations())
+                    .containsEntry(TrackedStatus.UP_TO_DATE, "False")
+                    .hasEntrySatisfying(
+                        TrackedStatus.MESSAGE,
+                        m -> assertThat(m).startsWith("Unauthorized").contains("credentials"));
+              });
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
       client.secrets().resource(registry.pullSecret("pull")).create();
-      edit(client, "web", d -> new DeploymentBuilder(d).editSpec().editTemplate()
-          .editSpec().addNewImagePullSecret("pull").endSpec().endTemplate().endSpec().build());
+      edit(
+          client,
+          "web",
+          d ->
+              new DeploymentBuilder(d)
+                  .editSpec()
+                  .editTemplate()
+                  .editSpec()
+                  .addNewImagePullSecret("pull")
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build());
 
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
     }
   }
 
@@ -137,24 +198,49 @@ class TrackedWorkloadIT {
     Registry registry = testbed.registry();
     PushedImage image = registry.pusher().push("tracked/gitops", "dev");
     // Flux's kustomize-controller applies server-side under this manager name.
-    client.resource(deployment("web", image.reference(), Map.of(
-        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")))
-        .fieldManager("kustomize-controller").serverSideApply();
+    client
+        .resource(
+            deployment(
+                "web",
+                image.reference(),
+                Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")))
+        .fieldManager("kustomize-controller")
+        .serverSideApply();
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() -> {
-        assertThat(events(client, "OwnershipConflict")).singleElement()
-            .satisfies(e -> assertThat(e.getMessage()).contains("kustomize-controller"));
-        assertThat(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())
-            .hasEntrySatisfying(TrackedStatus.MESSAGE, m -> assertThat(m).contains("kustomize-controller"));
-      });
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(events(client, "OwnershipConflict"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("kustomize-controller"));
+                assertThat(
+                        client
+                            .apps()
+                            .deployments()
+                            .withName("web")
+                            .get()
+                            .getMetadata()
+                            .getAnnotations())
+                    .hasEntrySatisfying(
+                        TrackedStatus.MESSAGE, m -> assertThat(m).contains("kustomize-controller"));
+              });
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
-      edit(client, "web", d -> new DeploymentBuilder(d)
-          .editMetadata().addToAnnotations("freshet.dev/force", "true").endMetadata().build());
+      edit(
+          client,
+          "web",
+          d ->
+              new DeploymentBuilder(d)
+                  .editMetadata()
+                  .addToAnnotations("freshet.dev/force", "true")
+                  .endMetadata()
+                  .build());
 
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(image.pinnedReference()));
     }
   }
 
@@ -163,22 +249,56 @@ class TrackedWorkloadIT {
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
     Registry registry = testbed.registry();
     PushedImage image = registry.pusher().push("tracked/stop", "dev");
-    kubectlCreate(testbed, ns, deployment("web", image.reference(), Map.of(
-        "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+    kubectlCreate(
+        testbed,
+        ns,
+        deployment(
+            "web",
+            image.reference(),
+            Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())
-              .containsKey(TrackedStatus.LATEST_DIGEST));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          client
+                              .apps()
+                              .deployments()
+                              .withName("web")
+                              .get()
+                              .getMetadata()
+                              .getAnnotations())
+                      .containsKey(TrackedStatus.LATEST_DIGEST));
       assertThat(freshet.poller.distinctWatches()).isEqualTo(1);
 
-      edit(client, "web", d -> new DeploymentBuilder(d)
-          .editMetadata().removeFromAnnotations("freshet.dev/policy").endMetadata().build());
+      edit(
+          client,
+          "web",
+          d ->
+              new DeploymentBuilder(d)
+                  .editMetadata()
+                  .removeFromAnnotations("freshet.dev/policy")
+                  .endMetadata()
+                  .build());
 
-      await().atMost(ROLLOUT).untilAsserted(() -> {
-        assertThat(TrackedStatus.of(client.apps().deployments().withName("web").get().getMetadata().getAnnotations())).isEmpty();
-        assertThat(freshet.poller.distinctWatches()).isZero();
-      });
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        TrackedStatus.of(
+                            client
+                                .apps()
+                                .deployments()
+                                .withName("web")
+                                .get()
+                                .getMetadata()
+                                .getAnnotations()))
+                    .isEmpty();
+                assertThat(freshet.poller.distinctWatches()).isZero();
+              });
     }
   }
 
@@ -190,50 +310,86 @@ class TrackedWorkloadIT {
     String toolsRepo = "tracked/multi-tools-" + ns.name();
     PushedImage web = registry.pusher().push(webRepo, "dev");
     PushedImage tools = registry.pusher().push(toolsRepo, "dev");
-    Deployment deployment = new DeploymentBuilder(deployment("multi", web.reference(), Map.of(
-            "freshet.dev/policy", "digest",
-            "freshet.dev/interval", "10s",
-            "freshet.dev/containers", "app,worker,migrate")))
-        .editSpec().editTemplate().editSpec()
-        .addNewContainer().withName("worker").withImage(web.reference()).endContainer()
-        .addNewInitContainer().withName("migrate").withImage(tools.reference()).endInitContainer()
-        .endSpec().endTemplate().endSpec()
-        .build();
+    Deployment deployment =
+        new DeploymentBuilder(
+                deployment(
+                    "multi",
+                    web.reference(),
+                    Map.of(
+                        "freshet.dev/policy", "digest",
+                        "freshet.dev/interval", "10s",
+                        "freshet.dev/containers", "app,worker,migrate")))
+            .editSpec()
+            .editTemplate()
+            .editSpec()
+            .addNewContainer()
+            .withName("worker")
+            .withImage(web.reference())
+            .endContainer()
+            .addNewInitContainer()
+            .withName("migrate")
+            .withImage(tools.reference())
+            .endInitContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
     kubectlCreate(testbed, ns, deployment);
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() -> assertThat(images(client, "multi")).containsExactly(
-          "migrate=" + tools.pinnedReference(),
-          "app=" + web.pinnedReference(),
-          "worker=" + web.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(images(client, "multi"))
+                      .containsExactly(
+                          "migrate=" + tools.pinnedReference(),
+                          "app=" + web.pinnedReference(),
+                          "worker=" + web.pinnedReference()));
 
       PushedImage newWeb = registry.pusher().push(webRepo, "dev");
       PushedImage newTools = registry.pusher().push(toolsRepo, "dev");
       freshet.poller.recheck(registry.host(), webRepo, Optional.of("dev"));
       freshet.poller.recheck(registry.host(), toolsRepo, Optional.of("dev"));
 
-      await().atMost(ROLLOUT).untilAsserted(() -> {
-        assertThat(images(client, "multi")).containsExactly(
-            "migrate=" + newTools.pinnedReference(),
-            "app=" + newWeb.pinnedReference(),
-            "worker=" + newWeb.pinnedReference());
-        Deployment multi = client.apps().deployments().withName("multi").get();
-        // Each container is named in the status, init containers with the others.
-        String expected = "app=" + newWeb.digest() + ",migrate=" + newTools.digest()
-            + ",worker=" + newWeb.digest();
-        assertThat(multi.getMetadata().getAnnotations())
-            .containsEntry(TrackedStatus.LATEST_DIGEST, expected)
-            .containsEntry(TrackedStatus.LATEST_TAG, "app=dev,migrate=dev,worker=dev")
-            .containsEntry(TrackedStatus.UP_TO_DATE, "True");
-      });
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(images(client, "multi"))
+                    .containsExactly(
+                        "migrate=" + newTools.pinnedReference(),
+                        "app=" + newWeb.pinnedReference(),
+                        "worker=" + newWeb.pinnedReference());
+                Deployment multi = client.apps().deployments().withName("multi").get();
+                // Each container is named in the status, init containers with the others.
+                String expected =
+                    "app="
+                        + newWeb.digest()
+                        + ",migrate="
+                        + newTools.digest()
+                        + ",worker="
+                        + newWeb.digest();
+                assertThat(multi.getMetadata().getAnnotations())
+                    .containsEntry(TrackedStatus.LATEST_DIGEST, expected)
+                    .containsEntry(TrackedStatus.LATEST_TAG, "app=dev,migrate=dev,worker=dev")
+                    .containsEntry(TrackedStatus.UP_TO_DATE, "True");
+              });
       // Applying by name in the right list changed images only: no container was added or lost.
-      assertThat(client.apps().deployments().withName("multi").get().getSpec().getTemplate().getSpec())
-          .satisfies(spec -> {
-            assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("app", "worker");
-            assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("migrate");
-          });
+      assertThat(
+              client.apps().deployments().withName("multi").get().getSpec().getTemplate().getSpec())
+          .satisfies(
+              spec -> {
+                assertThat(spec.getContainers())
+                    .extracting(Container::getName)
+                    .containsExactly("app", "worker");
+                assertThat(spec.getInitContainers())
+                    .extracting(Container::getName)
+                    .containsExactly("migrate");
+              });
       assertThat(events(client, "RollingOut"))
-          .anySatisfy(e -> assertThat(e.getMessage()).startsWith("init container migrate rolling to"));
+          .anySatisfy(
+              e -> assertThat(e.getMessage()).startsWith("init container migrate rolling to"));
     }
   }
 
@@ -243,95 +399,174 @@ class TrackedWorkloadIT {
     Registry registry = testbed.registry();
     String repo = "tracked/report-" + ns.name();
     PushedImage first = registry.pusher().push(repo, "nightly");
-    // Once a year and suspended: no Job runs during the test; the template is what the next run uses.
-    CronJob report = new CronJobBuilder()
-        .withNewMetadata().withName("report").withAnnotations(Map.of(
-            "freshet.dev/policy", "digest", "freshet.dev/interval", "10s")).endMetadata()
-        .withNewSpec()
-        .withSchedule("0 3 1 1 *")
-        .withSuspend(true)
-        .withNewJobTemplate().withNewSpec().withNewTemplate().withNewSpec()
-        .withRestartPolicy("OnFailure")
-        .addNewContainer().withName("report").withImage(first.reference()).endContainer()
-        .endSpec().endTemplate().endSpec().endJobTemplate()
-        .endSpec()
-        .build();
+    // Once a year and suspended: no Job runs during the test; the template is what the next run
+    // uses.
+    CronJob report =
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName("report")
+            .withAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s"))
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule("0 3 1 1 *")
+            .withSuspend(true)
+            .withNewJobTemplate()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .withRestartPolicy("OnFailure")
+            .addNewContainer()
+            .withName("report")
+            .withImage(first.reference())
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .endJobTemplate()
+            .endSpec()
+            .build();
     kubectlCreate(testbed, ns, report);
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
-      await().atMost(ROLLOUT).untilAsserted(() ->
-          assertThat(cronJobImage(client, "report")).isEqualTo(first.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> assertThat(cronJobImage(client, "report")).isEqualTo(first.pinnedReference()));
 
       PushedImage second = registry.pusher().push(repo, "nightly");
       freshet.poller.recheck(registry.host(), repo, Optional.of("nightly"));
 
-      await().atMost(ROLLOUT).untilAsserted(() -> {
-        assertThat(cronJobImage(client, "report")).isEqualTo(second.pinnedReference());
-        // No rollout to wait for: what the next run will use counts as running at once.
-        assertThat(client.batch().v1().cronjobs().withName("report").get().getMetadata().getAnnotations())
-            .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
-            .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
-            .containsEntry(TrackedStatus.UP_TO_DATE, "True");
-      });
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(cronJobImage(client, "report")).isEqualTo(second.pinnedReference());
+                // No rollout to wait for: what the next run will use counts as running at once.
+                assertThat(
+                        client
+                            .batch()
+                            .v1()
+                            .cronjobs()
+                            .withName("report")
+                            .get()
+                            .getMetadata()
+                            .getAnnotations())
+                    .containsEntry(TrackedStatus.LATEST_DIGEST, second.digest())
+                    .containsEntry(TrackedStatus.RUNNING_DIGEST, second.digest())
+                    .containsEntry(TrackedStatus.UP_TO_DATE, "True");
+              });
       CronJob after = client.batch().v1().cronjobs().withName("report").get();
       assertThat(after.getSpec().getSchedule()).isEqualTo("0 3 1 1 *");
       assertThat(after.getSpec().getSuspend()).isTrue();
       assertThat(after.getMetadata().getManagedFields())
-          .anySatisfy(f -> {
-            assertThat(f.getManager()).isEqualTo("freshet");
-            assertThat(f.getFieldsV1().getAdditionalProperties().toString())
-                .contains("f:jobTemplate")
-                .contains("f:image");
-          });
+          .anySatisfy(
+              f -> {
+                assertThat(f.getManager()).isEqualTo("freshet");
+                assertThat(f.getFieldsV1().getAdditionalProperties().toString())
+                    .contains("f:jobTemplate")
+                    .contains("f:image");
+              });
       assertThat(client.batch().v1().jobs().list().getItems()).isEmpty();
     }
   }
 
   /** Edits under optimistic locking, retried: Freshet writes the same object concurrently. */
-  private static void edit(KubernetesClient client, String name, java.util.function.UnaryOperator<Deployment> change) {
-    await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+  private static void edit(
+      KubernetesClient client, String name, java.util.function.UnaryOperator<Deployment> change) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
         .until(() -> client.apps().deployments().withName(name).edit(change) != null);
   }
 
   private static Deployment deployment(String name, String image, Map<String, String> annotations) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).addToLabels("app", name).withAnnotations(annotations).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .addToLabels("app", name)
+        .withAnnotations(annotations)
+        .endMetadata()
         .withNewSpec()
         .withReplicas(2)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("app")
+        .withImage(image)
+        .endContainer()
+        .endSpec()
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  /** Creates the object with the testbed's kubectl, as a person would, so its fields belong to kubectl. */
-  private static void kubectlCreate(Testbed testbed, TestNamespace ns, HasMetadata workload) throws Exception {
+  /**
+   * Creates the object with the testbed's kubectl, as a person would, so its fields belong to
+   * kubectl.
+   */
+  private static void kubectlCreate(Testbed testbed, TestNamespace ns, HasMetadata workload)
+      throws Exception {
     Path manifest = Files.createTempFile("workload", ".json");
     Files.writeString(manifest, io.fabric8.kubernetes.client.utils.Serialization.asJson(workload));
-    Process process = new ProcessBuilder(testbed.kubectl().toString(), "--kubeconfig", testbed.kubeconfig().toString(),
-        "-n", ns.name(), "create", "-f", manifest.toString())
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                testbed.kubectl().toString(),
+                "--kubeconfig",
+                testbed.kubeconfig().toString(),
+                "-n",
+                ns.name(),
+                "create",
+                "-f",
+                manifest.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as(output).isZero();
   }
 
   private static String cronJobImage(KubernetesClient client, String name) {
-    return client.batch().v1().cronjobs().withName(name).get()
-        .getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return client
+        .batch()
+        .v1()
+        .cronjobs()
+        .withName(name)
+        .get()
+        .getSpec()
+        .getJobTemplate()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   private static String image(KubernetesClient client, String name) {
-    return client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return client
+        .apps()
+        .deployments()
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   /** Every container's {@code name=image}, init containers first, as the pod runs them. */
   private static List<String> images(KubernetesClient client, String name) {
     var spec = client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec();
-    return java.util.stream.Stream.concat(spec.getInitContainers().stream(), spec.getContainers().stream())
+    return java.util.stream.Stream.concat(
+            spec.getInitContainers().stream(), spec.getContainers().stream())
         .map(c -> c.getName() + "=" + c.getImage())
         .toList();
   }
@@ -343,6 +578,8 @@ class TrackedWorkloadIT {
   }
 
   private static List<Event> events(KubernetesClient client, String reason) {
-    return client.v1().events().list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+    return client.v1().events().list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
   }
 }

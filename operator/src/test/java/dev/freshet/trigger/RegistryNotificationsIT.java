@@ -41,10 +41,12 @@ class RegistryNotificationsIT {
     PushedImage first = testbed.registry().pusher().push(repository, "dev");
     Set<String> hinted = ConcurrentHashMap.newKeySet();
 
-    try (var freshet = FreshetWithWebhooks.start(client, ns.name(),
-        Map.of("distribution", "Bearer " + testbed.registryNotifyToken()))) {
+    try (var freshet =
+        FreshetWithWebhooks.start(
+            client, ns.name(), Map.of("distribution", "Bearer " + testbed.registryNotifyToken()))) {
       client.resource(app(first.reference())).create();
-      await().atMost(Duration.ofSeconds(60))
+      await()
+          .atMost(Duration.ofSeconds(60))
           .until(() -> first.pinnedReference().equals(DeploymentImages.image(client, "web")));
       PushedImage second;
       DeploymentImages.Seen seen;
@@ -55,7 +57,8 @@ class RegistryNotificationsIT {
         // once a fresh probe's arrives, the backlog is through and ours will not wait behind it.
         String probe = "registry-notify/probe-" + ns.name();
         testbed.registry().pusher().push(probe, "dev");
-        await("the registry's backlog of notifications").atMost(Duration.ofSeconds(60))
+        await("the registry's backlog of notifications")
+            .atMost(Duration.ofSeconds(60))
             .until(() -> hinted.contains(probe));
 
         var patched = DeploymentImages.whenChangedFrom(client, "web", first.pinnedReference());
@@ -69,34 +72,46 @@ class RegistryNotificationsIT {
 
       assertThat(seen.image()).isEqualTo(second.pinnedReference());
       Duration latency = Duration.between(pushed, seen.at());
-      System.out.printf("registry push returned -> Deployment patched to %s: %d ms%n",
+      System.out.printf(
+          "registry push returned -> Deployment patched to %s: %d ms%n",
           second.digest(), latency.toMillis());
       assertThat(latency).isLessThan(Duration.ofSeconds(1));
       assertThat(hinted).contains(repository);
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        App app = client.resources(App.class).withName("web").get();
-        assertThat(app.getStatus().getImage().getRunningDigest()).isEqualTo(second.digest());
-        assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                App app = client.resources(App.class).withName("web").get();
+                assertThat(app.getStatus().getImage().getRunningDigest())
+                    .isEqualTo(second.digest());
+                assertThat(app.getStatus().getHistory().get(0).getOutcome()).isEqualTo("Succeeded");
+              });
     }
   }
 
-  /** Binds the endpoint at the registries' notification URL, waiting while another test holds it. */
+  /**
+   * Binds the endpoint at the registries' notification URL, waiting while another test holds it.
+   */
   private static void listenWhereTheRegistriesNotify(
-      Testbed testbed, FreshetWithWebhooks freshet, java.util.function.Consumer<ImageHint> observer) {
+      Testbed testbed,
+      FreshetWithWebhooks freshet,
+      java.util.function.Consumer<ImageHint> observer) {
     URI url = URI.create(testbed.registryNotifyUrl());
-    await("the notify port " + url.getPort() + " to be free").atMost(Duration.ofMinutes(3))
+    await("the notify port " + url.getPort() + " to be free")
+        .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> {
-          try {
-            freshet.listen(new InetSocketAddress(url.getHost(), url.getPort()), url.getPath(), observer);
-            return true;
-          } catch (BindException e) {
-            return false;
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        .until(
+            () -> {
+              try {
+                freshet.listen(
+                    new InetSocketAddress(url.getHost(), url.getPort()), url.getPath(), observer);
+                return true;
+              } catch (BindException e) {
+                return false;
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
   }
 
   private static App app(String image) {

@@ -21,7 +21,12 @@ class ImageFieldApplierTest {
   @Test
   void aDeploymentsPatchSetsImagesUnderSpecTemplate() {
     var deployment =
-        new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("ns").endMetadata().build();
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withNamespace("ns")
+            .endMetadata()
+            .build();
 
     String patch =
         json(
@@ -40,7 +45,12 @@ class ImageFieldApplierTest {
   @Test
   void aCronJobsPatchSetsImagesInsideItsJobTemplate() {
     var cronJob =
-        new CronJobBuilder().withNewMetadata().withName("report").withNamespace("ns").endMetadata().build();
+        new CronJobBuilder()
+            .withNewMetadata()
+            .withName("report")
+            .withNamespace("ns")
+            .endMetadata()
+            .build();
 
     String patch =
         json(
@@ -59,7 +69,12 @@ class ImageFieldApplierTest {
   @Test
   void initContainersAreSetInTheirOwnListAndContainersSharingAnImageEachInTheirs() {
     var deployment =
-        new DeploymentBuilder().withNewMetadata().withName("web").withNamespace("ns").endMetadata().build();
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("web")
+            .withNamespace("ns")
+            .endMetadata()
+            .build();
     Map<TemplateContainer, String> images = new LinkedHashMap<>();
     images.put(TemplateContainer.regular("app"), "web:dev@sha256:1");
     images.put(TemplateContainer.initContainer("migrate"), "tools:dev@sha256:2");

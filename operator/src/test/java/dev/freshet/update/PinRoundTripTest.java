@@ -33,7 +33,8 @@ class PinRoundTripTest {
   private static final List<String> PATHS =
       List.of("nginx", "library/nginx", "team/web", "a/b/c/d", "my-org/my_app.v2", "x__y/z-9");
   private static final List<String> TAGS =
-      List.of("1.27", "v1.2.3-rc.1", "dev", "1.4-alpine", "main-20251124.3", "_x", "latest", "A.b-C");
+      List.of(
+          "1.27", "v1.2.3-rc.1", "dev", "1.4-alpine", "main-20251124.3", "_x", "latest", "A.b-C");
 
   record Case(String registry, String path, String tag) {
     String image() {
@@ -85,7 +86,11 @@ class PinRoundTripTest {
     // The poller rebuilds the reference from registry, repository and tag alone.
     assertThat(
             ImageReference.parse(
-                reference.registry() + "/" + reference.repository() + ":" + reference.tagOrLatest()))
+                reference.registry()
+                    + "/"
+                    + reference.repository()
+                    + ":"
+                    + reference.tagOrLatest()))
         .isEqualTo(declared);
   }
 

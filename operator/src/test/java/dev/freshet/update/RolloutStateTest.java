@@ -13,13 +13,20 @@ class RolloutStateTest {
   void aCronJobHasNoRolloutSoItsTemplateIsDoneOnceWrittenAndNeverStalls() {
     var cronJob =
         new CronJobBuilder()
-            .withNewMetadata().withName("report").withGeneration(7L).endMetadata()
-            .withNewSpec().withSchedule("0 3 * * *").endSpec()
+            .withNewMetadata()
+            .withName("report")
+            .withGeneration(7L)
+            .endMetadata()
+            .withNewSpec()
+            .withSchedule("0 3 * * *")
+            .endSpec()
             .build();
 
-    assertThat(RolloutState.of((HasMetadata) cronJob)).hasValueSatisfying(state -> {
-      assertThat(state.isDone()).isTrue();
-      assertThat(state.isStalled()).isFalse();
-    });
+    assertThat(RolloutState.of((HasMetadata) cronJob))
+        .hasValueSatisfying(
+            state -> {
+              assertThat(state.isDone()).isTrue();
+              assertThat(state.isStalled()).isFalse();
+            });
   }
 }

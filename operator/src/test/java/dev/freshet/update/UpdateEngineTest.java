@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one decision of the update path. Each case is a situation a crash, an error or a registry
- * can leave a workload in; none of them may move it to an older digest.
+ * The one decision of the update path. Each case is a situation a crash, an error or a registry can
+ * leave a workload in; none of them may move it to an older digest.
  */
 class UpdateEngineTest {
   private static final Pin D0 = new Pin("dev", digest('0'));
@@ -131,7 +131,8 @@ class UpdateEngineTest {
   @Test
   void withNothingRecordedAndNoAnswerTheDeclaredImageStays() {
     Decision decision =
-        UpdateEngine.decide(Optional.empty(), ImageRecord.EMPTY, Optional.empty(), Optional.empty());
+        UpdateEngine.decide(
+            Optional.empty(), ImageRecord.EMPTY, Optional.empty(), Optional.empty());
 
     assertThat(decision.target()).isEmpty();
   }

@@ -7,7 +7,8 @@ package dev.freshet.receive;
  * reason keeps the acceptance from being silent.
  */
 public enum IgnoreReason {
-  NOT_A_PUSH("not-a-push", "the event is not a push (a pull, a delete, a scan or another event type)"),
+  NOT_A_PUSH(
+      "not-a-push", "the event is not a push (a pull, a delete, a scan or another event type)"),
   NOT_AN_IMAGE(
       "not-an-image",
       "what was pushed is not an image manifest or index (a layer blob, a non-container package)"),

@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Says yes to a key at most once per period, remembering at most a fixed number of keys (the
- * least recently seen are forgotten first). It keeps logs of repeated, uninteresting events to one
- * line per key and period, and a sender that varies the key cannot make it grow: it can at worst
- * get a forgotten key logged again.
+ * Says yes to a key at most once per period, remembering at most a fixed number of keys (the least
+ * recently seen are forgotten first). It keeps logs of repeated, uninteresting events to one line
+ * per key and period, and a sender that varies the key cannot make it grow: it can at worst get a
+ * forgotten key logged again.
  */
 public final class OncePerKey {
 

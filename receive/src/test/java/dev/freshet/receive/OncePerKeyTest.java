@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** Log lines for ignored events: once per key and period, and never more keys than the bound. */
 class OncePerKeyTest {
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
   private final Clock clock =
       new Clock() {
         @Override

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A content digest such as {@code sha256:…}, validated the way go-digest does: the algorithm must be
- * one registries use (sha256, sha384, sha512) and the encoded part lowercase hex of its exact length.
+ * A content digest such as {@code sha256:…}, validated the way go-digest does: the algorithm must
+ * be one registries use (sha256, sha384, sha512) and the encoded part lowercase hex of its exact
+ * length.
  */
 public record Digest(String algorithm, String encoded) {
   private static final Map<String, Integer> HEX_LENGTHS =
@@ -29,7 +30,9 @@ public record Digest(String algorithm, String encoded) {
     }
   }
 
-  /** Parses {@code algorithm:hex}; throws {@link InvalidReferenceException} saying what is wrong. */
+  /**
+   * Parses {@code algorithm:hex}; throws {@link InvalidReferenceException} saying what is wrong.
+   */
   public static Digest parse(String text) {
     if (!GRAMMAR.matcher(text).matches()) {
       throw new InvalidReferenceException(text, "digest must look like sha256:<64 hex characters>");

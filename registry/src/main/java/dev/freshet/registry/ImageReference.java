@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * An image reference, normalised the way the container ecosystem does it (CNCF distribution's
- * {@code reference.ParseNormalizedNamed}): {@code nginx} is {@code docker.io/library/nginx},
- * {@code index.docker.io/x/y} is {@code docker.io/x/y}, and the first path element is a registry host
- * only if it is {@code localhost}, contains a '.' or ':', or has an uppercase letter.
+ * {@code reference.ParseNormalizedNamed}): {@code nginx} is {@code docker.io/library/nginx}, {@code
+ * index.docker.io/x/y} is {@code docker.io/x/y}, and the first path element is a registry host only
+ * if it is {@code localhost}, contains a '.' or ':', or has an uppercase letter.
  *
  * <p>A reference may carry a tag, a digest, both (the form Freshet pins: {@code repo:tag@sha256:…})
  * or neither (then {@link #tagOrLatest()} says {@code latest}, as Docker does).
@@ -29,7 +29,8 @@ public final class ImageReference {
 
   private static final Pattern IMAGE_ID = Pattern.compile("[a-f0-9]{64}");
   private static final String DOMAIN_COMPONENT = "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?";
-  // Hostname or dotted IPv4, or an IPv6 address in brackets (no zone, no embedded IPv4), then a port.
+  // Hostname or dotted IPv4, or an IPv6 address in brackets (no zone, no embedded IPv4), then a
+  // port.
   private static final Pattern DOMAIN =
       Pattern.compile(
           "(?:"
@@ -147,7 +148,11 @@ public final class ImageReference {
     if (tag.length() > TAG_MAX_LENGTH) {
       throw new InvalidReferenceException(
           input,
-          "tag is " + tag.length() + " characters long; at most " + TAG_MAX_LENGTH + " are allowed");
+          "tag is "
+              + tag.length()
+              + " characters long; at most "
+              + TAG_MAX_LENGTH
+              + " are allowed");
     }
     if (!TAG.matcher(tag).matches()) {
       throw new InvalidReferenceException(
@@ -179,7 +184,9 @@ public final class ImageReference {
     }
   }
 
-  /** The registry as written in references: {@code docker.io}, {@code ghcr.io}, {@code host:5000}. */
+  /**
+   * The registry as written in references: {@code docker.io}, {@code ghcr.io}, {@code host:5000}.
+   */
   public String registry() {
     return registry;
   }

@@ -1,6 +1,9 @@
 package dev.freshet.registry;
 
-/** The registry answered something we cannot trust or read: a wrong digest, an oversized or malformed body. */
+/**
+ * The registry answered something we cannot trust or read: a wrong digest, an oversized or
+ * malformed body.
+ */
 public final class InvalidResponseException extends RegistryException {
   public InvalidResponseException(String registry, String message) {
     this(registry, message, null);

@@ -8,11 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A registry's published request budget, as Docker Hub sends it: {@code ratelimit-limit: 100;w=21600}
- * and {@code ratelimit-remaining: 76;w=21600} (requests per window of w seconds).
+ * A registry's published request budget, as Docker Hub sends it: {@code ratelimit-limit:
+ * 100;w=21600} and {@code ratelimit-remaining: 76;w=21600} (requests per window of w seconds).
  */
 public record RateLimitBudget(long limit, long remaining, Duration window, Instant observedAt) {
-  private static final Pattern VALUE = Pattern.compile("\\s*(\\d{1,18})\\s*(?:;\\s*w\\s*=\\s*(\\d{1,12}))?.*");
+  private static final Pattern VALUE =
+      Pattern.compile("\\s*(\\d{1,18})\\s*(?:;\\s*w\\s*=\\s*(\\d{1,12}))?.*");
 
   /** The budget in these headers, if the registry sends both. */
   public static Optional<RateLimitBudget> fromHeaders(HttpHeaders headers, Instant now) {
@@ -33,8 +34,8 @@ public record RateLimitBudget(long limit, long remaining, Duration window, Insta
   }
 
   /**
-   * When the whole window has slid past this observation. Docker Hub's window slides and it sends no
-   * reset time, so this is the latest moment by which the budget has surely recovered.
+   * When the whole window has slid past this observation. Docker Hub's window slides and it sends
+   * no reset time, so this is the latest moment by which the budget has surely recovered.
    */
   public Instant windowEnd() {
     return observedAt.plus(window);

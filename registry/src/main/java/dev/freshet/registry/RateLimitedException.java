@@ -3,8 +3,9 @@ package dev.freshet.registry;
 import java.time.Instant;
 
 /**
- * The registry asked us to slow down (429 with Retry-After), or its published budget is nearly spent.
- * No request goes to that registry before {@link #retryAt()}; the caller reschedules for then.
+ * The registry asked us to slow down (429 with Retry-After), or its published budget is nearly
+ * spent. No request goes to that registry before {@link #retryAt()}; the caller reschedules for
+ * then.
  */
 public final class RateLimitedException extends RegistryException {
   private final Instant retryAt;

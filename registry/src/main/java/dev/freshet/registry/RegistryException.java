@@ -1,8 +1,8 @@
 package dev.freshet.registry;
 
 /**
- * Why a registry call failed, typed so the operator can put it into a condition: {@link #reason()} is
- * a Kubernetes-style CamelCase reason and the message says what happened, naming the registry.
+ * Why a registry call failed, typed so the operator can put it into a condition: {@link #reason()}
+ * is a Kubernetes-style CamelCase reason and the message says what happened, naming the registry.
  */
 public abstract sealed class RegistryException extends RuntimeException
     permits UnauthorizedException,
@@ -25,6 +25,8 @@ public abstract sealed class RegistryException extends RuntimeException
   /** A condition reason: {@code Unauthorized}, {@code NotFound}, {@code RateLimited}, … */
   public abstract String reason();
 
-  /** Whether trying again later, unchanged, may succeed (false: the spec or a secret must change). */
+  /**
+   * Whether trying again later, unchanged, may succeed (false: the spec or a secret must change).
+   */
   public abstract boolean isTransient();
 }

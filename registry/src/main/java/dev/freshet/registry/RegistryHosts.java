@@ -27,8 +27,8 @@ public final class RegistryHosts {
 
   /**
    * The form credentials are keyed by: no scheme, no path, lowercase, every Docker Hub alias as
-   * {@code docker.io}. So {@code https://index.docker.io/v1/} and {@code docker.io} are one key, and
-   * {@code https://registry.example.com:5000/v2/} is {@code registry.example.com:5000}.
+   * {@code docker.io}. So {@code https://index.docker.io/v1/} and {@code docker.io} are one key,
+   * and {@code https://registry.example.com:5000/v2/} is {@code registry.example.com:5000}.
    */
   public static String credentialKey(String hostOrUrl) {
     String key = hostOrUrl.trim();

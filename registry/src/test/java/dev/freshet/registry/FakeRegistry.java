@@ -17,9 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An in-process HTTP server on 127.0.0.1 that plays a registry's part a test needs, for behaviour no
- * real registry here can be made to show (each test says which). It records every request with the
- * moment it arrived and the moment it was answered, so tests can check "no request before the
+ * An in-process HTTP server on 127.0.0.1 that plays a registry's part a test needs, for behaviour
+ * no real registry here can be made to show (each test says which). It records every request with
+ * the moment it arrived and the moment it was answered, so tests can check "no request before the
  * deadline" from the server's side.
  */
 public final class FakeRegistry implements AutoCloseable {

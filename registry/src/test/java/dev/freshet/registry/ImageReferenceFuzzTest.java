@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Whatever text a spec holds, the parser answers with a reference or its own exception — never a
- * NullPointerException, StringIndexOutOfBounds or a runaway regular expression. Under {@code mvn test}
- * this replays the inputs in ImageReferenceFuzzTestInputs; {@code JAZZER_FUZZ=1} explores.
+ * NullPointerException, StringIndexOutOfBounds or a runaway regular expression. Under {@code mvn
+ * test} this replays the inputs in ImageReferenceFuzzTestInputs; {@code JAZZER_FUZZ=1} explores.
  */
 class ImageReferenceFuzzTest {
   @FuzzTest(maxDuration = "30s")

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ImageReferenceJibOracleTest {
 
   /**
-   * Where Jib departs from CNCF distribution, distribution (and Docker) is the reference; those inputs
-   * are left out here and pinned by ImageReferenceTest instead.
+   * Where Jib departs from CNCF distribution, distribution (and Docker) is the reference; those
+   * inputs are left out here and pinned by ImageReferenceTest instead.
    */
   private static final Set<String> JIB_DEPARTS_FROM_DISTRIBUTION =
       Set.of(
@@ -30,7 +30,9 @@ class ImageReferenceJibOracleTest {
           "Docker/docker", // distribution: an uppercase first element is a registry host
           "DOCKER/docker");
 
-  /** Jib has no IPv6 hosts and no sha512 digests; it rejects those, so there is nothing to compare. */
+  /**
+   * Jib has no IPv6 hosts and no sha512 digests; it rejects those, so there is nothing to compare.
+   */
   private static boolean jibSupports(String input) {
     return !input.contains("[") && !input.contains("sha512:");
   }
@@ -49,11 +51,14 @@ class ImageReferenceJibOracleTest {
     com.google.cloud.tools.jib.api.ImageReference jib =
         com.google.cloud.tools.jib.api.ImageReference.parse(input);
 
-    // Jib names Docker Hub by its API host; we keep docker.io in references and map it when calling.
+    // Jib names Docker Hub by its API host; we keep docker.io in references and map it when
+    // calling.
     assertThat(RegistryHosts.apiHost(ours.registry())).isEqualTo(jib.getRegistry());
     assertThat(ours.repository()).isEqualTo(jib.getRepository());
     assertThat(ours.digest().map(Digest::toString)).isEqualTo(jib.getDigest());
-    assertThat(ours.tag().or(() -> ours.digest().isPresent() ? Optional.empty() : Optional.of("latest")))
+    assertThat(
+            ours.tag()
+                .or(() -> ours.digest().isPresent() ? Optional.empty() : Optional.of("latest")))
         .isEqualTo(jib.getTag());
   }
 
@@ -73,6 +78,7 @@ class ImageReferenceJibOracleTest {
   void rejectsWhatJibRejects(String input) {
     assertThatThrownBy(() -> com.google.cloud.tools.jib.api.ImageReference.parse(input))
         .isInstanceOf(InvalidImageReferenceException.class);
-    assertThatThrownBy(() -> ImageReference.parse(input)).isInstanceOf(InvalidReferenceException.class);
+    assertThatThrownBy(() -> ImageReference.parse(input))
+        .isInstanceOf(InvalidReferenceException.class);
   }
 }

@@ -16,8 +16,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (ParseNormalizedNamed), which is what Docker and Kubernetes users write.
  */
 class ImageReferenceTest {
-  static final String SHA256 = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
-  static final String SHA512 = "sha512:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+  static final String SHA256 =
+      "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+  static final String SHA512 =
+      "sha512:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 
   static Stream<Arguments> validReferences() {
     return Stream.of(
@@ -32,10 +34,25 @@ class ImageReferenceTest {
         valid("test:5000/repo:tag@" + SHA256, "test:5000", "repo", "tag", SHA256),
         valid("lowercase:Uppercase", "docker.io", "library/lowercase", "Uppercase", null),
         valid("sub-dom1.foo.com/bar/baz/quux", "sub-dom1.foo.com", "bar/baz/quux", null, null),
-        valid("sub-dom1.foo.com/bar/baz/quux:some-long-tag", "sub-dom1.foo.com", "bar/baz/quux", "some-long-tag", null),
-        valid("b.gcr.io/test.example.com/my-app:test.example.com", "b.gcr.io", "test.example.com/my-app", "test.example.com", null),
+        valid(
+            "sub-dom1.foo.com/bar/baz/quux:some-long-tag",
+            "sub-dom1.foo.com",
+            "bar/baz/quux",
+            "some-long-tag",
+            null),
+        valid(
+            "b.gcr.io/test.example.com/my-app:test.example.com",
+            "b.gcr.io",
+            "test.example.com/my-app",
+            "test.example.com",
+            null),
         valid("xn--n3h.com/myimage:xn--n3h.com", "xn--n3h.com", "myimage", "xn--n3h.com", null),
-        valid("xn--7o8h.com/myimage:xn--7o8h.com@" + SHA512, "xn--7o8h.com", "myimage", "xn--7o8h.com", SHA512),
+        valid(
+            "xn--7o8h.com/myimage:xn--7o8h.com@" + SHA512,
+            "xn--7o8h.com",
+            "myimage",
+            "xn--7o8h.com",
+            SHA512),
         valid("foo_bar.com:8080", "docker.io", "library/foo_bar.com", "8080", null),
         valid("foo/foo_bar.com:8080", "docker.io", "foo/foo_bar.com", "8080", null),
         valid("192.168.1.1", "docker.io", "library/192.168.1.1", null, null),
@@ -64,32 +81,55 @@ class ImageReferenceTest {
         valid("127.0.0.1:5000/docker/docker", "127.0.0.1:5000", "docker/docker", null, null),
         valid("192.168.0.1:8/debian", "192.168.0.1:8", "debian", null, null),
         valid("[fc00::1]:5000/docker/docker", "[fc00::1]:5000", "docker/docker", null, null),
-        valid("[fc00:1:2:3:4:5:6:7]:5000/library/debian", "[fc00:1:2:3:4:5:6:7]:5000", "library/debian", null, null),
+        valid(
+            "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+            "[fc00:1:2:3:4:5:6:7]:5000",
+            "library/debian",
+            null,
+            null),
         valid("localhost/foo", "localhost", "foo", null, null),
         valid("localhost:5000/foo/bar:v1", "localhost:5000", "foo/bar", "v1", null),
         valid("Docker/docker", "Docker", "docker", null, null),
         valid("DOCKER/docker", "DOCKER", "docker", null, null),
-        valid("docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", "docker.io", "library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a", null, null),
-        valid("thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", "docker.io", "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev", null, null),
+        valid(
+            "docker.io/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+            "docker.io",
+            "library/1a3f5e7d9c1b3a5f7e9d1c3b5a7f9e1d3c5b7a9f1e3d5d7c9b1a3f5e7d9c1b3a",
+            null,
+            null),
+        valid(
+            "thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
+            "docker.io",
+            "library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev",
+            null,
+            null),
         valid("docker-rules/docker", "docker.io", "docker-rules/docker", null, null),
         valid("docker---rules/docker", "docker.io", "docker---rules/docker", null, null),
         valid("d/docker", "docker.io", "d/docker", null, null),
         valid("jess/t", "docker.io", "jess/t", null, null),
         valid("dock__er/docker", "docker.io", "dock__er/docker", null, null),
-        valid("busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa", "docker.io", "library/busybox", "latest", "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa"),
+        valid(
+            "busybox:latest@sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa",
+            "docker.io",
+            "library/busybox",
+            "latest",
+            "sha256:86e0e091d0da6bde2456dbb48306f3956bbeb2eae1b5b9a43045843f69fe4aaa"),
         // name of exactly 255 characters after normalisation is still allowed
-        valid("docker.io/" + "a/".repeat(122) + "a", "docker.io", "a/".repeat(122) + "a", null, null),
+        valid(
+            "docker.io/" + "a/".repeat(122) + "a", "docker.io", "a/".repeat(122) + "a", null, null),
         // a tag of exactly 128 characters
         valid("repo:" + "t".repeat(128), "docker.io", "library/repo", "t".repeat(128), null));
   }
 
-  private static Arguments valid(String input, String registry, String repository, String tag, String digest) {
+  private static Arguments valid(
+      String input, String registry, String repository, String tag, String digest) {
     return Arguments.of(input, registry, repository, tag, digest);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("validReferences")
-  void parsesAndNormalises(String input, String registry, String repository, String tag, String digest) {
+  void parsesAndNormalises(
+      String input, String registry, String repository, String tag, String digest) {
     ImageReference ref = ImageReference.parse(input);
 
     assertThat(ref.registry()).isEqualTo(registry);
@@ -218,7 +258,8 @@ class ImageReferenceTest {
 
   @Test
   void aPinnedReferenceAsksForItsDigestAndKeepsItsTag() {
-    ImageReference ref = ImageReference.parse("ghcr.io/team/app:v1").withDigest(Digest.parse(SHA256));
+    ImageReference ref =
+        ImageReference.parse("ghcr.io/team/app:v1").withDigest(Digest.parse(SHA256));
 
     assertThat(ref.manifestReference()).isEqualTo(SHA256);
     assertThat(ref).hasToString("ghcr.io/team/app:v1@" + SHA256);
@@ -232,7 +273,8 @@ class ImageReferenceTest {
       assertThatThrownBy(() -> ImageReference.parse("web:" + tag))
           .isInstanceOf(InvalidReferenceException.class);
     }
-    for (String tag : new String[] {"1.27", "v1.2.3-rc.1", "_x", "main-20251124", "x".repeat(128)}) {
+    for (String tag :
+        new String[] {"1.27", "v1.2.3-rc.1", "_x", "main-20251124", "x".repeat(128)}) {
       assertThat(ImageReference.isTag(tag)).as(tag).isTrue();
       assertThat(ImageReference.parse("web:" + tag).tag()).contains(tag);
     }

@@ -34,8 +34,12 @@ class RegistryLayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "java.net..", "java.io..", "java.nio.file..", "dev.freshet.registry.http..",
-            "dev.freshet.registry.resolve..", "dev.freshet.registry.auth..")
+            "java.net..",
+            "java.io..",
+            "java.nio.file..",
+            "dev.freshet.registry.http..",
+            "dev.freshet.registry.resolve..",
+            "dev.freshet.registry.auth..")
         .check(MAIN);
   }
 

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * A one-file image layer: a real gzipped tar holding {@code /freshet-nonce}, so every pushed image has
- * bytes of its own and therefore a digest of its own. Written by hand because the JDK has no tar writer
- * and the format needs only one header block.
+ * A one-file image layer: a real gzipped tar holding {@code /freshet-nonce}, so every pushed image
+ * has bytes of its own and therefore a digest of its own. Written by hand because the JDK has no
+ * tar writer and the format needs only one header block.
  */
 final class ImageLayer {
   private static final int BLOCK = 512;

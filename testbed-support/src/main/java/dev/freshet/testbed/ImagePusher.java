@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Pushes new, distinct OCI images into a testbed registry through the distribution API (blob upload, then
- * manifest PUT), the way a CI pipeline's push would, and returns the digest the registry reports. Test
- * code only: it speaks just enough of the API to create images, and checks the registry's digest against
- * its own.
+ * Pushes new, distinct OCI images into a testbed registry through the distribution API (blob
+ * upload, then manifest PUT), the way a CI pipeline's push would, and returns the digest the
+ * registry reports. Test code only: it speaks just enough of the API to create images, and checks
+ * the registry's digest against its own.
  */
 public final class ImagePusher {
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -44,7 +44,9 @@ public final class ImagePusher {
     return push(repository, tag, "linux/amd64");
   }
 
-  /** Pushes a new single-platform image ({@code os/arch[/variant]}) under {@code repository:tag}. */
+  /**
+   * Pushes a new single-platform image ({@code os/arch[/variant]}) under {@code repository:tag}.
+   */
   public PushedImage push(String repository, String tag, String platform) {
     Manifest manifest = uploadImage(repository, platform);
     String digest = putManifest(repository, tag, OCI_MANIFEST, manifest.bytes);
@@ -52,8 +54,8 @@ public final class ImagePusher {
   }
 
   /**
-   * Pushes a multi-arch image: one new manifest per platform, pushed by digest, and an OCI index over
-   * them under {@code repository:tag}. The returned digest is the index's.
+   * Pushes a multi-arch image: one new manifest per platform, pushed by digest, and an OCI index
+   * over them under {@code repository:tag}. The returned digest is the index's.
    */
   public PushedImage pushMultiArch(String repository, String tag, String... platforms) {
     if (platforms.length == 0) {
@@ -91,7 +93,8 @@ public final class ImagePusher {
     uploadBlob(repository, configBytes);
     uploadBlob(repository, layer.gzipped);
 
-    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_MANIFEST);
+    ObjectNode manifest =
+        JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_MANIFEST);
     manifest
         .putObject("config")
         .put("mediaType", OCI_CONFIG)
@@ -121,27 +124,36 @@ public final class ImagePusher {
   private void uploadBlob(String repository, byte[] blob) {
     String digest = sha256(blob);
     HttpResponse<String> start =
-        send(request(URI.create(registry.apiBase() + repository + "/blobs/uploads/"))
-            .POST(HttpRequest.BodyPublishers.noBody()));
+        send(
+            request(URI.create(registry.apiBase() + repository + "/blobs/uploads/"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
     expect(start, 202, "start blob upload");
     URI location =
         URI.create(registry.apiBase())
-            .resolve(start.headers().firstValue("Location").orElseThrow(
-                () -> new IllegalStateException("blob upload answered without a Location")));
+            .resolve(
+                start
+                    .headers()
+                    .firstValue("Location")
+                    .orElseThrow(
+                        () ->
+                            new IllegalStateException("blob upload answered without a Location")));
     String separator = location.getQuery() == null ? "?" : "&";
     HttpResponse<String> finish =
-        send(request(URI.create(location + separator + "digest=" + digest))
-            // Without this content type the registry parses the body as a form and rejects the digest.
-            .header("Content-Type", "application/octet-stream")
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
+        send(
+            request(URI.create(location + separator + "digest=" + digest))
+                // Without this content type the registry parses the body as a form and rejects the
+                // digest.
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
     expect(finish, 201, "finish blob upload");
   }
 
   private String putManifest(String repository, String reference, String mediaType, byte[] bytes) {
     HttpResponse<String> response =
-        send(request(URI.create(registry.apiBase() + repository + "/manifests/" + reference))
-            .header("Content-Type", mediaType)
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        send(
+            request(URI.create(registry.apiBase() + repository + "/manifests/" + reference))
+                .header("Content-Type", mediaType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     expect(response, 201, "put manifest " + repository + ":" + reference);
     String expected = sha256(bytes);
     String reported = response.headers().firstValue("Docker-Content-Digest").orElse(expected);
@@ -158,7 +170,8 @@ public final class ImagePusher {
       String credentials = registry.username().get() + ":" + registry.password().orElse("");
       builder.header(
           "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+          "Basic "
+              + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     }
     return builder;
   }
@@ -167,7 +180,8 @@ public final class ImagePusher {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new IllegalStateException("registry " + registry.host() + " unreachable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "registry " + registry.host() + " unreachable: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while talking to the registry", e);
@@ -177,7 +191,13 @@ public final class ImagePusher {
   private static void expect(HttpResponse<String> response, int status, String what) {
     if (response.statusCode() != status) {
       throw new IllegalStateException(
-          what + ": expected HTTP " + status + ", got " + response.statusCode() + ": " + response.body());
+          what
+              + ": expected HTTP "
+              + status
+              + ", got "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
   }
 
@@ -191,7 +211,8 @@ public final class ImagePusher {
 
   static String sha256(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

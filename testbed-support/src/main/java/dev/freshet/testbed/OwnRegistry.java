@@ -13,9 +13,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A registry of a test's own (the same CNCF distribution binary as the testbed's), for tests that must
- * stop and start it: a registry outage is a real refused connection, not a simulated one. Anonymous,
- * on loopback, storage in a temporary folder; {@link #close} stops it and removes the data.
+ * A registry of a test's own (the same CNCF distribution binary as the testbed's), for tests that
+ * must stop and start it: a registry outage is a real refused connection, not a simulated one.
+ * Anonymous, on loopback, storage in a temporary folder; {@link #close} stops it and removes the
+ * data.
  */
 public final class OwnRegistry implements AutoCloseable {
   private final Path dir;
@@ -35,7 +36,9 @@ public final class OwnRegistry implements AutoCloseable {
       try (var socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
         port = socket.getLocalPort();
       }
-      Files.writeString(dir.resolve("config.yml"), """
+      Files.writeString(
+          dir.resolve("config.yml"),
+          """
           version: 0.1
           log: {level: warn, formatter: text}
           storage:
@@ -44,7 +47,8 @@ public final class OwnRegistry implements AutoCloseable {
           http:
             addr: 127.0.0.1:%d
             secret: own-registry
-          """.formatted(dir.resolve("data"), port));
+          """
+              .formatted(dir.resolve("data"), port));
       var registry = new OwnRegistry(dir, port);
       registry.resume();
       return registry;
@@ -76,17 +80,22 @@ public final class OwnRegistry implements AutoCloseable {
   /** Starts the process again on the same port and data, and waits until it answers. */
   public void resume() {
     try {
-      process = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
-          .start();
+      process =
+          new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
+              .start();
     } catch (IOException e) {
-      throw new UncheckedIOException("docker-registry could not start (apt-get install docker-registry)", e);
+      throw new UncheckedIOException(
+          "docker-registry could not start (apt-get install docker-registry)", e);
     }
     Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(deadline)) {
       try {
-        var connection = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
+        var connection =
+            (HttpURLConnection)
+                URI.create("http://127.0.0.1:" + port + "/v2/").toURL().openConnection();
         connection.setConnectTimeout(500);
         if (connection.getResponseCode() == 200) {
           return;
@@ -101,7 +110,8 @@ public final class OwnRegistry implements AutoCloseable {
         return;
       }
     }
-    throw new IllegalStateException("the registry on port " + port + " did not start; see " + dir.resolve("registry.log"));
+    throw new IllegalStateException(
+        "the registry on port " + port + " did not start; see " + dir.resolve("registry.log"));
   }
 
   @Override

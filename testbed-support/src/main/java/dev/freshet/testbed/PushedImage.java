@@ -9,11 +9,15 @@ import java.util.Map;
  * @param repository the repository path, e.g. {@code demo/app}
  * @param tag the tag it was pushed under
  * @param digest the manifest digest (for a multi-arch image, the index digest), {@code sha256:…}
- * @param platformDigests for a multi-arch image, each platform ({@code linux/arm64}) and its manifest
- *     digest; for a single image, its one platform
+ * @param platformDigests for a multi-arch image, each platform ({@code linux/arm64}) and its
+ *     manifest digest; for a single image, its one platform
  */
 public record PushedImage(
-    String registry, String repository, String tag, String digest, Map<String, String> platformDigests) {
+    String registry,
+    String repository,
+    String tag,
+    String digest,
+    Map<String, String> platformDigests) {
 
   /** {@code host:port/repository:tag}, as a workload would name it. */
   public String reference() {

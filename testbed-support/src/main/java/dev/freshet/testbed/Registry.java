@@ -25,14 +25,20 @@ public record Registry(String host, Optional<String> username, Optional<String> 
    * credentials, as a workload's {@code imagePullSecrets} would name it.
    */
   public Secret pullSecret(String name) {
-    String login = username().orElseThrow(() -> new IllegalStateException(host + " needs no credentials"))
-        + ":" + password().orElse("");
+    String login =
+        username().orElseThrow(() -> new IllegalStateException(host + " needs no credentials"))
+            + ":"
+            + password().orElse("");
     String auth = Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8));
     String config = "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}";
     return new SecretBuilder()
-        .withNewMetadata().withName(name).endMetadata()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
         .withType("kubernetes.io/dockerconfigjson")
-        .addToData(".dockerconfigjson", Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
+        .addToData(
+            ".dockerconfigjson",
+            Base64.getEncoder().encodeToString(config.getBytes(StandardCharsets.UTF_8)))
         .build();
   }
 

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running testbed: a real control plane (etcd, kube-apiserver, kube-controller-manager,
- * kube-scheduler, kwok nodes) and two registries on loopback, as {@code testbed/up.sh} leaves them. One
- * instance per JVM; if no healthy testbed is up, the first use starts one with that script.
+ * kube-scheduler, kwok nodes) and two registries on loopback, as {@code testbed/up.sh} leaves them.
+ * One instance per JVM; if no healthy testbed is up, the first use starts one with that script.
  */
 public final class Testbed {
   private static final Logger log = LoggerFactory.getLogger(Testbed.class);
@@ -34,7 +34,10 @@ public final class Testbed {
     this.client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** The testbed of this checkout ({@code $FRESHET_TESTBED_DIR}, or {@code .testbed/}), started if needed. */
+  /**
+   * The testbed of this checkout ({@code $FRESHET_TESTBED_DIR}, or {@code .testbed/}), started if
+   * needed.
+   */
   public static synchronized Testbed get() {
     if (instance == null) {
       Path root = repositoryRoot();
@@ -83,7 +86,9 @@ public final class Testbed {
         Optional.of(read("registry-auth-password")));
   }
 
-  /** Where both registries send their push notifications (nothing listens until a test binds it). */
+  /**
+   * Where both registries send their push notifications (nothing listens until a test binds it).
+   */
   public String registryNotifyUrl() {
     return read("registry-notify-url");
   }
@@ -135,7 +140,8 @@ public final class Testbed {
           new ProcessBuilder("bash", root.resolve(script).toString())
               .directory(root.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(dir.resolve(script.endsWith("up.sh") ? "up.log" : "status.log").toFile())
+              .redirectOutput(
+                  dir.resolve(script.endsWith("up.sh") ? "up.log" : "status.log").toFile())
               .start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -157,6 +163,7 @@ public final class Testbed {
         return p;
       }
     }
-    throw new IllegalStateException("no testbed/up.sh above " + here + ": run tests from the checkout");
+    throw new IllegalStateException(
+        "no testbed/up.sh above " + here + ": run tests from the checkout");
   }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The JUnit side of {@link WithTestbed}: the testbed once per JVM, and one namespace per test method,
- * named after the method (so a leftover object tells which test made it) and deleted afterwards.
+ * The JUnit side of {@link WithTestbed}: the testbed once per JVM, and one namespace per test
+ * method, named after the method (so a leftover object tells which test made it) and deleted
+ * afterwards.
  */
 public final class TestbedExtension
     implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
@@ -31,7 +32,8 @@ public final class TestbedExtension
   public void beforeEach(ExtensionContext context) {
     String name =
         namespaceName(
-            context.getRequiredTestClass().getSimpleName(), context.getRequiredTestMethod().getName());
+            context.getRequiredTestClass().getSimpleName(),
+            context.getRequiredTestMethod().getName());
     Testbed.get()
         .client()
         .namespaces()
@@ -49,8 +51,10 @@ public final class TestbedExtension
 
   @Override
   public void afterEach(ExtensionContext context) {
-    TestNamespace namespace = context.getStore(STORE).remove(TestNamespace.class, TestNamespace.class);
-    KubernetesClient client = context.getStore(STORE).remove(KubernetesClient.class, KubernetesClient.class);
+    TestNamespace namespace =
+        context.getStore(STORE).remove(TestNamespace.class, TestNamespace.class);
+    KubernetesClient client =
+        context.getStore(STORE).remove(KubernetesClient.class, KubernetesClient.class);
     if (client != null) {
       client.close();
     }
@@ -83,10 +87,15 @@ public final class TestbedExtension
     return context
         .getStore(STORE)
         .getOrComputeIfAbsent(
-            KubernetesClient.class, k -> Testbed.get().clientIn(namespace.name()), KubernetesClient.class);
+            KubernetesClient.class,
+            k -> Testbed.get().clientIn(namespace.name()),
+            KubernetesClient.class);
   }
 
-  /** Pods are refused until the controller-manager has created the namespace's default ServiceAccount. */
+  /**
+   * Pods are refused until the controller-manager has created the namespace's default
+   * ServiceAccount.
+   */
   private static void waitForDefaultServiceAccount(String namespace) {
     Testbed.get()
         .client()
@@ -96,7 +105,9 @@ public final class TestbedExtension
         .waitUntilCondition(sa -> sa != null, 30, TimeUnit.SECONDS);
   }
 
-  /** A DNS label naming the test, with a random suffix so reruns and parallel runs never collide. */
+  /**
+   * A DNS label naming the test, with a random suffix so reruns and parallel runs never collide.
+   */
   static String namespaceName(String testClass, String testMethod) {
     String slug =
         (testClass + "-" + testMethod)
@@ -107,6 +118,8 @@ public final class TestbedExtension
     if (slug.length() > 56) {
       slug = slug.substring(0, 56).replaceAll("-$", "");
     }
-    return slug + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
+    return slug
+        + "-"
+        + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
   }
 }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 @WithTestbed
 class RegistryIT {
   private static final String ACCEPT =
-      String.join(",", ImagePusher.OCI_INDEX, ImagePusher.OCI_MANIFEST,
+      String.join(
+          ",",
+          ImagePusher.OCI_INDEX,
+          ImagePusher.OCI_MANIFEST,
           "application/vnd.docker.distribution.manifest.list.v2+json",
           "application/vnd.docker.distribution.manifest.v2+json");
   private final HttpClient http = HttpClient.newHttpClient();
@@ -23,7 +26,10 @@ class RegistryIT {
   void twoPushesToOneTagGiveTwoDigestsAndHeadAnswersTheLatest(Testbed testbed) throws Exception {
     Registry registry = testbed.registry();
     PushedImage first = registry.pusher().push("demo/app", "two-pushes");
-    assertThat(head(registry, "demo/app", "two-pushes", null).headers().firstValue("Docker-Content-Digest"))
+    assertThat(
+            head(registry, "demo/app", "two-pushes", null)
+                .headers()
+                .firstValue("Docker-Content-Digest"))
         .contains(first.digest());
 
     PushedImage second = registry.pusher().push("demo/app", "two-pushes");
@@ -42,20 +48,26 @@ class RegistryIT {
 
     HttpResponse<Void> anonymous = head(registry, "private/app", "v1", null);
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("Basic"));
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
 
     String basic = registry.username().orElseThrow() + ":" + registry.password().orElseThrow();
-    HttpResponse<Void> authenticated = head(registry, "private/app", "v1",
-        "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<Void> authenticated =
+        head(
+            registry,
+            "private/app",
+            "v1",
+            "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     assertThat(authenticated.statusCode()).isEqualTo(200);
-    assertThat(authenticated.headers().firstValue("Docker-Content-Digest")).contains(pushed.digest());
+    assertThat(authenticated.headers().firstValue("Docker-Content-Digest"))
+        .contains(pushed.digest());
   }
 
   @Test
   void aMultiArchPushIsAnIndexWhoseDigestTheTagResolvesTo(Testbed testbed) throws Exception {
     Registry registry = testbed.registry();
-    PushedImage image = registry.pusher().pushMultiArch("demo/multi", "v1", "linux/amd64", "linux/arm64");
+    PushedImage image =
+        registry.pusher().pushMultiArch("demo/multi", "v1", "linux/amd64", "linux/arm64");
 
     HttpResponse<Void> head = head(registry, "demo/multi", "v1", null);
     assertThat(head.headers().firstValue("Content-Type")).contains(ImagePusher.OCI_INDEX);
@@ -66,11 +78,13 @@ class RegistryIT {
     }
   }
 
-  private HttpResponse<Void> head(Registry registry, String repository, String reference, String auth)
-      throws Exception {
-    var request = HttpRequest.newBuilder(URI.create(registry.apiBase() + repository + "/manifests/" + reference))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .header("Accept", ACCEPT);
+  private HttpResponse<Void> head(
+      Registry registry, String repository, String reference, String auth) throws Exception {
+    var request =
+        HttpRequest.newBuilder(
+                URI.create(registry.apiBase() + repository + "/manifests/" + reference))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody())
+            .header("Accept", ACCEPT);
     if (auth != null) {
       request.header("Authorization", auth);
     }

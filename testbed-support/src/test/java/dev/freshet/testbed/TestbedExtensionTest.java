@@ -8,8 +8,10 @@ class TestbedExtensionTest {
 
   @Test
   void namespaceNamesAreValidDnsLabelsThatNameTheTest() {
-    String name = TestbedExtension.namespaceName(
-        "SomeRatherLongTestClassNameForAnIntegrationTestIT", "aTestMethodWhoseNameIsLongerThanALabelMayBe");
+    String name =
+        TestbedExtension.namespaceName(
+            "SomeRatherLongTestClassNameForAnIntegrationTestIT",
+            "aTestMethodWhoseNameIsLongerThanALabelMayBe");
 
     assertThat(name)
         .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A testbed whose processes died (a killed test run, a reboot) is cleaned away and replaced by the next
- * start, and a stop leaves no process behind. Runs a second testbed of its own beside the shared one,
- * which also proves that two testbeds do not collide.
+ * A testbed whose processes died (a killed test run, a reboot) is cleaned away and replaced by the
+ * next start, and a stop leaves no process behind. Runs a second testbed of its own beside the
+ * shared one, which also proves that two testbeds do not collide.
  */
 class TestbedLifecycleIT {
   @TempDir Path dir;
@@ -74,15 +74,20 @@ class TestbedLifecycleIT {
       if (handle.isPresent()) {
         handle.get().onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
       }
-      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("process %d", pid).isEmpty();
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+          .as("process %d", pid)
+          .isEmpty();
     }
   }
 
   private int script(String name) throws Exception {
-    var builder = new ProcessBuilder("bash", root.resolve("testbed").resolve(name).toString())
-        .directory(root.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".log").toFile()));
+    var builder =
+        new ProcessBuilder("bash", root.resolve("testbed").resolve(name).toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    dir.resolveSibling(dir.getFileName() + ".log").toFile()));
     builder.environment().put("FRESHET_TESTBED_DIR", dir.toString());
     Process process = builder.start();
     if (!process.waitFor(300, TimeUnit.SECONDS)) {

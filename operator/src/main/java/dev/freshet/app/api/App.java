@@ -1,8 +1,8 @@
 package dev.freshet.app.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -63,7 +63,9 @@ public class App extends CustomResource<AppSpec, AppStatus> implements Namespace
     super.setSpec(spec);
   }
 
-  /** Why the stored spec could not be read, if it could not; such an App is reported and skipped. */
+  /**
+   * Why the stored spec could not be read, if it could not; such an App is reported and skipped.
+   */
   public Optional<String> unreadableSpec() {
     return getSpec() instanceof UnreadableAppSpec unreadable
         ? Optional.of(unreadable.reason())

@@ -61,8 +61,8 @@ public class ImageStatus {
   }
 
   /**
-   * The {@code spec.image} the digests were resolved for: after the App names another image, a digest
-   * of the old one is never pinned.
+   * The {@code spec.image} the digests were resolved for: after the App names another image, a
+   * digest of the old one is never pinned.
    */
   public String getResolvedFor() {
     return resolvedFor;

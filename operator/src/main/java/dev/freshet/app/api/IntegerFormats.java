@@ -14,15 +14,16 @@ import java.util.Set;
  * Gives every integer of the App's schema the format and bounds of the Java type that reads it,
  * embedded Kubernetes types (probes, volumes, claim templates) included.
  *
- * <p>The CRD generator writes a bare {@code type: integer}, which the API server stores up to int64.
- * An {@code Integer} field then receives 2147483648, Jackson cannot read the App, and the informer
- * that lists Apps fails as a whole. {@code format: int32} alone is documentation to the API server;
- * the {@code minimum}/{@code maximum} are what it enforces, with a message naming the field. Bounds
- * the API classes already declare (tighter ones, such as ports) are kept.
+ * <p>The CRD generator writes a bare {@code type: integer}, which the API server stores up to
+ * int64. An {@code Integer} field then receives 2147483648, Jackson cannot read the App, and the
+ * informer that lists Apps fails as a whole. {@code format: int32} alone is documentation to the
+ * API server; the {@code minimum}/{@code maximum} are what it enforces, with a message naming the
+ * field. Bounds the API classes already declare (tighter ones, such as ports) are kept.
  */
 public class IntegerFormats implements SchemaCustomizer.Customizer {
 
-  // An int-or-string (IntOrString ports, quantities) is left alone: the API server accepts its anyOf
+  // An int-or-string (IntOrString ports, quantities) is left alone: the API server accepts its
+  // anyOf
   // only in exactly the shape the generator writes.
   private static final Set<Class<?>> INT32 = Set.of(Integer.class, int.class);
   private static final Set<Class<?>> INT64 = Set.of(Long.class, long.class);

@@ -36,7 +36,8 @@ final class TolerantSpecDeserializer extends StdDeserializer<AppSpec> {
     if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
       path +=
           mapping.getPath().stream()
-              .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+              .map(
+                  r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
               .collect(Collectors.joining());
     } else if (e.getProcessor() instanceof JsonParser failed) {
       path += failed.getParsingContext().pathAsPointer().toString().replace('/', '.');

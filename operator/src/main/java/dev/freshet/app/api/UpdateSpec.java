@@ -94,13 +94,12 @@ public class UpdateSpec {
       message = "must be at least 10s (a duration such as 10s, 5m or 1h)")
   @ValidationRule(
       value = "!self.matches('" + INTERVAL_GRAMMAR + "') || duration(self) <= duration('24h')",
-      message =
-          "must be at most 24h; for an image that should not be followed, use policy: none")
+      message = "must be at most 24h; for an image that should not be followed, use policy: none")
   private String interval = "5m";
 
   /**
-   * How long a rollout to a new digest may take to become available before Freshet rolls back to the
-   * last good digest and never retries the bad one (the Deployment's progressDeadlineSeconds).
+   * How long a rollout to a new digest may take to become available before Freshet rolls back to
+   * the last good digest and never retries the bad one (the Deployment's progressDeadlineSeconds).
    */
   @Default("600")
   @Min(5)

@@ -71,7 +71,9 @@ class AppSchemaTest {
       integers.put(path, schema);
     }
     if (schema.getProperties() != null) {
-      schema.getProperties().forEach((name, child) -> collectIntegers(child, path + "." + name, integers));
+      schema
+          .getProperties()
+          .forEach((name, child) -> collectIntegers(child, path + "." + name, integers));
     }
     if (schema.getItems() != null) {
       collectIntegers(schema.getItems().getSchema(), path + "[]", integers);

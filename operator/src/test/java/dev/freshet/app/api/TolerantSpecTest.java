@@ -39,7 +39,8 @@ class TolerantSpecTest {
     String json = app("typed", "1").replace("\"containerPort\": 8080", "\"containerPort\": \"x\"");
 
     assertThat(serialization.unmarshal(json, App.class).unreadableSpec())
-        .hasValueSatisfying(reason -> assertThat(reason).startsWith("spec.ports[0].containerPort: "));
+        .hasValueSatisfying(
+            reason -> assertThat(reason).startsWith("spec.ports[0].containerPort: "));
   }
 
   @Test
@@ -79,7 +80,9 @@ class TolerantSpecTest {
 
     assertThat(app.unreadableSpec()).isEmpty();
     assertThat(app.getSpec()).isExactlyInstanceOf(AppSpec.class);
-    assertThat(app.getSpec().getPorts()).extracting(AppPort::getContainerPort).containsExactly(8080);
+    assertThat(app.getSpec().getPorts())
+        .extracting(AppPort::getContainerPort)
+        .containsExactly(8080);
   }
 
   /** The shape an informer lists Apps in. */

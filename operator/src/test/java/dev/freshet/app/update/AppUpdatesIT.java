@@ -24,30 +24,39 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An App follows its registry: the digest behind its tag, or the newest tag its semver or pattern
- * policy allows, is pinned into the workload's pod template, and Kubernetes' own rolling update takes
- * the pods there. The registry is the testbed's real one; the poll interval is 10 s.
+ * policy allows, is pinned into the workload's pod template, and Kubernetes' own rolling update
+ * takes the pods there. The registry is the testbed's real one; the poll interval is 10 s.
  */
 @WithTestbed
 class AppUpdatesIT {
   private static final Duration ONE_INTERVAL_AND_A_ROLLOUT = Duration.ofSeconds(40);
 
   @Test
-  void aNewDigestBehindTheTagIsPinnedAndRolledOut(Testbed testbed, TestNamespace ns, KubernetesClient client) {
+  void aNewDigestBehindTheTagIsPinnedAndRolledOut(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
     Registry registry = testbed.registry();
     PushedImage first = registry.pusher().push("apps/digest-" + ns.name(), "dev");
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web", first.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", first));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", first));
 
       PushedImage second = registry.pusher().push("apps/digest-" + ns.name(), "dev");
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", second));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", second));
       AppStatus status = status(client, "web");
-      assertThat(status.getHistory()).hasSize(2).first().satisfies(entry -> {
-        assertThat(entry.getFromDigest()).isEqualTo(first.digest());
-        assertThat(entry.getToDigest()).isEqualTo(second.digest());
-        assertThat(entry.getOutcome()).isEqualTo("Succeeded");
-      });
+      assertThat(status.getHistory())
+          .hasSize(2)
+          .first()
+          .satisfies(
+              entry -> {
+                assertThat(entry.getFromDigest()).isEqualTo(first.digest());
+                assertThat(entry.getToDigest()).isEqualTo(second.digest());
+                assertThat(entry.getOutcome()).isEqualTo("Succeeded");
+              });
       // One Event per rollout: a reconcile that repeats after the patch records nothing again.
       assertThat(client.v1().events().list().getItems())
           .filteredOn(e -> e.getReason().equals("RollingOut"))
@@ -66,19 +75,27 @@ class AppUpdatesIT {
     update.setSemver("~1.4");
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("api", current.reference(), update)).create();
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "api", current));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "api", current));
 
       PushedImage patch = registry.pusher().push(repo, "1.4.3");
       registry.pusher().push(repo, "2.0.0");
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "api", patch));
-      await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-          assertThat(image(client, "api")).contains(":1.4.3@").doesNotContain("2.0.0"));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "api", patch));
+      await()
+          .during(Duration.ofSeconds(12))
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> assertThat(image(client, "api")).contains(":1.4.3@").doesNotContain("2.0.0"));
     }
   }
 
   @Test
-  void aPatternPolicyTakesTheNewestBuildByNumber(Testbed testbed, TestNamespace ns, KubernetesClient client) {
+  void aPatternPolicyTakesTheNewestBuildByNumber(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
     Registry registry = testbed.registry();
     String repo = "apps/pattern-" + ns.name();
     PushedImage first = registry.pusher().push(repo, "main-99");
@@ -87,24 +104,34 @@ class AppUpdatesIT {
     update.setOrder(UpdateSpec.Order.NUMERIC);
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web", first.reference(), update)).create();
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", first));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", first));
 
       PushedImage newest = registry.pusher().push(repo, "main-1000");
       registry.pusher().push(repo, "main-200");
       registry.pusher().push(repo, "feature-5000");
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", newest));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", newest));
     }
   }
 
   @Test
-  void aMultiArchImageIsPinnedToItsIndexDigest(Testbed testbed, TestNamespace ns, KubernetesClient client) {
-    PushedImage image = testbed.registry().pusher()
-        .pushMultiArch("apps/multi-" + ns.name(), "dev", "linux/amd64", "linux/arm64");
+  void aMultiArchImageIsPinnedToItsIndexDigest(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
+    PushedImage image =
+        testbed
+            .registry()
+            .pusher()
+            .pushMultiArch("apps/multi-" + ns.name(), "dev", "linux/amd64", "linux/arm64");
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web", image.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", image));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", image));
       assertThat(image(client, "web")).doesNotContain(image.platformDigests().get("linux/amd64"));
     }
   }
@@ -117,20 +144,31 @@ class AppUpdatesIT {
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web", image.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() ->
-          assertThat(upToDate(client, "web")).satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo("False");
-            assertThat(c.getReason()).isEqualTo("RegistryUnauthorized");
-          }));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(upToDate(client, "web"))
+                      .satisfies(
+                          c -> {
+                            assertThat(c.getStatus()).isEqualTo("False");
+                            assertThat(c.getReason()).isEqualTo("RegistryUnauthorized");
+                          }));
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
       client.secrets().resource(registry.pullSecret("pull")).create();
-      client.resources(App.class).withName("web").edit(app -> {
-        app.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("pull")));
-        return app;
-      });
+      client
+          .resources(App.class)
+          .withName("web")
+          .edit(
+              app -> {
+                app.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("pull")));
+                return app;
+              });
 
-      await().atMost(ONE_INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "web", image));
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "web", image));
     }
   }
 
@@ -148,20 +186,29 @@ class AppUpdatesIT {
     return update;
   }
 
-  /** The template pins the image, the rollout is done, the pods report it, and the status says so. */
+  /**
+   * The template pins the image, the rollout is done, the pods report it, and the status says so.
+   */
   static void assertRunning(KubernetesClient client, String name, PushedImage image) {
     String pinned = image.pinnedReference();
     Deployment deployment = client.apps().deployments().withName(name).get();
     assertThat(deployment).as("Deployment %s", name).isNotNull();
     assertThat(deployment.getStatus()).isNotNull();
-    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(pinned);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(pinned);
     assertThat(deployment.getStatus().getUpdatedReplicas()).isEqualTo(2);
     assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(2);
     assertThat(deployment.getStatus().getReplicas()).isEqualTo(2);
-    List<Pod> pods = client.pods().withLabel("freshet.dev/app", name).list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    assertThat(pods).hasSize(2).allSatisfy(p ->
-        assertThat(p.getStatus().getContainerStatuses().get(0).getImageID()).endsWith("@" + image.digest()));
+    List<Pod> pods =
+        client.pods().withLabel("freshet.dev/app", name).list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .toList();
+    assertThat(pods)
+        .hasSize(2)
+        .allSatisfy(
+            p ->
+                assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
+                    .endsWith("@" + image.digest()));
     AppStatus status = status(client, name);
     assertThat(status).isNotNull();
     assertThat(status.getImage()).isNotNull();
@@ -173,7 +220,17 @@ class AppUpdatesIT {
   }
 
   static String image(KubernetesClient client, String name) {
-    return client.apps().deployments().withName(name).get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return client
+        .apps()
+        .deployments()
+        .withName(name)
+        .get()
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getImage();
   }
 
   static AppStatus status(KubernetesClient client, String name) {
@@ -185,6 +242,8 @@ class AppUpdatesIT {
     assertThat(status).as("status of App %s", name).isNotNull();
     assertThat(status.getConditions()).isNotNull();
     return status.getConditions().stream()
-        .filter(c -> c.getType().equals("UpToDate")).findFirst().orElseThrow(() -> new AssertionError("no UpToDate condition"));
+        .filter(c -> c.getType().equals("UpToDate"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no UpToDate condition"));
   }
 }

@@ -44,12 +44,16 @@ class CatastrophicPatternIT {
         client.resource(app("slow-" + i, slow.reference(), update)).create();
       }
       client.resource(app("fresh", first.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
-      await().atMost(INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "fresh", first));
+      await()
+          .atMost(INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "fresh", first));
 
       PushedImage second = registry.pusher().push("apps/fresh-" + ns.name(), "dev");
       long pushed = System.nanoTime();
 
-      await().atMost(INTERVAL_AND_A_ROLLOUT).untilAsserted(() -> assertRunning(client, "fresh", second));
+      await()
+          .atMost(INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "fresh", second));
       log.info(
           "with eight catastrophic patterns, the unrelated App ran the pushed digest after {} ms",
           Duration.ofNanos(System.nanoTime() - pushed).toMillis());

@@ -25,9 +25,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * A registry that goes away changes nothing in the cluster: the App says the registry is unreachable,
- * and the checks that find it down come further and further apart. When it is back, a push and its
- * webhook are rolled out at once. The outage is real: the registry process is stopped and its port refuses.
+ * A registry that goes away changes nothing in the cluster: the App says the registry is
+ * unreachable, and the checks that find it down come further and further apart. When it is back, a
+ * push and its webhook are rolled out at once. The outage is real: the registry process is stopped
+ * and its port refuses.
  */
 @WithTestbed
 class RegistryOutageIT {
@@ -39,21 +40,33 @@ class RegistryOutageIT {
       PushedImage image = registry.registry().pusher().push("outage/web", "dev");
       RegistryResolution real = RunningOperator.testbedResolution();
       List<Instant> checks = new CopyOnWriteArrayList<>();
-      var poller = new Poller(watch -> {
-        checks.add(Instant.now());
-        return real.resolve(watch);
-      }, Clock.systemUTC(), 2);
+      var poller =
+          new Poller(
+              watch -> {
+                checks.add(Instant.now());
+                return real.resolve(watch);
+              },
+              Clock.systemUTC(),
+              2);
       try (var operator = RunningOperator.start(client, ns.name(), poller)) {
         client.resource(app("web", image.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertRunning(client, "web", image));
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .untilAsserted(() -> assertRunning(client, "web", image));
 
         registry.stop();
         int before = checks.size();
 
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(upToDate(client, "web")).satisfies(c -> {
-          assertThat(c.getStatus()).isEqualTo("False");
-          assertThat(c.getReason()).isEqualTo("RegistryUnreachable");
-        }));
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .untilAsserted(
+                () ->
+                    assertThat(upToDate(client, "web"))
+                        .satisfies(
+                            c -> {
+                              assertThat(c.getStatus()).isEqualTo("False");
+                              assertThat(c.getReason()).isEqualTo("RegistryUnreachable");
+                            }));
         assertThat(image(client, "web")).isEqualTo(image.pinnedReference());
 
         // With a 10 s interval: failures at about t, t+20 s, t+60 s; each gap longer than the last.
@@ -61,7 +74,9 @@ class RegistryOutageIT {
         List<Instant> failed = checks.subList(before, before + 3);
         Duration first = Duration.between(failed.get(0), failed.get(1));
         Duration second = Duration.between(failed.get(1), failed.get(2));
-        System.out.printf("checks while the registry was down: gaps %d s, %d s%n", first.toSeconds(), second.toSeconds());
+        System.out.printf(
+            "checks while the registry was down: gaps %d s, %d s%n",
+            first.toSeconds(), second.toSeconds());
         assertThat(first).isGreaterThan(Duration.ofSeconds(15));
         assertThat(second).isGreaterThan(first);
         assertThat(image(client, "web")).isEqualTo(image.pinnedReference());
@@ -70,7 +85,9 @@ class RegistryOutageIT {
         registry.resume();
         PushedImage next = registry.registry().pusher().push("outage/web", "dev");
         poller.recheck(registry.registry().host(), "outage/web", java.util.Optional.of("dev"));
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertRunning(client, "web", next));
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .untilAsserted(() -> assertRunning(client, "web", next));
       }
     }
   }

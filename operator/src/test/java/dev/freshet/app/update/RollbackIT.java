@@ -40,35 +40,52 @@ class RollbackIT {
     update.setProgressDeadlineSeconds(5);
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web", good.reference(), update)).create();
-      await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertRunning(client, "web", good));
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .untilAsserted(() -> assertRunning(client, "web", good));
 
       PushedImage bad = registry.pusher().push(repo, "2-crash");
 
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-        assertThat(status(client, "web").getImage().getQuarantinedDigests()).containsExactly(bad.digest());
-        assertThat(image(client, "web")).isEqualTo(good.pinnedReference());
-        assertThat(upToDate(client, "web").getReason()).isEqualTo("RolledBack");
-        assertThat(status(client, "web").getHistory().get(0).getOutcome()).isEqualTo("RolledBack");
-        assertThat(client.v1().events().list().getItems())
-            .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RolledBack"));
-      });
-      await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-        var deployment = client.apps().deployments().withName("web").get();
-        assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(2);
-        assertThat(deployment.getStatus().getUpdatedReplicas()).isEqualTo(2);
-        assertThat(status(client, "web").getImage().getRunningDigest()).isEqualTo(good.digest());
-        assertThat(client.pods().withLabel("freshet.dev/app", "web").list().getItems())
-            .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
-            .allSatisfy(p -> assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
-                .endsWith("@" + good.digest()));
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                assertThat(status(client, "web").getImage().getQuarantinedDigests())
+                    .containsExactly(bad.digest());
+                assertThat(image(client, "web")).isEqualTo(good.pinnedReference());
+                assertThat(upToDate(client, "web").getReason()).isEqualTo("RolledBack");
+                assertThat(status(client, "web").getHistory().get(0).getOutcome())
+                    .isEqualTo("RolledBack");
+                assertThat(client.v1().events().list().getItems())
+                    .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RolledBack"));
+              });
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .untilAsserted(
+              () -> {
+                var deployment = client.apps().deployments().withName("web").get();
+                assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(2);
+                assertThat(deployment.getStatus().getUpdatedReplicas()).isEqualTo(2);
+                assertThat(status(client, "web").getImage().getRunningDigest())
+                    .isEqualTo(good.digest());
+                assertThat(client.pods().withLabel("freshet.dev/app", "web").list().getItems())
+                    .filteredOn(p -> p.getMetadata().getDeletionTimestamp() == null)
+                    .allSatisfy(
+                        p ->
+                            assertThat(p.getStatus().getContainerStatuses().get(0).getImageID())
+                                .endsWith("@" + good.digest()));
+              });
       // Further checks find the bad digest again and leave it alone.
-      await().during(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(20))
+      await()
+          .during(Duration.ofSeconds(12))
+          .atMost(Duration.ofSeconds(20))
           .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(good.pinnedReference()));
 
       PushedImage fixed = registry.pusher().push(repo, "3");
 
-      await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertRunning(client, "web", fixed));
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .untilAsserted(() -> assertRunning(client, "web", fixed));
     }
   }
 }

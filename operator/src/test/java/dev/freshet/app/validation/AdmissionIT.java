@@ -99,10 +99,7 @@ class AdmissionIT {
             "spec.ports",
             "two ports have the same Service port"),
         invalid(
-            "a name with dots",
-            a -> a.getMetadata().setName("web.v2"),
-            "metadata.name",
-            "no dots"),
+            "a name with dots", a -> a.getMetadata().setName("web.v2"), "metadata.name", "no dots"),
         invalid(
             "a name over 63 characters",
             a -> a.getMetadata().setName("w".repeat(64)),
@@ -169,7 +166,8 @@ class AdmissionIT {
     ((java.util.Map<String, Object>) app.getAdditionalProperties().get("spec"))
         .put(
             "readinessProbe",
-            java.util.Map.of("periodSeconds", 2147483648L, "tcpSocket", java.util.Map.of("port", 80)));
+            java.util.Map.of(
+                "periodSeconds", 2147483648L, "tcpSocket", java.util.Map.of("port", 80)));
 
     assertThatThrownBy(() -> client.resource(app).create())
         .isInstanceOf(KubernetesClientException.class)

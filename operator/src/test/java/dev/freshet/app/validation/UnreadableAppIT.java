@@ -34,16 +34,21 @@ class UnreadableAppIT {
     var crds = admin.apiextensions().v1().customResourceDefinitions().withName("apps.freshet.dev");
     var serialization = client.getKubernetesSerialization();
     GenericKubernetesResource huge =
-        serialization.unmarshal(
-            serialization.asJson(app("huge")), GenericKubernetesResource.class);
-    ((Map<String, Object>) huge.getAdditionalProperties().get("spec"))
-        .put("replicas", 2147483648L);
+        serialization.unmarshal(serialization.asJson(app("huge")), GenericKubernetesResource.class);
+    ((Map<String, Object>) huge.getAdditionalProperties().get("spec")).put("replicas", 2147483648L);
     try {
       crds.edit(
           crd -> {
             JSONSchemaProps replicas =
-                crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
-                    .getProperties().get("spec").getProperties().get("replicas");
+                crd.getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema()
+                    .getProperties()
+                    .get("spec")
+                    .getProperties()
+                    .get("replicas");
             replicas.setMaximum(null);
             replicas.setFormat(null);
             return crd;

@@ -110,8 +110,7 @@ public final class GoogleOidcToken {
     }
     List<String> audiences = claims.getAudience();
     if (audiences == null || !audiences.contains(audience)) {
-      throw Refusal.unauthorized(
-          "token audience " + audiences + " is not the configured audience");
+      throw Refusal.unauthorized("token audience " + audiences + " is not the configured audience");
     }
     Object presentedEmail = claims.getClaim("email");
     if (!email.equals(presentedEmail)) {

@@ -1,9 +1,9 @@
 package dev.freshet.receive.server;
 
 import dev.freshet.receive.Receiver;
+import dev.freshet.receive.auth.GoogleOidcToken;
 import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.auth.SeenCache;
-import dev.freshet.receive.auth.GoogleOidcToken;
 import dev.freshet.receive.sources.AcrReceiver;
 import dev.freshet.receive.sources.ArtifactRegistryReceiver;
 import dev.freshet.receive.sources.CloudEventsReceiver;
@@ -63,7 +63,10 @@ public enum Source {
               new GoogleOidcToken(
                   settings.apply("gar-audience").orElseThrow(),
                   settings.apply("gar-email").orElseThrow(),
-                  settings.apply("gar-jwks-url").map(URI::create).orElse(GoogleOidcToken.GOOGLE_JWKS),
+                  settings
+                      .apply("gar-jwks-url")
+                      .map(URI::create)
+                      .orElse(GoogleOidcToken.GOOGLE_JWKS),
                   clock)));
 
   /** Per source; a sender cannot make Freshet remember more than this many deliveries. */

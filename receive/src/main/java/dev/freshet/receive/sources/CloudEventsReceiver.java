@@ -57,7 +57,9 @@ public final class CloudEventsReceiver extends AbstractReceiver {
     Hints hints = new Hints(source());
     if (!event.type.toLowerCase(Locale.ROOT).contains("push")) {
       hints.skip(
-          IgnoreReason.NOT_A_PUSH, "-", "event type '" + Hints.abbreviate(event.type) + "' is not a push");
+          IgnoreReason.NOT_A_PUSH,
+          "-",
+          "event type '" + Hints.abbreviate(event.type) + "' is not a push");
       return hints.verdict();
     }
     collect(event, hints);

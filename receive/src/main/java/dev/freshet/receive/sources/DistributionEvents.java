@@ -22,7 +22,8 @@ final class DistributionEvents {
     Optional<String> host = Json.text(event, "request", "host").map(ImageNames::withoutScheme);
     Optional<String> repository = Json.text(event, "target", "repository");
     Optional<String> tag = Json.text(event, "target", "tag");
-    String image = host.orElse("?") + "/" + repository.orElse("?") + tag.map(t -> ":" + t).orElse("");
+    String image =
+        host.orElse("?") + "/" + repository.orElse("?") + tag.map(t -> ":" + t).orElse("");
     String action = Json.text(event, "action").orElse("");
     if (!action.equals("push")) {
       hints.skip(IgnoreReason.NOT_A_PUSH, image, "action '" + action + "' is not a push");

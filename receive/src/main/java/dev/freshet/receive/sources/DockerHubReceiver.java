@@ -55,15 +55,12 @@ public final class DockerHubReceiver extends AbstractReceiver {
       // A bare name would be an official image, under library/.
       name = ImageNames.split(ImageNames.DOCKER_HUB + "/" + repoName.get());
     } catch (IllegalArgumentException e) {
-      hints.skip(IgnoreReason.INVALID_NAME, ImageNames.DOCKER_HUB + "/" + repoName.get(), e.getMessage());
+      hints.skip(
+          IgnoreReason.INVALID_NAME, ImageNames.DOCKER_HUB + "/" + repoName.get(), e.getMessage());
       return hints.verdict();
     }
     hints.add(
-        name.registry(),
-        name.repository(),
-        tag,
-        Optional.empty(),
-        Hints.bodyId(request.body()));
+        name.registry(), name.repository(), tag, Optional.empty(), Hints.bodyId(request.body()));
     return hints.verdict();
   }
 }

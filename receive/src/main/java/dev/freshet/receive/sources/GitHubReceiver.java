@@ -71,8 +71,7 @@ public final class GitHubReceiver extends AbstractReceiver {
     // still counts.
     if (!deliveries.firstSighting(deliveryId)) {
       Hints repeat = new Hints(source());
-      repeat.skip(
-          IgnoreReason.REPEATED, "-", "delivery " + deliveryId + " was already received");
+      repeat.skip(IgnoreReason.REPEATED, "-", "delivery " + deliveryId + " was already received");
       return repeat.verdict();
     }
     return hints.verdict();

@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The data of a Harbor push event, the same in both of Harbor's payload formats: {@code
- * event_data} of the "Default" format and {@code data} of the "CloudEvents" format (Harbor 2.8+).
- * {@code repository} is an object (name, namespace, {@code repo_full_name}); each of {@code
- * resources} names a tag, a digest and a {@code resource_url} ({@code host/ns/repo:tag}), the only
- * place the registry host appears.
+ * The data of a Harbor push event, the same in both of Harbor's payload formats: {@code event_data}
+ * of the "Default" format and {@code data} of the "CloudEvents" format (Harbor 2.8+). {@code
+ * repository} is an object (name, namespace, {@code repo_full_name}); each of {@code resources}
+ * names a tag, a digest and a {@code resource_url} ({@code host/ns/repo:tag}), the only place the
+ * registry host appears.
  */
 final class HarborEvents {
 
@@ -26,10 +26,7 @@ final class HarborEvents {
   static boolean isHarborData(JsonNode data) {
     JsonNode repository = Json.at(data, "repository");
     JsonNode resources = Json.at(data, "resources");
-    return repository != null
-        && repository.isObject()
-        && resources != null
-        && resources.isArray();
+    return repository != null && repository.isObject() && resources != null && resources.isArray();
   }
 
   static void collect(JsonNode data, Hints hints, String deliveryId) throws Refusal {

@@ -37,9 +37,7 @@ public final class HarborReceiver extends AbstractReceiver {
     JsonNode data;
     if (request.header("ce-specversion").isPresent()) {
       type =
-          request
-              .header("ce-type")
-              .orElseThrow(() -> Refusal.malformed("missing ce-type header"));
+          request.header("ce-type").orElseThrow(() -> Refusal.malformed("missing ce-type header"));
       data = root;
     } else if (Json.at(root, "specversion") != null) {
       type = Json.requiredText(root, "type");

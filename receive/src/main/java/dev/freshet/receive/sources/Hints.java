@@ -30,8 +30,8 @@ final class Hints {
 
   /**
    * Adds a hint, or records why not. An empty or missing tag is an untagged push (a platform
-   * manifest of a multi-arch image, a push by digest), which must not become a tagged update; so
-   * is a "tag" that is a digest, as Harbor sends for a push by digest. A digest that is present but
+   * manifest of a multi-arch image, a push by digest), which must not become a tagged update; so is
+   * a "tag" that is a digest, as Harbor sends for a push by digest. A digest that is present but
    * malformed makes the whole event suspect, so it is skipped too rather than passed on without
    * one.
    */
@@ -72,8 +72,7 @@ final class Hints {
    * anything ({@code -} for nothing).
    */
   void skip(IgnoreReason reason, String image, String detail) {
-    ignored.add(
-        new Ignored(reason, abbreviate(image.isEmpty() ? "-" : image), abbreviate(detail)));
+    ignored.add(new Ignored(reason, abbreviate(image.isEmpty() ? "-" : image), abbreviate(detail)));
   }
 
   Verdict verdict() {

@@ -32,7 +32,8 @@ public final class QuayReceiver extends AbstractReceiver {
     JsonNode tags = Json.requiredArray(root, "updated_tags");
     Hints hints = new Hints(source());
     // Quay installations are configured with their URL, and some send docker_url as one
-    // (https://quay.example.com/org/repo): the scheme and a trailing slash are not part of the name.
+    // (https://quay.example.com/org/repo): the scheme and a trailing slash are not part of the
+    // name.
     Optional<String> dockerUrl = Json.text(root, "docker_url").map(ImageNames::withoutScheme);
     if (dockerUrl.isEmpty()) {
       hints.skip(IgnoreReason.NO_REPOSITORY, "-", "no docker_url");

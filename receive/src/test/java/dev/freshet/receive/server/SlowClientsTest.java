@@ -148,7 +148,9 @@ class SlowClientsTest {
             .POST(HttpRequest.BodyPublishers.ofString("{}"))
             .build();
     int status =
-        HttpClient.newHttpClient().send(unsigned, HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient.newHttpClient()
+            .send(unsigned, HttpResponse.BodyHandlers.discarding())
+            .statusCode();
     Duration waited = Duration.between(sent, Instant.now());
 
     System.out.printf("the third connection was served after %d ms%n", waited.toMillis());

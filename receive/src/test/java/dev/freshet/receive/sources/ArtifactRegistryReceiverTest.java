@@ -68,8 +68,7 @@ class ArtifactRegistryReceiverTest {
   static void startIssuer() throws IOException, JOSEException {
     signingKey = new RSAKeyGenerator(2048).keyID("published").generate();
     unpublishedKey = new RSAKeyGenerator(2048).keyID("unpublished").generate();
-    byte[] jwks =
-        new JWKSet(signingKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+    byte[] jwks = new JWKSet(signingKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
     issuer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     issuer.createContext(
         "/oauth2/v3/certs",
@@ -92,8 +91,7 @@ class ArtifactRegistryReceiverTest {
   }
 
   private static URI jwksUrl() {
-    return URI.create(
-        "http://127.0.0.1:" + issuer.getAddress().getPort() + "/oauth2/v3/certs");
+    return URI.create("http://127.0.0.1:" + issuer.getAddress().getPort() + "/oauth2/v3/certs");
   }
 
   @Test
@@ -174,7 +172,9 @@ class ArtifactRegistryReceiverTest {
     var refusal =
         refused(
             receiver.receive(
-                push(envelope(DATA), token(c -> c.issuer("https://token.actions.githubusercontent.com")))),
+                push(
+                    envelope(DATA),
+                    token(c -> c.issuer("https://token.actions.githubusercontent.com")))),
             401);
     assertThat(refusal.reason()).contains("issuer");
   }
@@ -192,8 +192,7 @@ class ArtifactRegistryReceiverTest {
                     .getBytes(StandardCharsets.UTF_8));
     var refusal =
         refused(
-            receiver.receive(
-                push(envelope(DATA), parts[0] + "." + otherClaims + "." + parts[2])),
+            receiver.receive(push(envelope(DATA), parts[0] + "." + otherClaims + "." + parts[2])),
             401);
     assertThat(refusal.reason()).containsIgnoringCase("signature");
   }
@@ -201,8 +200,7 @@ class ArtifactRegistryReceiverTest {
   @Test
   void aTokenSignedWithAKeyTheIssuerDoesNotPublishIsRefused() throws Exception {
     var refusal =
-        refused(
-            receiver.receive(push(envelope(DATA), sign(unpublishedKey, claims(c -> {})))), 401);
+        refused(receiver.receive(push(envelope(DATA), sign(unpublishedKey, claims(c -> {})))), 401);
     assertThat(refusal.reason()).containsIgnoringCase("key");
   }
 
@@ -211,7 +209,8 @@ class ArtifactRegistryReceiverTest {
     var refusal =
         refused(
             receiver.receive(
-                InboundRequest.post("/hooks/gar", envelope(DATA), "Content-Type", "application/json")),
+                InboundRequest.post(
+                    "/hooks/gar", envelope(DATA), "Content-Type", "application/json")),
             401);
     assertThat(refusal.reason()).contains("missing Authorization");
   }
@@ -251,8 +250,10 @@ class ArtifactRegistryReceiverTest {
   void anUnwrappedMessageIsReadAsTheNotificationItself() throws Exception {
     assertThat(hints(receiver.receive(push(DATA.getBytes(StandardCharsets.UTF_8), token(c -> {})))))
         .singleElement()
-        .satisfies(h -> assertThat(h.reference())
-            .isEqualTo("us-east1-docker.pkg.dev/my-project/my-repo/hello-world:1.1"));
+        .satisfies(
+            h ->
+                assertThat(h.reference())
+                    .isEqualTo("us-east1-docker.pkg.dev/my-project/my-repo/hello-world:1.1"));
   }
 
   static java.util.List<IgnoreReason> ignoredReasons(Verdict verdict) {
@@ -297,7 +298,8 @@ class ArtifactRegistryReceiverTest {
 
   private static String sign(RSAKey key, JWTClaimsSet claims) throws JOSEException {
     SignedJWT jwt =
-        new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
   }

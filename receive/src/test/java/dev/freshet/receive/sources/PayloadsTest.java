@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Payloads as senders really send them: Harbor's CloudEvents format, URLs where names are
- * expected, fields some senders leave out. Lenient reading never relaxes authentication.
+ * Payloads as senders really send them: Harbor's CloudEvents format, URLs where names are expected,
+ * fields some senders leave out. Lenient reading never relaxes authentication.
  */
 class PayloadsTest {
 
@@ -64,8 +64,8 @@ class PayloadsTest {
 
   private static final String HARBOR_DATA_TAGGED =
       HARBOR_CE_TAGGED.substring(
-          HARBOR_CE_TAGGED.indexOf("{\"resources\""), HARBOR_CE_TAGGED.lastIndexOf(",", HARBOR_CE_TAGGED.lastIndexOf("\"operator\"")));
-
+          HARBOR_CE_TAGGED.indexOf("{\"resources\""),
+          HARBOR_CE_TAGGED.lastIndexOf(",", HARBOR_CE_TAGGED.lastIndexOf("\"operator\"")));
 
   private static SeenCache seen() {
     return new SeenCache(Clock.systemUTC(), Duration.ofHours(1), 1000);
@@ -91,7 +91,13 @@ class PayloadsTest {
     Verdict verdict =
         new HarborReceiver(Secret.of(AUTH))
             .receive(
-                post("/hooks/harbor", HARBOR_CE_TAGGED, "Content-Type", contentType, "Authorization", AUTH));
+                post(
+                    "/hooks/harbor",
+                    HARBOR_CE_TAGGED,
+                    "Content-Type",
+                    contentType,
+                    "Authorization",
+                    AUTH));
     assertDebianLatest(verdict);
   }
 
@@ -122,7 +128,8 @@ class PayloadsTest {
       "ce-type", "harbor.artifact.pushed"
     };
     assertDebianLatest(
-        new HarborReceiver(Secret.of(AUTH)).receive(post("/hooks/harbor", HARBOR_DATA_TAGGED, headers)));
+        new HarborReceiver(Secret.of(AUTH))
+            .receive(post("/hooks/harbor", HARBOR_DATA_TAGGED, headers)));
     assertDebianLatest(
         new CloudEventsReceiver(Secret.of(AUTH), seen())
             .receive(post("/hooks/cloudevents", HARBOR_DATA_TAGGED, headers)));
@@ -167,7 +174,13 @@ class PayloadsTest {
             ignoredReasons(
                 new HarborReceiver(Secret.of(AUTH))
                     .receive(
-                        post("/hooks/harbor", pull, "Content-Type", "application/json", "Authorization", AUTH))))
+                        post(
+                            "/hooks/harbor",
+                            pull,
+                            "Content-Type",
+                            "application/json",
+                            "Authorization",
+                            AUTH))))
         .containsExactly(IgnoreReason.NOT_A_PUSH);
   }
 
@@ -191,7 +204,10 @@ class PayloadsTest {
          "docker_url":"%s","homepage":"https://quay.example.com/repository/org/repo",
          "updated_tags":["latest"]}"""
             .formatted(dockerUrl);
-    assertThat(hints(new QuayReceiver(Secret.of("tok")).receive(post("/hooks/quay/tok", body, "Content-Type", "application/json"))))
+    assertThat(
+            hints(
+                new QuayReceiver(Secret.of("tok"))
+                    .receive(post("/hooks/quay/tok", body, "Content-Type", "application/json"))))
         .singleElement()
         .satisfies(h -> assertThat(h.reference()).isEqualTo("quay.example.com/org/repo:latest"));
   }
@@ -200,7 +216,10 @@ class PayloadsTest {
   void quaysDockerUrlWithAPortKeepsIt() {
     String body =
         "{\"docker_url\":\"https://quay.example.com:8443/org/repo\",\"updated_tags\":[\"1.0\"]}";
-    assertThat(hints(new QuayReceiver(Secret.of("tok")).receive(post("/hooks/quay/tok", body, "Content-Type", "application/json"))))
+    assertThat(
+            hints(
+                new QuayReceiver(Secret.of("tok"))
+                    .receive(post("/hooks/quay/tok", body, "Content-Type", "application/json"))))
         .singleElement()
         .satisfies(h -> assertThat(h.reference()).isEqualTo("quay.example.com:8443/org/repo:1.0"));
   }
@@ -215,13 +234,27 @@ class PayloadsTest {
            "repository":{"name":"debian","namespace":"test-webhook",
                          "repo_full_name":"test-webhook/debian","repo_type":"private"}}}"""
             .formatted(DIGEST);
-    assertThat(hints(new HarborReceiver(Secret.of(AUTH)).receive(post("/hooks/harbor", body, "Content-Type", "application/json", "Authorization", AUTH))))
+    assertThat(
+            hints(
+                new HarborReceiver(Secret.of(AUTH))
+                    .receive(
+                        post(
+                            "/hooks/harbor",
+                            body,
+                            "Content-Type",
+                            "application/json",
+                            "Authorization",
+                            AUTH))))
         .singleElement()
-        .satisfies(h -> assertThat(h.reference()).isEqualTo("hub.harbor.com:8443/test-webhook/debian:latest"));
+        .satisfies(
+            h ->
+                assertThat(h.reference())
+                    .isEqualTo("hub.harbor.com:8443/test-webhook/debian:latest"));
   }
 
   /**
-   * ACR's documented push (https://learn.microsoft.com/azure/container-registry/container-registry-webhook-reference)
+   * ACR's documented push
+   * (https://learn.microsoft.com/azure/container-registry/container-registry-webhook-reference)
    * with an upper-case request.host, and without target.mediaType: a tagged push all the same.
    */
   @Test
@@ -233,9 +266,20 @@ class PayloadsTest {
          "length":524,"repository":"hello-world","tag":"v1"},
          "request":{"id":"3cbb6949-7549-4fa1-86cd-a6d5451dffc7","host":"MyRegistry.azurecr.io",
                     "method":"PUT","useragent":"docker/17.09.0-ce"}}""";
-    assertThat(hints(new AcrReceiver(Secret.of(AUTH)).receive(post("/hooks/acr", body, "Content-Type", "application/json", "Authorization", AUTH))))
+    assertThat(
+            hints(
+                new AcrReceiver(Secret.of(AUTH))
+                    .receive(
+                        post(
+                            "/hooks/acr",
+                            body,
+                            "Content-Type",
+                            "application/json",
+                            "Authorization",
+                            AUTH))))
         .singleElement()
-        .satisfies(h -> assertThat(h.reference()).isEqualTo("myregistry.azurecr.io/hello-world:v1"));
+        .satisfies(
+            h -> assertThat(h.reference()).isEqualTo("myregistry.azurecr.io/hello-world:v1"));
   }
 
   @Test
@@ -244,7 +288,17 @@ class PayloadsTest {
         "{\"action\":\"push\",\"target\":{\"repository\":\"hello-world\",\"digest\":\""
             + DIGEST
             + "\"},\"request\":{\"host\":\"myregistry.azurecr.io\"}}";
-    assertThat(ignoredReasons(new AcrReceiver(Secret.of(AUTH)).receive(post("/hooks/acr", body, "Content-Type", "application/json", "Authorization", AUTH))))
+    assertThat(
+            ignoredReasons(
+                new AcrReceiver(Secret.of(AUTH))
+                    .receive(
+                        post(
+                            "/hooks/acr",
+                            body,
+                            "Content-Type",
+                            "application/json",
+                            "Authorization",
+                            AUTH))))
         .containsExactly(IgnoreReason.UNTAGGED);
   }
 
@@ -254,7 +308,11 @@ class PayloadsTest {
     String body =
         "{\"push_data\":{\"tag\":\"0.1.7\",\"pusher\":\"karolisr\"},"
             + "\"repository\":{\"name\":\"keel\",\"namespace\":\"karolisr\",\"owner\":\"karolisr\"}}";
-    assertThat(hints(new DockerHubReceiver(Secret.of("tok")).receive(post("/hooks/dockerhub/tok", body, "Content-Type", "application/json"))))
+    assertThat(
+            hints(
+                new DockerHubReceiver(Secret.of("tok"))
+                    .receive(
+                        post("/hooks/dockerhub/tok", body, "Content-Type", "application/json"))))
         .singleElement()
         .satisfies(h -> assertThat(h.reference()).isEqualTo("docker.io/karolisr/keel:0.1.7"));
   }
@@ -262,7 +320,11 @@ class PayloadsTest {
   @Test
   void dockerHubNamingNoRepositoryIsAcceptedAndSaysSo() {
     String body = "{\"push_data\":{\"tag\":\"0.1.7\"},\"repository\":{\"owner\":\"karolisr\"}}";
-    assertThat(ignoredReasons(new DockerHubReceiver(Secret.of("tok")).receive(post("/hooks/dockerhub/tok", body, "Content-Type", "application/json"))))
+    assertThat(
+            ignoredReasons(
+                new DockerHubReceiver(Secret.of("tok"))
+                    .receive(
+                        post("/hooks/dockerhub/tok", body, "Content-Type", "application/json"))))
         .containsExactly(IgnoreReason.NO_REPOSITORY);
   }
 
@@ -272,9 +334,20 @@ class PayloadsTest {
         """
         {"specversion":"1.0","id":"e-1","source":"https://registry.example.com:5000/events",
          "type":"com.example.image.pushed","data":{"repository":"team/api","tag":"v1"}}""";
-    assertThat(hints(new CloudEventsReceiver(Secret.of(AUTH), seen()).receive(post("/hooks/cloudevents", event, "Content-Type", "application/cloudevents+json", "Authorization", AUTH))))
+    assertThat(
+            hints(
+                new CloudEventsReceiver(Secret.of(AUTH), seen())
+                    .receive(
+                        post(
+                            "/hooks/cloudevents",
+                            event,
+                            "Content-Type",
+                            "application/cloudevents+json",
+                            "Authorization",
+                            AUTH))))
         .singleElement()
-        .satisfies(h -> assertThat(h.reference()).isEqualTo("registry.example.com:5000/team/api:v1"));
+        .satisfies(
+            h -> assertThat(h.reference()).isEqualTo("registry.example.com:5000/team/api:v1"));
   }
 
   @Test
@@ -283,7 +356,17 @@ class PayloadsTest {
         """
         {"specversion":"1.0","id":"e-2","source":"/ci/pipelines/7",
          "type":"com.example.image.pushed","data":{"repository":"team/api","tag":"v1"}}""";
-    assertThat(ignoredReasons(new CloudEventsReceiver(Secret.of(AUTH), seen()).receive(post("/hooks/cloudevents", event, "Content-Type", "application/json", "Authorization", AUTH))))
+    assertThat(
+            ignoredReasons(
+                new CloudEventsReceiver(Secret.of(AUTH), seen())
+                    .receive(
+                        post(
+                            "/hooks/cloudevents",
+                            event,
+                            "Content-Type",
+                            "application/json",
+                            "Authorization",
+                            AUTH))))
         .containsExactly(IgnoreReason.NO_REGISTRY);
   }
 
@@ -291,14 +374,22 @@ class PayloadsTest {
   void plainJsonWithoutSpecversionOrCeHeadersIsStillRefused() {
     refused(
         new CloudEventsReceiver(Secret.of(AUTH), seen())
-            .receive(post("/hooks/cloudevents", "{\"repository\":\"team/api\"}", "Content-Type", "application/json", "Authorization", AUTH)),
+            .receive(
+                post(
+                    "/hooks/cloudevents",
+                    "{\"repository\":\"team/api\"}",
+                    "Content-Type",
+                    "application/json",
+                    "Authorization",
+                    AUTH)),
         415);
   }
 
   @Test
   void everyLenientReadingStillRequiresAuthentication() {
     String quay = "{\"docker_url\":\"https://quay.example.com/org/repo\",\"updated_tags\":[\"1\"]}";
-    String hub = "{\"push_data\":{\"tag\":\"1\"},\"repository\":{\"name\":\"keel\",\"namespace\":\"k\"}}";
+    String hub =
+        "{\"push_data\":{\"tag\":\"1\"},\"repository\":{\"name\":\"keel\",\"namespace\":\"k\"}}";
     String acr =
         "{\"action\":\"push\",\"target\":{\"repository\":\"r\",\"tag\":\"v1\"},\"request\":{\"host\":\"a.azurecr.io\"}}";
     String ce =
@@ -315,6 +406,8 @@ class PayloadsTest {
       refused(new AcrReceiver(Secret.of(AUTH)).receive(post("/hooks/acr", acr, headers)), 401);
     }
     refused(new QuayReceiver(Secret.of("tok")).receive(post("/hooks/quay/nope", quay, none)), 401);
-    refused(new DockerHubReceiver(Secret.of("tok")).receive(post("/hooks/dockerhub/nope", hub, none)), 401);
+    refused(
+        new DockerHubReceiver(Secret.of("tok")).receive(post("/hooks/dockerhub/nope", hub, none)),
+        401);
   }
 }

@@ -24,7 +24,8 @@ public final class Authenticator {
   }
 
   /** The header to send before any challenge, if this registry's way of auth is already known. */
-  public Optional<String> preemptive(String registry, String scope, Optional<Credential> credential) {
+  public Optional<String> preemptive(
+      String registry, String scope, Optional<Credential> credential) {
     Challenge known = lastChallenge.get(registry);
     if (known == null) {
       return Optional.empty();
@@ -38,7 +39,8 @@ public final class Authenticator {
   /**
    * Answers a 401's challenges and returns the header to retry with.
    *
-   * @throws UnauthorizedException when the registry wants credentials we do not have, or refuses ours
+   * @throws UnauthorizedException when the registry wants credentials we do not have, or refuses
+   *     ours
    */
   public String answer(
       String registry, List<Challenge> challenges, String scope, Optional<Credential> credential) {
@@ -69,7 +71,8 @@ public final class Authenticator {
           .orElseThrow(
               () ->
                   new UnauthorizedException(
-                      registry, registry + " requires credentials (Basic auth) and none were given"));
+                      registry,
+                      registry + " requires credentials (Basic auth) and none were given"));
     }
     throw new UnauthorizedException(
         registry, registry + " answered 401 without a challenge we can answer: " + challenges);

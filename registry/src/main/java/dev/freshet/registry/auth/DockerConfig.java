@@ -1,8 +1,8 @@
 package dev.freshet.registry.auth;
 
-import dev.freshet.registry.RegistryHosts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.freshet.registry.RegistryHosts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Registry credentials from a pull secret: {@code .dockerconfigjson} ({@code {"auths":{host:{…}}}})
- * or the legacy {@code .dockercfg} ({@code {host:{…}}}). Each entry gives {@code auth}
- * (base64 {@code user:password}) or {@code username} and {@code password}. Hosts are matched with or
+ * or the legacy {@code .dockercfg} ({@code {host:{…}}}). Each entry gives {@code auth} (base64
+ * {@code user:password}) or {@code username} and {@code password}. Hosts are matched with or
  * without scheme and path, and Docker Hub's names ({@code docker.io}, {@code index.docker.io},
  * {@code registry-1.docker.io}, {@code https://index.docker.io/v1/}) are one registry.
  */
@@ -33,11 +33,11 @@ public final class DockerConfig {
   }
 
   /**
-   * Parses the content of a {@code kubernetes.io/dockerconfigjson} or {@code kubernetes.io/dockercfg}
-   * secret (the decoded bytes).
+   * Parses the content of a {@code kubernetes.io/dockerconfigjson} or {@code
+   * kubernetes.io/dockercfg} secret (the decoded bytes).
    *
-   * @throws IllegalArgumentException when it is not JSON of either shape; the message never contains
-   *     secret material
+   * @throws IllegalArgumentException when it is not JSON of either shape; the message never
+   *     contains secret material
    */
   public static DockerConfig parse(byte[] content) {
     JsonNode root;

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenCache {
   /** What a token was issued for. Anonymous requests use the fingerprint {@code "anonymous"}. */
-  public record Key(String registry, String realm, String service, String scope, String credential) {}
+  public record Key(
+      String registry, String realm, String service, String scope, String credential) {}
 
   record Entry(String token, Instant expiresAt) {}
 

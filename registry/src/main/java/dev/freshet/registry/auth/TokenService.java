@@ -38,7 +38,8 @@ public final class TokenService {
    * @param plainHttpAllowed whether a realm on plain http may receive credentials (loopback or a
    *     registry configured as insecure)
    */
-  public TokenService(HttpClient http, Clock clock, Duration timeout, Predicate<URI> plainHttpAllowed) {
+  public TokenService(
+      HttpClient http, Clock clock, Duration timeout, Predicate<URI> plainHttpAllowed) {
     this.http = http;
     this.clock = clock;
     this.timeout = timeout;
@@ -47,7 +48,12 @@ public final class TokenService {
 
   public record Token(String value, Instant expiresAt) {}
 
-  public Token fetch(String registry, String realm, String service, String scope, Optional<Credential> credential) {
+  public Token fetch(
+      String registry,
+      String realm,
+      String service,
+      String scope,
+      Optional<Credential> credential) {
     URI uri = tokenUri(registry, realm, service, scope);
     if (credential.isPresent()
         && !"https".equalsIgnoreCase(uri.getScheme())
@@ -82,11 +88,13 @@ public final class TokenService {
               + ")");
     }
     if (status >= 500) {
-      throw new UnreachableException(registry, "token service " + realm + " answered HTTP " + status);
+      throw new UnreachableException(
+          registry, "token service " + realm + " answered HTTP " + status);
     }
     if (status != 200 || response.body().length > MAX_BODY) {
       throw new InvalidResponseException(
-          registry, "token service " + realm + " answered HTTP " + status + " with no usable token");
+          registry,
+          "token service " + realm + " answered HTTP " + status + " with no usable token");
     }
     return parse(registry, realm, response.body(), requestedAt);
   }
@@ -131,10 +139,12 @@ public final class TokenService {
     if (expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0) {
       lifetime = Duration.ofSeconds(expiresIn.asLong());
     }
-    // Counted from when we asked, minus a margin, so a token never expires on its way to the registry.
-    Duration margin = lifetime.dividedBy(10).compareTo(Duration.ofSeconds(30)) > 0
-        ? Duration.ofSeconds(30)
-        : lifetime.dividedBy(10);
+    // Counted from when we asked, minus a margin, so a token never expires on its way to the
+    // registry.
+    Duration margin =
+        lifetime.dividedBy(10).compareTo(Duration.ofSeconds(30)) > 0
+            ? Duration.ofSeconds(30)
+            : lifetime.dividedBy(10);
     return new Token(token, requestedAt.plus(lifetime).minus(margin));
   }
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Exponential backoff with "equal jitter": the n-th delay is between half and all of
- * {@code min(max, initial·2^(n-1))}. Half is fixed so a struggling registry gets a real pause; the
- * random half spreads many workers' retries apart.
+ * Exponential backoff with "equal jitter": the n-th delay is between half and all of {@code
+ * min(max, initial·2^(n-1))}. Half is fixed so a struggling registry gets a real pause; the random
+ * half spreads many workers' retries apart.
  */
 public record Backoff(Duration initial, Duration max) {
   public Backoff {

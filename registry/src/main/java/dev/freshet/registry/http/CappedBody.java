@@ -10,9 +10,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Collects a response body up to a limit, so a registry cannot make us buffer without bound. Past the
- * limit it either fails ({@link TooLarge}: a manifest that big is not to be trusted) or keeps the
- * start and stops reading (an error page: its start says enough).
+ * Collects a response body up to a limit, so a registry cannot make us buffer without bound. Past
+ * the limit it either fails ({@link TooLarge}: a manifest that big is not to be trusted) or keeps
+ * the start and stops reading (an error page: its start says enough).
  */
 final class CappedBody implements BodySubscriber<byte[]> {
   /** The body passed the limit where that is an error. */

@@ -9,7 +9,9 @@ import dev.freshet.registry.UnauthorizedException;
 import dev.freshet.registry.UnreachableException;
 import java.io.IOException;
 
-/** Turns a final non-2xx answer into its typed error, with the registry's own words in the message. */
+/**
+ * Turns a final non-2xx answer into its typed error, with the registry's own words in the message.
+ */
 final class ErrorResponses {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,7 +20,8 @@ final class ErrorResponses {
   static RegistryException toException(RegistryCall call, int status, byte[] body, int attempts) {
     String detail = describe(call, status, body);
     if (status >= 500) {
-      return new UnreachableException(call.registry(), detail + " (gave up after " + attempts + " attempts)");
+      return new UnreachableException(
+          call.registry(), detail + " (gave up after " + attempts + " attempts)");
     }
     return switch (status) {
       case 401, 403 -> new UnauthorizedException(call.registry(), detail);
@@ -30,7 +33,11 @@ final class ErrorResponses {
   /** "GET …/manifests/v1 answered 404: MANIFEST_UNKNOWN manifest unknown" — for conditions. */
   private static String describe(RegistryCall call, int status, byte[] body) {
     StringBuilder text =
-        new StringBuilder(call.method()).append(' ').append(call.uri()).append(" answered ").append(status);
+        new StringBuilder(call.method())
+            .append(' ')
+            .append(call.uri())
+            .append(" answered ")
+            .append(status);
     try {
       JsonNode errors = body.length == 0 ? null : JSON.readTree(body).get("errors");
       if (errors != null && errors.isArray() && errors.size() > 0) {
@@ -43,5 +50,4 @@ final class ErrorResponses {
     }
     return text.toString().trim();
   }
-
 }

@@ -62,8 +62,7 @@ final class HttpExchanger {
             : CappedBody.handler(call.bodyLimit(), ERROR_BODY_LIMIT);
     CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(), body);
     try {
-      HttpResponse<byte[]> response =
-          pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      HttpResponse<byte[]> response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Exchange(response);
     } catch (TimeoutException e) {
       pending.cancel(true);
@@ -88,7 +87,12 @@ final class HttpExchanger {
   private static InvalidResponseException tooLarge(RegistryCall call, String size) {
     return new InvalidResponseException(
         call.registry(),
-        call.method() + " " + call.uri() + " returned " + size + "; the limit is " + call.bodyLimit());
+        call.method()
+            + " "
+            + call.uri()
+            + " returned "
+            + size
+            + "; the limit is "
+            + call.bodyLimit());
   }
-
 }

@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code Link} header (RFC 5988/8288) as registries use it to paginate tag lists:
- * {@code </v2/app/tags/list?n=100&last=v9>; rel="next"}.
+ * The {@code Link} header (RFC 5988/8288) as registries use it to paginate tag lists: {@code
+ * </v2/app/tags/list?n=100&last=v9>; rel="next"}.
  */
 public final class LinkHeader {
   // One link-value: <target>, then ;-separated parameters whose quoted values may hold ',' and ';'.

@@ -26,6 +26,7 @@ public record RegistryCall(
 
   /** The same call to another URL (a redirect's target). */
   public RegistryCall withUri(URI target) {
-    return new RegistryCall(registry, method, target, accept, scope, credential, priority, bodyLimit);
+    return new RegistryCall(
+        registry, method, target, accept, scope, credential, priority, bodyLimit);
   }
 }

@@ -47,8 +47,8 @@ public final class RegistryGate {
   }
 
   /**
-   * Returns when a request of this priority may go out: at once, or after waiting up to
-   * {@code maxWait} on this thread.
+   * Returns when a request of this priority may go out: at once, or after waiting up to {@code
+   * maxWait} on this thread.
    *
    * @throws RateLimitedException when the wait would be longer; it says until when
    */

@@ -24,8 +24,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Sends registry calls politely and turns every outcome into a value or a typed error: answers auth
- * challenges, waits out Retry-After, retries 5xx and timeouts with backoff, caps bodies, and reports
- * what it sees to the {@link RegistryListener}.
+ * challenges, waits out Retry-After, retries 5xx and timeouts with backoff, caps bodies, and
+ * reports what it sees to the {@link RegistryListener}.
  */
 public final class RegistryTransport {
   /** How the transport behaves; {@code Resolver.Builder} fills it with documented defaults. */
@@ -67,8 +67,9 @@ public final class RegistryTransport {
   }
 
   /**
-   * {@code scheme://host/v2/} for a registry: https, unless the host is loopback (and loopback may be
-   * plain) or the registry is configured as insecure (credentials never cross the network in clear text otherwise).
+   * {@code scheme://host/v2/} for a registry: https, unless the host is loopback (and loopback may
+   * be plain) or the registry is configured as insecure (credentials never cross the network in
+   * clear text otherwise).
    */
   public URI apiBase(String registry) {
     String host = RegistryHosts.apiHost(registry);
@@ -102,10 +103,14 @@ public final class RegistryTransport {
       } catch (IOException e) {
         Optional<SSLException> tls = tlsFailure(e);
         if (tls.isPresent()) {
-          // A certificate problem does not heal by retrying; it needs a CA bundle or a fixed server.
+          // A certificate problem does not heal by retrying; it needs a CA bundle or a fixed
+          // server.
           throw new UnreachableException(
               call.registry(),
-              "TLS with " + call.uri().getAuthority() + " failed: " + tls.get().getMessage()
+              "TLS with "
+                  + call.uri().getAuthority()
+                  + " failed: "
+                  + tls.get().getMessage()
                   + " (if the registry uses a private CA, configure its CA bundle)",
               e);
         }
@@ -149,7 +154,10 @@ public final class RegistryTransport {
       }
       if (status == 401 && !answeredChallenge) {
         List<Challenge> challenges = new ArrayList<>();
-        exchange.response().headers().allValues("WWW-Authenticate")
+        exchange
+            .response()
+            .headers()
+            .allValues("WWW-Authenticate")
             .forEach(h -> challenges.addAll(Challenge.parseAll(h)));
         authorization =
             Optional.of(
@@ -167,7 +175,11 @@ public final class RegistryTransport {
           throw new RateLimitedException(
               call.registry(),
               until,
-              call.registry() + " answered " + status + " (too many requests); retry after " + until);
+              call.registry()
+                  + " answered "
+                  + status
+                  + " (too many requests); retry after "
+                  + until);
         }
         continue; // awaitTurn waits for the deadline, or throws if it is too far away
       }
@@ -209,8 +221,6 @@ public final class RegistryTransport {
     }
   }
 
-
-
   /** The budget this registry published last (Docker Hub's ratelimit headers), if any. */
   public Optional<RateLimitBudget> budget(String registry) {
     RegistryGate gate = gates.get(registry);
@@ -220,6 +230,8 @@ public final class RegistryTransport {
   private RegistryGate gateFor(String registry) {
     return gates.computeIfAbsent(
         registry,
-        r -> new RegistryGate(r, settings.maxInFlightPerRegistry(), settings.budgetReserve(), clock));
+        r ->
+            new RegistryGate(
+                r, settings.maxInFlightPerRegistry(), settings.budgetReserve(), clock));
   }
 }

@@ -46,7 +46,8 @@ public final class TrustBundle {
       context.init(null, new TrustManager[] {new EitherTrustManager(custom, jvmDefault)}, null);
       return context;
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read CA bundle " + pemFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read CA bundle " + pemFile + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("invalid CA bundle " + pemFile + ": " + e.getMessage(), e);
     }

@@ -11,16 +11,16 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Tags matching a regular expression, ordered by what one named group captures: e.g.
- * {@code ^main-(?<build>\d+)-[0-9a-f]{7}$} ordered {@link TagOrdering#NUMERIC} by {@code build}. The
- * whole tag must match. From a current tag that matches, only higher keys qualify; from one that does
- * not (say {@code latest}), every matching tag does.
+ * Tags matching a regular expression, ordered by what one named group captures: e.g. {@code
+ * ^main-(?<build>\d+)-[0-9a-f]{7}$} ordered {@link TagOrdering#NUMERIC} by {@code build}. The whole
+ * tag must match. From a current tag that matches, only higher keys qualify; from one that does not
+ * (say {@code latest}), every matching tag does.
  *
  * <p>Patterns are written by users and run against tags from registries, so they run on RE2 (RE2J),
  * whose matching time is linear in the tag: a pattern such as {@code (.*a){12}} that backtracks for
- * hours in {@code java.util.regex} takes microseconds here. RE2 is also what CEL's {@code matches()}
- * speaks, so the API server and the operator agree on what a pattern means. The price is that
- * backreferences and lookaround are refused, with a message saying so.
+ * hours in {@code java.util.regex} takes microseconds here. RE2 is also what CEL's {@code
+ * matches()} speaks, so the API server and the operator agree on what a pattern means. The price is
+ * that backreferences and lookaround are refused, with a message saying so.
  */
 public record PatternPolicy(String regex, String group, TagOrdering ordering)
     implements UpdatePolicy {
@@ -98,11 +98,10 @@ public record PatternPolicy(String regex, String group, TagOrdering ordering)
     return tags.stream()
         .distinct()
         .flatMap(tag -> key(pattern, tag).map(k -> new Keyed(tag, k)).stream())
-        .filter(k -> currentKey.isEmpty() || TagOrdering.KEYS.compare(k.key(), currentKey.get()) > 0)
+        .filter(
+            k -> currentKey.isEmpty() || TagOrdering.KEYS.compare(k.key(), currentKey.get()) > 0)
         .sorted(
-            Comparator.comparing(Keyed::key, TagOrdering.KEYS)
-                .reversed()
-                .thenComparing(Keyed::tag))
+            Comparator.comparing(Keyed::key, TagOrdering.KEYS).reversed().thenComparing(Keyed::tag))
         .map(Keyed::tag)
         .toList();
   }

@@ -9,9 +9,9 @@ import org.semver4j.Semver;
 /**
  * A version range read the way node-semver (npm, Helm) reads it without its {@code loose} option:
  * sets of comparators joined by {@code ||}, each set an AND of space-separated comparators, with
- * {@code x}/{@code X}/{@code *} wildcards and partial versions ({@code 1}, {@code 1.2},
- * {@code 1.2.x}), hyphen ranges ({@code 1.2 - 2}), tilde ({@code ~}, {@code ~>}) and caret ranges,
- * an optional {@code v} before a version and {@code =} as an operator. Build metadata is ignored.
+ * {@code x}/{@code X}/{@code *} wildcards and partial versions ({@code 1}, {@code 1.2}, {@code
+ * 1.2.x}), hyphen ranges ({@code 1.2 - 2}), tilde ({@code ~}, {@code ~>}) and caret ranges, an
+ * optional {@code v} before a version and {@code =} as an operator. Build metadata is ignored.
  *
  * <p>semver4j 6.0.0's own ranges cannot serve: it reads a lone {@code x} and {@code 1.0.0 - x} as
  * {@code <0.0.0}, refuses an AND of a caret and another comparator ({@code ^1.2 ^1}), and has no

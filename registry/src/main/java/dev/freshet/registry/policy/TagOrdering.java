@@ -19,7 +19,9 @@ public enum TagOrdering {
   NUMERIC {
     @Override
     Optional<Comparable<?>> key(String captured) {
-      return captured.matches("\\d{1,64}") ? Optional.of(new BigInteger(captured)) : Optional.empty();
+      return captured.matches("\\d{1,64}")
+          ? Optional.of(new BigInteger(captured))
+          : Optional.empty();
     }
   },
   /** Plain string order: ISO dates, zero-padded counters. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a workload's next image is chosen (DESIGN.md): {@code digest}, {@code semver}, {@code pattern}
- * or {@code none}. Pure functions of the current tag and the registry's tag list; no I/O.
+ * How a workload's next image is chosen (DESIGN.md): {@code digest}, {@code semver}, {@code
+ * pattern} or {@code none}. Pure functions of the current tag and the registry's tag list; no I/O.
  */
 public sealed interface UpdatePolicy permits DigestPolicy, SemverPolicy, PatternPolicy, NonePolicy {
 
@@ -18,8 +18,8 @@ public sealed interface UpdatePolicy permits DigestPolicy, SemverPolicy, Pattern
   List<String> candidates(String currentTag, Collection<String> tags);
 
   /**
-   * The tag the workload should run: the best candidate, else the current tag. Empty when the policy
-   * never changes anything ({@code none}).
+   * The tag the workload should run: the best candidate, else the current tag. Empty when the
+   * policy never changes anything ({@code none}).
    */
   default Optional<String> select(String currentTag, Collection<String> tags) {
     List<String> candidates = candidates(currentTag, tags);

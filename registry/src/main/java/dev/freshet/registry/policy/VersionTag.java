@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
 import org.semver4j.Semver;
 
 /**
- * A tag read as a version the way image tags are written: an optional {@code v}, one to three numbers,
- * then an optional suffix that is a pre-release ({@code -rc.1}), a variant ({@code -alpine}), or both
- * ({@code -rc1-alpine}). The variant is what semver tools would "coerce" away and what must never be
- * lost: {@code 1.4-alpine} must follow {@code 1.4.x-alpine}, never plain {@code 1.5}.
+ * A tag read as a version the way image tags are written: an optional {@code v}, one to three
+ * numbers, then an optional suffix that is a pre-release ({@code -rc.1}), a variant ({@code
+ * -alpine}), or both ({@code -rc1-alpine}). The variant is what semver tools would "coerce" away
+ * and what must never be lost: {@code 1.4-alpine} must follow {@code 1.4.x-alpine}, never plain
+ * {@code 1.5}.
  */
 record VersionTag(
     String tag,
@@ -60,7 +61,8 @@ record VersionTag(
     if (version == null) {
       return Optional.empty(); // e.g. a pre-release number with a leading zero
     }
-    return Optional.of(new VersionTag(tag, m.group(1) != null, components, version, preRelease, variant));
+    return Optional.of(
+        new VersionTag(tag, m.group(1) != null, components, version, preRelease, variant));
   }
 
   boolean isNewerThan(VersionTag other) {

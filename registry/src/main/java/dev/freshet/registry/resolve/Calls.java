@@ -24,7 +24,10 @@ final class Calls {
       String method,
       Optional<Credential> credential,
       Priority priority) {
-    URI uri = transport.apiBase(ref.registry()).resolve(ref.repository() + "/manifests/" + ref.manifestReference());
+    URI uri =
+        transport
+            .apiBase(ref.registry())
+            .resolve(ref.repository() + "/manifests/" + ref.manifestReference());
     return new RegistryCall(
         ref.registry(),
         method,

@@ -22,14 +22,16 @@ final class DigestResolver {
   }
 
   ResolvedImage resolve(ImageReference ref, Optional<Credential> credential, Priority priority) {
-    RegistryResponse head = transport.send(Calls.manifest(transport, ref, "HEAD", credential, priority));
+    RegistryResponse head =
+        transport.send(Calls.manifest(transport, ref, "HEAD", credential, priority));
     Optional<Digest> declared = ManifestBodies.declaredDigest(ref.registry(), head);
     if (declared.isPresent()) {
       checkPinned(ref, declared.get());
       String mediaType = ManifestBodies.mediaType(head, null);
       return new ResolvedImage(pinned(ref, declared.get()), declared.get(), mediaType);
     }
-    RegistryResponse get = transport.send(Calls.manifest(transport, ref, "GET", credential, priority));
+    RegistryResponse get =
+        transport.send(Calls.manifest(transport, ref, "GET", credential, priority));
     Digest digest = ManifestBodies.verifiedDigest(ref.registry(), get, ref.digest());
     JsonNode body = ManifestBodies.json(ref.registry(), get);
     return new ResolvedImage(pinned(ref, digest), digest, ManifestBodies.mediaType(get, body));

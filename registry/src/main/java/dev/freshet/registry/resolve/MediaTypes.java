@@ -9,7 +9,8 @@ public final class MediaTypes {
   public static final String DOCKER_MANIFEST_LIST =
       "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
 
   /**
    * Index types first: a registry then answers with the index of a multi-arch image, so the digest

@@ -15,14 +15,15 @@ public record Platform(String os, String architecture, String variant) {
   public static Platform parse(String text) {
     String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
-      throw new IllegalArgumentException("platform must be os/arch[/variant], got \"" + text + "\"");
+      throw new IllegalArgumentException(
+          "platform must be os/arch[/variant], got \"" + text + "\"");
     }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : "");
   }
 
   /**
-   * Whether an image built for this platform runs where {@code wanted} is required. A wanted variant
-   * must match exactly; wanting none accepts any variant (as containerd does for a bare
+   * Whether an image built for this platform runs where {@code wanted} is required. A wanted
+   * variant must match exactly; wanting none accepts any variant (as containerd does for a bare
    * {@code linux/arm64}).
    */
   public boolean satisfies(Platform wanted) {

@@ -30,9 +30,9 @@ import javax.net.ssl.SSLContext;
  * registry. One instance per process: it holds the per-registry politeness state (in-flight limits,
  * Retry-After deadlines, rate-limit budgets) and the token cache. Thread-safe; calls block.
  *
- * <p>Every failure is a {@link RegistryException} subtype: {@code UnauthorizedException},
- * {@code NotFoundException}, {@code RateLimitedException} (with {@code retryAt()}),
- * {@code UnreachableException}, {@code InvalidResponseException}.
+ * <p>Every failure is a {@link RegistryException} subtype: {@code UnauthorizedException}, {@code
+ * NotFoundException}, {@code RateLimitedException} (with {@code retryAt()}), {@code
+ * UnreachableException}, {@code InvalidResponseException}.
  */
 public final class Resolver {
   private final DigestResolver digests;
@@ -48,8 +48,8 @@ public final class Resolver {
   }
 
   /**
-   * The request budget this registry published last ({@code ratelimit-limit}/{@code -remaining}), for
-   * status and metrics; empty until it has sent one.
+   * The request budget this registry published last ({@code ratelimit-limit}/{@code -remaining}),
+   * for status and metrics; empty until it has sent one.
    */
   public Optional<RateLimitBudget> rateLimitBudget(String registry) {
     return transport.budget(registry);
@@ -149,8 +149,8 @@ public final class Resolver {
     }
 
     /**
-     * The longest a call waits on its own thread for a registry's Retry-After deadline (default
-     * 10 s); a later deadline fails the call at once with {@code RateLimitedException}.
+     * The longest a call waits on its own thread for a registry's Retry-After deadline (default 10
+     * s); a later deadline fails the call at once with {@code RateLimitedException}.
      */
     public Builder maxInlineWait(Duration value) {
       maxInlineWait = Objects.requireNonNull(value);
@@ -206,9 +206,9 @@ public final class Resolver {
     }
 
     /**
-     * Whether registries on loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) are spoken
-     * to over plain HTTP (default true: local development registries rarely have TLS). False when a
-     * loopback address leads to a TLS registry, e.g. through a port-forward.
+     * Whether registries on loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}) are
+     * spoken to over plain HTTP (default true: local development registries rarely have TLS). False
+     * when a loopback address leads to a TLS registry, e.g. through a port-forward.
      */
     public Builder plainHttpForLoopback(boolean value) {
       plainHttpForLoopback = value;

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /v2/<name>/tags/list}, following {@code Link: <…>; rel="next"} page by page. Pages stay
- * on the registry's own origin, so a hostile Link cannot send our token elsewhere.
+ * {@code GET /v2/<name>/tags/list}, following {@code Link: <…>; rel="next"} page by page. Pages
+ * stay on the registry's own origin, so a hostile Link cannot send our token elsewhere.
  */
 final class TagLister {
   static final int MAX_PAGE_BYTES = 4 * 1024 * 1024;
@@ -32,7 +32,8 @@ final class TagLister {
   }
 
   List<String> list(ImageReference ref, Optional<Credential> credential, Priority priority) {
-    URI first = transport.apiBase(ref.registry()).resolve(ref.repository() + "/tags/list?n=" + pageSize);
+    URI first =
+        transport.apiBase(ref.registry()).resolve(ref.repository() + "/tags/list?n=" + pageSize);
     Set<String> tags = new LinkedHashSet<>();
     Set<URI> visited = new HashSet<>();
     URI page = first;
@@ -41,7 +42,8 @@ final class TagLister {
         throw new InvalidResponseException(
             ref.registry(), "tag listing of " + ref.name() + " does not end (at " + page + ")");
       }
-      RegistryResponse response = transport.send(Calls.tags(transport, ref, page, credential, priority));
+      RegistryResponse response =
+          transport.send(Calls.tags(transport, ref, page, credential, priority));
       JsonNode body = ManifestBodies.json(ref.registry(), response);
       for (JsonNode tag : body.path("tags")) {
         if (tag.isTextual()) {

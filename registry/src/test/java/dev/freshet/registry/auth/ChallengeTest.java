@@ -30,7 +30,8 @@ class ChallengeTest {
   @Test
   void keepsCommasInsideQuotedScopes() {
     Challenge challenge =
-        Challenge.parseAll("Bearer realm=\"https://a/token\", scope=\"repository:x:pull,push\"").get(0);
+        Challenge.parseAll("Bearer realm=\"https://a/token\", scope=\"repository:x:pull,push\"")
+            .get(0);
 
     assertThat(challenge.param("scope")).contains("repository:x:pull,push");
   }
@@ -38,7 +39,8 @@ class ChallengeTest {
   @Test
   void readsSeveralChallengesInOneHeader() {
     List<Challenge> challenges =
-        Challenge.parseAll("Basic realm=\"registry\", Bearer realm=\"https://a/token\",service=svc");
+        Challenge.parseAll(
+            "Basic realm=\"registry\", Bearer realm=\"https://a/token\",service=svc");
 
     assertThat(challenges).extracting(Challenge::scheme).containsExactly("Basic", "Bearer");
     assertThat(challenges.get(1).param("service")).contains("svc");

@@ -20,8 +20,7 @@ class DockerConfigTest {
   @Test
   void readsDockerConfigJsonWithAuthField() {
     DockerConfig config =
-        DockerConfig.parse(
-            "{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("octo:s3cr:et") + "\"}}}");
+        DockerConfig.parse("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("octo:s3cr:et") + "\"}}}");
 
     assertThat(config.credentialFor("ghcr.io"))
         .hasValueSatisfying(
@@ -43,12 +42,15 @@ class DockerConfigTest {
   @Test
   void readsLegacyDockercfg() {
     DockerConfig config =
-        DockerConfig.parse("{\"registry.example.com:5000\":{\"auth\":\"" + auth("u:p") + "\",\"email\":\"e\"}}");
+        DockerConfig.parse(
+            "{\"registry.example.com:5000\":{\"auth\":\"" + auth("u:p") + "\",\"email\":\"e\"}}");
 
-    assertThat(config.credentialFor("registry.example.com:5000")).contains(new Credential("u", "p"));
+    assertThat(config.credentialFor("registry.example.com:5000"))
+        .contains(new Credential("u", "p"));
   }
 
-  @ParameterizedTest(name = "a secret for {0} serves docker.io, index.docker.io and registry-1.docker.io")
+  @ParameterizedTest(
+      name = "a secret for {0} serves docker.io, index.docker.io and registry-1.docker.io")
   @ValueSource(
       strings = {
         "https://index.docker.io/v1/",
@@ -87,10 +89,15 @@ class DockerConfigTest {
 
   @Test
   void theFirstSecretNamingARegistryWins() {
-    DockerConfig first = DockerConfig.parse("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("a:1") + "\"}}}");
+    DockerConfig first =
+        DockerConfig.parse("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("a:1") + "\"}}}");
     DockerConfig second =
         DockerConfig.parse(
-            "{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("b:2") + "\"},\"quay.io\":{\"auth\":\"" + auth("c:3") + "\"}}}");
+            "{\"auths\":{\"ghcr.io\":{\"auth\":\""
+                + auth("b:2")
+                + "\"},\"quay.io\":{\"auth\":\""
+                + auth("c:3")
+                + "\"}}}");
 
     DockerConfig merged = DockerConfig.merge(List.of(first, second));
 
@@ -125,10 +132,12 @@ class DockerConfigTest {
   @Test
   void neitherCredentialNorConfigPrintsThePassword() {
     DockerConfig config =
-        DockerConfig.parse("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("octo:topsecret") + "\"}}}");
+        DockerConfig.parse(
+            "{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("octo:topsecret") + "\"}}}");
 
     assertThat(config.toString()).doesNotContain("topsecret");
-    assertThat(config.credentialFor("ghcr.io").orElseThrow().toString()).doesNotContain("topsecret");
+    assertThat(config.credentialFor("ghcr.io").orElseThrow().toString())
+        .doesNotContain("topsecret");
   }
 
   /** Pull secrets are user input: a malformed one is refused with IllegalArgumentException only. */
@@ -150,6 +159,7 @@ class DockerConfigTest {
     assertThat(a.fingerprint()).isNotEqualTo(b.fingerprint()).doesNotContain("one");
     assertThat(new Credential("user", "one").fingerprint()).isEqualTo(a.fingerprint());
     // "ab"+"c" and "a"+"bc" must not collide
-    assertThat(new Credential("ab", "c").fingerprint()).isNotEqualTo(new Credential("a", "bc").fingerprint());
+    assertThat(new Credential("ab", "c").fingerprint())
+        .isNotEqualTo(new Credential("a", "bc").fingerprint());
   }
 }

@@ -23,14 +23,17 @@ class TokenServiceTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private TokenService service(boolean plainHttpAllowed) {
-    return new TokenService(http, new MutableClock(NOW), Duration.ofSeconds(5), uri -> plainHttpAllowed);
+    return new TokenService(
+        http, new MutableClock(NOW), Duration.ofSeconds(5), uri -> plainHttpAllowed);
   }
 
   @Test
   void acceptsTheOAuthNameAndAssumesSixtySecondsWithoutExpiresIn() throws Exception {
-    try (FakeRegistry tokens = FakeRegistry.start(request -> Reply.json(200, "{\"access_token\":\"abc\"}"))) {
+    try (FakeRegistry tokens =
+        FakeRegistry.start(request -> Reply.json(200, "{\"access_token\":\"abc\"}"))) {
       TokenService.Token token =
-          service(true).fetch("r", tokens.url("/token"), "svc", "repository:a:pull", Optional.empty());
+          service(true)
+              .fetch("r", tokens.url("/token"), "svc", "repository:a:pull", Optional.empty());
 
       assertThat(token.value()).isEqualTo("abc");
       assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(60).minusSeconds(6));
@@ -41,7 +44,8 @@ class TokenServiceTest {
   void keepsALongLivedTokenUntilThirtySecondsBeforeItExpires() throws Exception {
     try (FakeRegistry tokens =
         FakeRegistry.start(request -> Reply.json(200, "{\"token\":\"t\",\"expires_in\":3600}"))) {
-      TokenService.Token token = service(true).fetch("r", tokens.url("/token"), null, null, Optional.empty());
+      TokenService.Token token =
+          service(true).fetch("r", tokens.url("/token"), null, null, Optional.empty());
 
       assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(3600 - 30));
     }
@@ -50,7 +54,8 @@ class TokenServiceTest {
   @Test
   void aResponseWithoutATokenIsInvalid() throws Exception {
     try (FakeRegistry tokens = FakeRegistry.start(request -> Reply.json(200, "{\"nothing\":1}"))) {
-      assertThatThrownBy(() -> service(true).fetch("r", tokens.url("/token"), null, null, Optional.empty()))
+      assertThatThrownBy(
+              () -> service(true).fetch("r", tokens.url("/token"), null, null, Optional.empty()))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("sent no token");
     }
@@ -61,7 +66,12 @@ class TokenServiceTest {
     assertThatThrownBy(
             () ->
                 service(false)
-                    .fetch("r", "http://auth.example.com/token", null, null, Optional.of(new Credential("u", "p"))))
+                    .fetch(
+                        "r",
+                        "http://auth.example.com/token",
+                        null,
+                        null,
+                        Optional.of(new Credential("u", "p"))))
         .isInstanceOf(UnauthorizedException.class)
         .hasMessageContaining("refusing to send credentials");
   }

@@ -33,7 +33,8 @@ class HeaderParsingTest {
   }
 
   @ParameterizedTest(name = "Retry-After: {0}")
-  @ValueSource(strings = {"", "soon", "-5", "1.5", "99999999999999999999", "Wed, 31 Feb 2026 08:00:00 GMT"})
+  @ValueSource(
+      strings = {"", "soon", "-5", "1.5", "99999999999999999999", "Wed, 31 Feb 2026 08:00:00 GMT"})
   void unreadableRetryAfterIsEmpty(String header) {
     assertThat(RetryAfter.parse(header, NOW)).isEmpty();
   }
@@ -75,7 +76,9 @@ class HeaderParsingTest {
   void withoutBothHeadersThereIsNoBudget() {
     assertThat(RateLimitBudget.fromHeaders(headers(Map.of("ratelimit-limit", "100;w=21600")), NOW))
         .isEmpty();
-    assertThat(RateLimitBudget.fromHeaders(headers(Map.of("ratelimit-limit", "x", "ratelimit-remaining", "y")), NOW))
+    assertThat(
+            RateLimitBudget.fromHeaders(
+                headers(Map.of("ratelimit-limit", "x", "ratelimit-remaining", "y")), NOW))
         .isEmpty();
   }
 
@@ -97,7 +100,9 @@ class HeaderParsingTest {
     Optional<Instant> retryAt = RetryAfter.parse(text, NOW);
     assertThat(retryAt).isNotNull();
     assertThat(LinkHeader.next(List.of(text))).isNotNull();
-    assertThat(RateLimitBudget.fromHeaders(headers(Map.of("ratelimit-limit", text, "ratelimit-remaining", text)), NOW))
+    assertThat(
+            RateLimitBudget.fromHeaders(
+                headers(Map.of("ratelimit-limit", text, "ratelimit-remaining", text)), NOW))
         .isNotNull();
   }
 

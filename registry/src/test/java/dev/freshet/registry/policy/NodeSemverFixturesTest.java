@@ -284,11 +284,10 @@ class NodeSemverFixturesTest {
   }
 
   /**
-   * Ranges node-semver reads only with {@code loose}: a pre-release without its hyphen
-   * ({@code 1.2.3pre}, which as an image tag would be read differently: see VersionTag), {@code
-   * ==}, and a word that is not a comparator ({@code foo}, which loose mode drops silently). A
-   * range in an App is written once and followed for months, so a typo is refused rather than read
-   * as something.
+   * Ranges node-semver reads only with {@code loose}: a pre-release without its hyphen ({@code
+   * 1.2.3pre}, which as an image tag would be read differently: see VersionTag), {@code ==}, and a
+   * word that is not a comparator ({@code foo}, which loose mode drops silently). A range in an App
+   * is written once and followed for months, so a typo is refused rather than read as something.
    */
   @ParameterizedTest(name = "{0}")
   @ValueSource(

@@ -1,9 +1,8 @@
 package dev.freshet.registry.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
@@ -16,9 +15,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PatternPolicyTest {
   private static final List<String> TAGS =
       List.of(
-          "latest", "main-9-abc1234", "main-10-def5678", "main-100-0123456", "main-11-nothex!",
-          "pr-200-abc1234", "release-2024-01-05", "release-2024-11-20", "release-2024-02-30",
-          "build-v1.9.0", "build-v1.10.0", "build-1.10.1-rc.1", "build-x");
+          "latest",
+          "main-9-abc1234",
+          "main-10-def5678",
+          "main-100-0123456",
+          "main-11-nothex!",
+          "pr-200-abc1234",
+          "release-2024-01-05",
+          "release-2024-11-20",
+          "release-2024-02-30",
+          "build-v1.9.0",
+          "build-v1.10.0",
+          "build-1.10.1-rc.1",
+          "build-x");
 
   @ParameterizedTest(name = "{0} by {2} from {3}: {4}")
   @CsvSource(
@@ -51,7 +60,8 @@ class PatternPolicyTest {
     PatternPolicy policy =
         new PatternPolicy("^main-(?<build>\\d+)-[0-9a-f]{7}$", "build", TagOrdering.NUMERIC);
 
-    assertThat(policy.candidates("main-9-abc1234", TAGS)).containsExactly("main-100-0123456", "main-10-def5678");
+    assertThat(policy.candidates("main-9-abc1234", TAGS))
+        .containsExactly("main-100-0123456", "main-10-def5678");
   }
 
   /** The regex decides what qualifies, pre-releases included; they order below their release. */
@@ -85,7 +95,8 @@ class PatternPolicyTest {
         PatternPolicy.byFirstNamedGroup("^(?<v>(.*a){12})$", TagOrdering.ALPHABETICAL);
 
     List<String> candidates =
-        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> policy.candidates("latest", longTags));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(2), () -> policy.candidates("latest", longTags));
 
     assertThat(candidates).isEmpty();
   }
@@ -94,17 +105,20 @@ class PatternPolicyTest {
   void namedGroupsMayBeWrittenEitherWay() {
     List<String> tags = List.of("main-9", "main-10");
 
-    assertThat(PatternPolicy.byFirstNamedGroup("^main-(?<n>\\d+)$", TagOrdering.NUMERIC).select("main-9", tags))
+    assertThat(
+            PatternPolicy.byFirstNamedGroup("^main-(?<n>\\d+)$", TagOrdering.NUMERIC)
+                .select("main-9", tags))
         .contains("main-10");
-    assertThat(PatternPolicy.byFirstNamedGroup("^main-(?P<n>\\d+)$", TagOrdering.NUMERIC).select("main-9", tags))
+    assertThat(
+            PatternPolicy.byFirstNamedGroup("^main-(?P<n>\\d+)$", TagOrdering.NUMERIC)
+                .select("main-9", tags))
         .contains("main-10");
   }
 
   @Test
   void theFirstNamedGroupOrdersWhenThereAreSeveral() {
     PatternPolicy policy =
-        PatternPolicy.byFirstNamedGroup(
-            "^(?<date>\\d{8})-(?<build>\\d+)$", TagOrdering.NUMERIC);
+        PatternPolicy.byFirstNamedGroup("^(?<date>\\d{8})-(?<build>\\d+)$", TagOrdering.NUMERIC);
 
     assertThat(policy.group()).isEqualTo("date");
     assertThat(policy.select("x", List.of("20250101-9", "20250102-1"))).contains("20250102-1");

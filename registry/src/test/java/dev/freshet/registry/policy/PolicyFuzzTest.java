@@ -7,7 +7,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Tag lists come from registries we do not control: policies must rank any of them without failing. */
+/**
+ * Tag lists come from registries we do not control: policies must rank any of them without failing.
+ */
 class PolicyFuzzTest {
   private static final List<UpdatePolicy> POLICIES =
       List.of(

@@ -14,10 +14,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SemverPolicyTest {
   private static final List<String> NGINX_LIKE =
       List.of(
-          "latest", "alpine", "1.4", "1.4.0", "1.4.1", "1.4.2", "1.4.10", "1.5", "1.5.0", "1.5.3",
-          "2.0.0", "2.1.0", "2.1.1-rc.1", "2.2.0-rc.1", "3.0.0", "1.4-alpine", "1.4.1-alpine",
-          "1.4.3-alpine", "1.4.3-alpine3.19", "1.5.0-alpine", "1.4.11-rc1-alpine", "1.4.9-rc.2",
-          "v1.4.12", "1.4.x", "1.4.2.1");
+          "latest",
+          "alpine",
+          "1.4",
+          "1.4.0",
+          "1.4.1",
+          "1.4.2",
+          "1.4.10",
+          "1.5",
+          "1.5.0",
+          "1.5.3",
+          "2.0.0",
+          "2.1.0",
+          "2.1.1-rc.1",
+          "2.2.0-rc.1",
+          "3.0.0",
+          "1.4-alpine",
+          "1.4.1-alpine",
+          "1.4.3-alpine",
+          "1.4.3-alpine3.19",
+          "1.5.0-alpine",
+          "1.4.11-rc1-alpine",
+          "1.4.9-rc.2",
+          "v1.4.12",
+          "1.4.x",
+          "1.4.2.1");
 
   @ParameterizedTest(name = "range {0} from {1}: {2}")
   @CsvSource(
@@ -54,7 +75,8 @@ class SemverPolicyTest {
           ~> 1.4        | 1.4.1         | v1.4.12
           < 2           | 1.4.1         | 1.5.3
           """)
-  void choosesTheNewestReleaseInRangeWithTheSameVariant(String range, String current, String expected) {
+  void choosesTheNewestReleaseInRangeWithTheSameVariant(
+      String range, String current, String expected) {
     assertThat(new SemverPolicy(range).select(current, NGINX_LIKE)).contains(expected);
   }
 
@@ -112,13 +134,16 @@ class SemverPolicyTest {
   void amongEqualVersionsTheCurrentSpellingThenTheMoreSpecificTagWins() {
     List<String> tags = List.of("1.5", "1.5.0", "v1.5.0", "v1.5");
 
-    assertThat(new SemverPolicy("^1").candidates("1.4.0", tags)).containsExactly("1.5.0", "1.5", "v1.5.0", "v1.5");
-    assertThat(new SemverPolicy("^1").candidates("v1.4.0", tags)).containsExactly("v1.5.0", "v1.5", "1.5.0", "1.5");
+    assertThat(new SemverPolicy("^1").candidates("1.4.0", tags))
+        .containsExactly("1.5.0", "1.5", "v1.5.0", "v1.5");
+    assertThat(new SemverPolicy("^1").candidates("v1.4.0", tags))
+        .containsExactly("v1.5.0", "v1.5", "1.5.0", "1.5");
   }
 
   @Test
   void numbersCompareNumericallyNotAsText() {
-    assertThat(new SemverPolicy("^1").select("1.9.0", List.of("1.9.0", "1.10.0", "1.2.0"))).contains("1.10.0");
+    assertThat(new SemverPolicy("^1").select("1.9.0", List.of("1.9.0", "1.10.0", "1.2.0")))
+        .contains("1.10.0");
   }
 
   @Test
@@ -128,7 +153,8 @@ class SemverPolicyTest {
   }
 
   @ParameterizedTest(name = "tags that are not versions are ignored: {0}")
-  @ValueSource(strings = {"latest", "1.4.x", "1.4.2.1", "main-abc123", "", "v", "1..2", "01.2.3-rc.01"})
+  @ValueSource(
+      strings = {"latest", "1.4.x", "1.4.2.1", "main-abc123", "", "v", "1..2", "01.2.3-rc.01"})
   void tagsThatAreNotVersionsAreIgnored(String tag) {
     assertThat(new SemverPolicy("*").candidates("0.0.1", List.of(tag))).isEmpty();
   }
@@ -136,8 +162,19 @@ class SemverPolicyTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(
       strings = {
-        "garbage!!", "~~1", "not a range", "1.x.3", "1.2.x-rc.1", "==1.2", "01.2", "1 - 2 - 3", ">=",
-        "~1.2.3beta", "^1 foo", "1.2.3.4", "<=>1"
+        "garbage!!",
+        "~~1",
+        "not a range",
+        "1.x.3",
+        "1.2.x-rc.1",
+        "==1.2",
+        "01.2",
+        "1 - 2 - 3",
+        ">=",
+        "~1.2.3beta",
+        "^1 foo",
+        "1.2.3.4",
+        "<=>1"
       })
   void refusesWhatIsNotARange(String range) {
     assertThatThrownBy(() -> new SemverPolicy(range))

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +49,8 @@ class BearerAuthTest {
       String owner = "anonymous";
       if (authorization != null) {
         owner =
-            authorization.equals(ALICE.basicAuthorization()) ? "alice"
+            authorization.equals(ALICE.basicAuthorization())
+                ? "alice"
                 : authorization.equals(BOB.basicAuthorization()) ? "bob" : null;
       }
       if (owner == null) {
@@ -60,12 +61,17 @@ class BearerAuthTest {
       return Reply.json(200, "{\"token\":\"" + token + "\",\"expires_in\":300}");
     }
     String authorization = request.header("Authorization");
-    if (authorization == null || !authorization.startsWith("Bearer ")
+    if (authorization == null
+        || !authorization.startsWith("Bearer ")
         || !tokenOwners.containsKey(authorization.substring(7))) {
-      return Reply.json(401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}")
+      return Reply.json(
+              401,
+              "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}")
           .header(
               "WWW-Authenticate",
-              "Bearer realm=\"" + registry.url("/token") + "\",service=\"fake\",scope=\"repository:team/app:pull\"");
+              "Bearer realm=\""
+                  + registry.url("/token")
+                  + "\",service=\"fake\",scope=\"repository:team/app:pull\"");
     }
     return Reply.status(200)
         .header("Docker-Content-Digest", Manifests.digestOf(Manifests.OCI_MANIFEST))
@@ -124,10 +130,11 @@ class BearerAuthTest {
     assertThat(registry.requests("/token"))
         .extracting(r -> r.header("Authorization"))
         .containsExactly(ALICE.basicAuthorization(), BOB.basicAuthorization(), null);
-    assertThat(registry.requests("/v2/").stream()
-            .map(r -> r.header("Authorization"))
-            .filter(h -> h != null)
-            .map(h -> tokenOwners.get(h.substring(7))))
+    assertThat(
+            registry.requests("/v2/").stream()
+                .map(r -> r.header("Authorization"))
+                .filter(h -> h != null)
+                .map(h -> tokenOwners.get(h.substring(7))))
         .containsExactly("alice", "bob", "anonymous");
   }
 

@@ -23,14 +23,20 @@ class DigestVerificationTest {
   @Test
   void withoutTheHeaderTheBodyIsFetchedAndHashed() throws Exception {
     try (FakeRegistry registry =
-        FakeRegistry.start(request -> Reply.body(200, Manifests.bytes(BODY), MediaTypes.OCI_MANIFEST))) {
+        FakeRegistry.start(
+            request -> Reply.body(200, Manifests.bytes(BODY), MediaTypes.OCI_MANIFEST))) {
       ResolvedImage resolved =
-          Resolver.builder().build().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
+          Resolver.builder()
+              .build()
+              .resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
 
       assertThat(resolved.digest().toString()).isEqualTo(Manifests.digestOf(BODY));
       assertThat(resolved.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
-      assertThat(resolved.reference()).hasToString(registry.host() + "/team/app:v1@" + Manifests.digestOf(BODY));
-      assertThat(registry.requests()).extracting(FakeRegistry.Request::method).containsExactly("HEAD", "GET");
+      assertThat(resolved.reference())
+          .hasToString(registry.host() + "/team/app:v1@" + Manifests.digestOf(BODY));
+      assertThat(registry.requests())
+          .extracting(FakeRegistry.Request::method)
+          .containsExactly("HEAD", "GET");
       assertThat(registry.requests().get(0).header("Accept"))
           .isEqualTo(String.join(", ", MediaTypes.ACCEPT));
     }
@@ -43,7 +49,11 @@ class DigestVerificationTest {
     try (FakeRegistry registry =
         FakeRegistry.start(request -> Reply.body(200, huge, MediaTypes.OCI_MANIFEST))) {
       assertThatThrownBy(
-              () -> Resolver.builder().build().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+              () ->
+                  Resolver.builder()
+                      .build()
+                      .resolve(
+                          ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("the limit is " + ManifestBodies.MAX_MANIFEST_BYTES);
     }
@@ -60,7 +70,11 @@ class DigestVerificationTest {
                     : Reply.body(200, Manifests.bytes(BODY), MediaTypes.OCI_MANIFEST)
                         .header("Docker-Content-Digest", wrong))) {
       assertThatThrownBy(
-              () -> Resolver.builder().build().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+              () ->
+                  Resolver.builder()
+                      .build()
+                      .resolve(
+                          ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("declared " + wrong);
     }
@@ -70,8 +84,10 @@ class DigestVerificationTest {
   void refusesContentThatDoesNotMatchThePinnedDigest() throws Exception {
     Digest pinned = Digest.parse("sha256:" + "1".repeat(64));
     try (FakeRegistry registry =
-        FakeRegistry.start(request -> Reply.body(200, Manifests.bytes(BODY), MediaTypes.OCI_MANIFEST))) {
-      ImageReference ref = ImageReference.parse(registry.host() + "/team/app:v1").withDigest(pinned);
+        FakeRegistry.start(
+            request -> Reply.body(200, Manifests.bytes(BODY), MediaTypes.OCI_MANIFEST))) {
+      ImageReference ref =
+          ImageReference.parse(registry.host() + "/team/app:v1").withDigest(pinned);
 
       assertThatThrownBy(() -> Resolver.builder().build().resolve(ref, Optional.empty()))
           .isInstanceOf(InvalidResponseException.class)
@@ -83,9 +99,14 @@ class DigestVerificationTest {
   @Test
   void refusesAHeaderThatIsNotADigest() throws Exception {
     try (FakeRegistry registry =
-        FakeRegistry.start(request -> Reply.status(200).header("Docker-Content-Digest", "sha256:nope"))) {
+        FakeRegistry.start(
+            request -> Reply.status(200).header("Docker-Content-Digest", "sha256:nope"))) {
       assertThatThrownBy(
-              () -> Resolver.builder().build().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+              () ->
+                  Resolver.builder()
+                      .build()
+                      .resolve(
+                          ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("is not a digest");
     }

@@ -15,13 +15,13 @@ import dev.freshet.registry.UnreachableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * Every answer becomes a typed error the operator can put into a condition. Fake registry: a real one
- * answers 403, 400 or 429 only in situations we cannot stage here.
+ * Every answer becomes a typed error the operator can put into a condition. Fake registry: a real
+ * one answers 403, 400 or 429 only in situations we cannot stage here.
  */
 class ErrorMappingTest {
   @ParameterizedTest(name = "HTTP {0} → {1}")
@@ -39,13 +39,21 @@ class ErrorMappingTest {
     try (FakeRegistry registry =
         FakeRegistry.start(
             request ->
-                Reply.json(status, "{\"errors\":[{\"code\":\"CODE_" + status + "\",\"message\":\"said the registry\"}]}")
+                Reply.json(
+                        status,
+                        "{\"errors\":[{\"code\":\"CODE_"
+                            + status
+                            + "\",\"message\":\"said the registry\"}]}")
                     .header("Retry-After", status == 429 ? "600" : "x"))) {
-      Resolver resolver = Resolver.builder().backoff(Duration.ZERO, Duration.ZERO).maxAttempts(2).build();
+      Resolver resolver =
+          Resolver.builder().backoff(Duration.ZERO, Duration.ZERO).maxAttempts(2).build();
 
       assertThatThrownBy(
-              () -> resolver.manifest(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty(),
-                  dev.freshet.registry.Priority.ESSENTIAL))
+              () ->
+                  resolver.manifest(
+                      ImageReference.parse(registry.host() + "/team/app:v1"),
+                      Optional.empty(),
+                      dev.freshet.registry.Priority.ESSENTIAL))
           .isInstanceOfSatisfying(
               RegistryException.class,
               e -> {
@@ -61,10 +69,18 @@ class ErrorMappingTest {
   void theRegistrysOwnErrorTextReachesTheMessage() throws Exception {
     try (FakeRegistry registry =
         FakeRegistry.start(
-            request -> Reply.json(403, "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}"))) {
+            request ->
+                Reply.json(
+                    403,
+                    "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}"))) {
       assertThatThrownBy(
-              () -> Resolver.builder().build().manifest(ImageReference.parse(registry.host() + "/team/app:v1"),
-                  Optional.empty(), dev.freshet.registry.Priority.BACKGROUND))
+              () ->
+                  Resolver.builder()
+                      .build()
+                      .manifest(
+                          ImageReference.parse(registry.host() + "/team/app:v1"),
+                          Optional.empty(),
+                          dev.freshet.registry.Priority.BACKGROUND))
           .isInstanceOf(UnauthorizedException.class)
           .hasMessageContaining("answered 403")
           .hasMessageContaining("DENIED requested access to the resource is denied");
@@ -77,7 +93,10 @@ class ErrorMappingTest {
       Resolver resolver = Resolver.builder().defaultRetryAfter(Duration.ofMinutes(5)).build();
       Instant before = Instant.now();
 
-      assertThatThrownBy(() -> resolver.resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+      assertThatThrownBy(
+              () ->
+                  resolver.resolve(
+                      ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOfSatisfying(
               RateLimitedException.class,
               e -> assertThat(e.retryAt()).isAfterOrEqualTo(before.plus(Duration.ofMinutes(5))));

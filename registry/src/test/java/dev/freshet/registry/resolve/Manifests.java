@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Manifest bodies for fake registries, with their digests. */
 final class Manifests {
-  static final String CONFIG_DIGEST =
-      "sha256:" + "c".repeat(64);
+  static final String CONFIG_DIGEST = "sha256:" + "c".repeat(64);
   static final String OCI_MANIFEST =
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
           + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""

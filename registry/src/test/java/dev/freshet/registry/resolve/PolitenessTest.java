@@ -52,7 +52,8 @@ class PolitenessTest {
       List<CompletableFuture<ResolvedImage>> calls = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         ImageReference ref = ImageReference.parse(registry.host() + "/team/app:v" + i);
-        calls.add(CompletableFuture.supplyAsync(() -> resolver.resolve(ref, Optional.empty()), callers));
+        calls.add(
+            CompletableFuture.supplyAsync(() -> resolver.resolve(ref, Optional.empty()), callers));
       }
 
       await().atMost(Duration.ofSeconds(10)).until(() -> inFlight.get() == 2);
@@ -93,11 +94,14 @@ class PolitenessTest {
 
       resolver.resolve(ref, Optional.empty());
       assertThat(resolver.rateLimitBudget(registry.host())).contains(budgets.get(0));
-      assertThat(budgets).singleElement().satisfies(b -> {
-        assertThat(b.limit()).isEqualTo(100);
-        assertThat(b.remaining()).isEqualTo(3);
-        assertThat(b.window()).isEqualTo(Duration.ofHours(6));
-      });
+      assertThat(budgets)
+          .singleElement()
+          .satisfies(
+              b -> {
+                assertThat(b.limit()).isEqualTo(100);
+                assertThat(b.remaining()).isEqualTo(3);
+                assertThat(b.window()).isEqualTo(Duration.ofHours(6));
+              });
 
       assertThatThrownBy(() -> resolver.listTags(ref, Optional.empty(), Priority.BACKGROUND))
           .isInstanceOfSatisfying(

@@ -35,14 +35,16 @@ class ResolverIT {
   private static DockerConfig pullSecretFor(Registry registry) {
     String pair = registry.username().orElseThrow() + ":" + registry.password().orElseThrow();
     String auth = Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    return DockerConfig.parse("{\"auths\":{\"http://" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+    return DockerConfig.parse(
+        "{\"auths\":{\"http://" + registry.host() + "\":{\"auth\":\"" + auth + "\"}}}");
   }
 
   @Test
   void resolvesASingleArchTagToTheDigestThePushGot(Testbed testbed) {
     PushedImage image = testbed.registry().pusher().push(repository("single"), "v1");
 
-    ResolvedImage resolved = resolver.resolve(ImageReference.parse(image.reference()), DockerConfig.empty());
+    ResolvedImage resolved =
+        resolver.resolve(ImageReference.parse(image.reference()), DockerConfig.empty());
 
     assertThat(resolved.digest().toString()).isEqualTo(image.digest());
     assertThat(resolved.reference()).hasToString(image.pinnedReference());
@@ -52,7 +54,10 @@ class ResolverIT {
   @Test
   void resolvesAMultiArchTagToItsIndexDigestAndListsItsPlatforms(Testbed testbed) {
     PushedImage image =
-        testbed.registry().pusher().pushMultiArch(repository("multi"), "v1", "linux/amd64", "linux/arm64/v8");
+        testbed
+            .registry()
+            .pusher()
+            .pushMultiArch(repository("multi"), "v1", "linux/amd64", "linux/arm64/v8");
     ImageReference ref = ImageReference.parse(image.reference());
 
     ResolvedImage resolved = resolver.resolve(ref, DockerConfig.empty());
@@ -68,7 +73,8 @@ class ResolverIT {
 
   @Test
   void readsASingleManifestsPlatformFromItsConfig(Testbed testbed) {
-    PushedImage image = testbed.registry().pusher().push(repository("platform"), "v1", "linux/arm64");
+    PushedImage image =
+        testbed.registry().pusher().push(repository("platform"), "v1", "linux/arm64");
 
     ImageManifest manifest =
         resolver.manifest(ImageReference.parse(image.pinnedReference()), DockerConfig.empty());
@@ -84,7 +90,8 @@ class ResolverIT {
     PushedImage second = testbed.registry().pusher().push(repository, "dev");
     assertThat(second.digest()).isNotEqualTo(first.digest());
 
-    ResolvedImage resolved = resolver.resolve(ImageReference.parse(second.reference()), DockerConfig.empty());
+    ResolvedImage resolved =
+        resolver.resolve(ImageReference.parse(second.reference()), DockerConfig.empty());
 
     assertThat(resolved.digest().toString()).isEqualTo(second.digest());
   }
@@ -95,7 +102,8 @@ class ResolverIT {
     for (String tag : new String[] {"1.4.0", "1.4.3", "1.5.0", "1.4.4-alpine", "latest"}) {
       testbed.registry().pusher().push(repository, tag);
     }
-    ImageReference current = ImageReference.parse(testbed.registry().host() + "/" + repository + ":1.4.0");
+    ImageReference current =
+        ImageReference.parse(testbed.registry().host() + "/" + repository + ":1.4.0");
 
     var tags = resolver.listTags(current, Optional.empty(), Priority.ESSENTIAL);
     Optional<String> next = new SemverPolicy("~1.4").select("1.4.0", tags);
@@ -117,7 +125,8 @@ class ResolverIT {
   void anHtpasswdRegistryRefusesUsWithoutCredentials(Testbed testbed) {
     PushedImage image = testbed.authRegistry().pusher().push(repository("private"), "v1");
 
-    assertThatThrownBy(() -> resolver.resolve(ImageReference.parse(image.reference()), DockerConfig.empty()))
+    assertThatThrownBy(
+            () -> resolver.resolve(ImageReference.parse(image.reference()), DockerConfig.empty()))
         .isInstanceOfSatisfying(
             UnauthorizedException.class,
             e -> {
@@ -130,7 +139,8 @@ class ResolverIT {
   @Test
   void anHtpasswdRegistryAnswersWithThePullSecretsCredentials(Testbed testbed) {
     Registry registry = testbed.authRegistry();
-    PushedImage image = registry.pusher().pushMultiArch(repository("private"), "v1", "linux/amd64", "linux/arm64");
+    PushedImage image =
+        registry.pusher().pushMultiArch(repository("private"), "v1", "linux/amd64", "linux/arm64");
     DockerConfig pullSecret = pullSecretFor(registry);
     ImageReference ref = ImageReference.parse(image.reference());
 

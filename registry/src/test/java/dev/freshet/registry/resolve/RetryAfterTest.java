@@ -36,11 +36,15 @@ class RetryAfterTest {
     AtomicInteger calls = new AtomicInteger();
     try (FakeRegistry registry =
         FakeRegistry.start(
-            request -> calls.incrementAndGet() == 1 ? Reply.status(429).header("Retry-After", "1") : ok())) {
+            request ->
+                calls.incrementAndGet() == 1
+                    ? Reply.status(429).header("Retry-After", "1")
+                    : ok())) {
       Resolver resolver = Resolver.builder().maxInlineWait(Duration.ofSeconds(5)).build();
 
       ResolvedImage resolved =
-          resolver.resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
+          resolver.resolve(
+              ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
 
       assertThat(resolved.digest().toString()).isEqualTo(DIGEST);
       assertThat(registry.requests()).hasSize(2);
@@ -115,7 +119,10 @@ class RetryAfterTest {
     AtomicInteger calls = new AtomicInteger();
     try (FakeRegistry registry =
         FakeRegistry.start(
-            request -> calls.incrementAndGet() == 1 ? Reply.status(503).header("Retry-After", "1") : ok())) {
+            request ->
+                calls.incrementAndGet() == 1
+                    ? Reply.status(503).header("Retry-After", "1")
+                    : ok())) {
       Resolver resolver = Resolver.builder().backoff(Duration.ZERO, Duration.ZERO).build();
 
       resolver.resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());

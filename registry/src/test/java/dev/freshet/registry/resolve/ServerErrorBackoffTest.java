@@ -3,20 +3,20 @@ package dev.freshet.registry.resolve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.freshet.registry.FakeRegistry;
 import dev.freshet.registry.FakeRegistry.Reply;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.NotFoundException;
 import dev.freshet.registry.UnreachableException;
 import dev.freshet.registry.http.Backoff;
-import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.Executors;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,11 @@ class ServerErrorBackoffTest {
   private static final Duration MAX = Duration.ofMillis(800);
 
   private static Resolver resolver() {
-    return Resolver.builder().backoff(INITIAL, MAX).maxAttempts(4).requestTimeout(Duration.ofMillis(500)).build();
+    return Resolver.builder()
+        .backoff(INITIAL, MAX)
+        .maxAttempts(4)
+        .requestTimeout(Duration.ofMillis(500))
+        .build();
   }
 
   @Test
@@ -44,7 +48,8 @@ class ServerErrorBackoffTest {
                     ? Reply.status(503)
                     : Reply.status(200).header("Docker-Content-Digest", DIGEST))) {
       ResolvedImage resolved =
-          resolver().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
+          resolver()
+              .resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty());
 
       assertThat(resolved.digest().toString()).isEqualTo(DIGEST);
       assertThat(registry.requests()).hasSize(3);
@@ -60,7 +65,10 @@ class ServerErrorBackoffTest {
   void givesUpAfterTheLastAttemptWithATypedError() throws Exception {
     try (FakeRegistry registry = FakeRegistry.start(request -> Reply.status(500))) {
       assertThatThrownBy(
-              () -> resolver().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+              () ->
+                  resolver()
+                      .resolve(
+                          ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOfSatisfying(
               UnreachableException.class,
               e -> {
@@ -81,7 +89,10 @@ class ServerErrorBackoffTest {
               return Reply.status(500);
             })) {
       assertThatThrownBy(
-              () -> resolver().resolve(ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
+              () ->
+                  resolver()
+                      .resolve(
+                          ImageReference.parse(registry.host() + "/team/app:v1"), Optional.empty()))
           .isInstanceOf(UnreachableException.class)
           .hasMessageContaining("timed out");
       assertThat(registry.requests()).hasSize(4);
@@ -96,7 +107,8 @@ class ServerErrorBackoffTest {
     // already stopped counting, ours has not.
     CountDownLatch never = new CountDownLatch(1);
     AtomicInteger requests = new AtomicInteger();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext(
         "/",
@@ -114,9 +126,13 @@ class ServerErrorBackoffTest {
         });
     server.start();
     try {
-      ImageReference ref = ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/team/app:v1");
+      ImageReference ref =
+          ImageReference.parse("127.0.0.1:" + server.getAddress().getPort() + "/team/app:v1");
 
-      assertThatThrownBy(() -> resolver().manifest(ref, Optional.empty(), dev.freshet.registry.Priority.ESSENTIAL))
+      assertThatThrownBy(
+              () ->
+                  resolver()
+                      .manifest(ref, Optional.empty(), dev.freshet.registry.Priority.ESSENTIAL))
           .isInstanceOf(UnreachableException.class)
           .hasMessageContaining("timed out");
       assertThat(requests.get()).isEqualTo(4);
@@ -132,10 +148,13 @@ class ServerErrorBackoffTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    Resolver resolver = Resolver.builder().backoff(Duration.ZERO, Duration.ZERO).maxAttempts(2).build();
+    Resolver resolver =
+        Resolver.builder().backoff(Duration.ZERO, Duration.ZERO).maxAttempts(2).build();
 
     assertThatThrownBy(
-            () -> resolver.resolve(ImageReference.parse("127.0.0.1:" + port + "/team/app:v1"), Optional.empty()))
+            () ->
+                resolver.resolve(
+                    ImageReference.parse("127.0.0.1:" + port + "/team/app:v1"), Optional.empty()))
         .isInstanceOf(UnreachableException.class)
         .hasMessageContaining("after 2 attempts");
   }
@@ -145,10 +164,16 @@ class ServerErrorBackoffTest {
     try (FakeRegistry registry =
         FakeRegistry.start(
             request ->
-                Reply.json(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"))) {
+                Reply.json(
+                    404,
+                    "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"))) {
       assertThatThrownBy(
-              () -> resolver().manifest(ImageReference.parse(registry.host() + "/team/app:v9"), Optional.empty(),
-                  dev.freshet.registry.Priority.ESSENTIAL))
+              () ->
+                  resolver()
+                      .manifest(
+                          ImageReference.parse(registry.host() + "/team/app:v9"),
+                          Optional.empty(),
+                          dev.freshet.registry.Priority.ESSENTIAL))
           .isInstanceOf(NotFoundException.class)
           .hasMessageContaining("MANIFEST_UNKNOWN manifest unknown");
       assertThat(registry.requests()).hasSize(1);

@@ -37,10 +37,12 @@ class TagPaginationTest {
       }
     }
     Reply reply =
-        Reply.json(200, "{\"name\":\"team/app\",\"tags\":[\"" + String.join("\",\"", page) + "\"]}");
+        Reply.json(
+            200, "{\"name\":\"team/app\",\"tags\":[\"" + String.join("\",\"", page) + "\"]}");
     String lastOnPage = page.isEmpty() ? null : page.get(page.size() - 1);
     if (lastOnPage != null && !lastOnPage.equals(ALL_TAGS.get(ALL_TAGS.size() - 1))) {
-      reply.header("Link", "</v2/team/app/tags/list?n=" + n + "&last=" + lastOnPage + ">; rel=\"next\"");
+      reply.header(
+          "Link", "</v2/team/app/tags/list?n=" + n + "&last=" + lastOnPage + ">; rel=\"next\"");
     }
     return reply;
   }
@@ -52,7 +54,9 @@ class TagPaginationTest {
 
       List<String> tags =
           resolver.listTags(
-              ImageReference.parse(registry.host() + "/team/app"), Optional.empty(), Priority.ESSENTIAL);
+              ImageReference.parse(registry.host() + "/team/app"),
+              Optional.empty(),
+              Priority.ESSENTIAL);
 
       assertThat(tags).containsExactlyElementsOf(ALL_TAGS);
       assertThat(registry.requests())
@@ -68,7 +72,9 @@ class TagPaginationTest {
 
       List<String> tags =
           resolver.listTags(
-              ImageReference.parse(registry.host() + "/team/app"), Optional.empty(), Priority.ESSENTIAL);
+              ImageReference.parse(registry.host() + "/team/app"),
+              Optional.empty(),
+              Priority.ESSENTIAL);
 
       assertThat(tags).containsExactlyElementsOf(ALL_TAGS);
       assertThat(registry.requests()).hasSize(4);
@@ -81,13 +87,17 @@ class TagPaginationTest {
         FakeRegistry.start(
             request ->
                 Reply.json(200, "{\"tags\":[\"a\"]}")
-                    .header("Link", "<http://evil.example/v2/team/app/tags/list?last=a>; rel=\"next\""))) {
+                    .header(
+                        "Link",
+                        "<http://evil.example/v2/team/app/tags/list?last=a>; rel=\"next\""))) {
       Resolver resolver = Resolver.builder().build();
 
       assertThatThrownBy(
               () ->
                   resolver.listTags(
-                      ImageReference.parse(registry.host() + "/team/app"), Optional.empty(), Priority.ESSENTIAL))
+                      ImageReference.parse(registry.host() + "/team/app"),
+                      Optional.empty(),
+                      Priority.ESSENTIAL))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("another origin");
       assertThat(registry.requests()).hasSize(1);
@@ -106,7 +116,9 @@ class TagPaginationTest {
       assertThatThrownBy(
               () ->
                   resolver.listTags(
-                      ImageReference.parse(registry.host() + "/team/app"), Optional.empty(), Priority.ESSENTIAL))
+                      ImageReference.parse(registry.host() + "/team/app"),
+                      Optional.empty(),
+                      Priority.ESSENTIAL))
           .isInstanceOf(InvalidResponseException.class)
           .hasMessageContaining("does not end");
     }

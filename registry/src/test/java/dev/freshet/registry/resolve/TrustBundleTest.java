@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A registry with a private CA. In-process HTTPS server: the testbed's registries speak plain HTTP.
- * Its key and certificate (src/test/resources/tls, CN freshet-test-registry, SAN 127.0.0.1) were made
- * with {@code keytool -genkeypair -keyalg EC -ext SAN=ip:127.0.0.1,dns:localhost -storetype PKCS12}
- * and exist only for this test.
+ * Its key and certificate (src/test/resources/tls, CN freshet-test-registry, SAN 127.0.0.1) were
+ * made with {@code keytool -genkeypair -keyalg EC -ext SAN=ip:127.0.0.1,dns:localhost -storetype
+ * PKCS12} and exist only for this test.
  */
 class TrustBundleTest {
   private static final String DIGEST = Manifests.digestOf(Manifests.OCI_MANIFEST);
@@ -38,7 +38,8 @@ class TrustBundleTest {
     try (InputStream in = getClass().getResourceAsStream("/tls/registry.p12")) {
       keys.load(in, "changeit".toCharArray());
     }
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keyManagers.init(keys, "changeit".toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(keyManagers.getKeyManagers(), null, null);
@@ -70,7 +71,8 @@ class TrustBundleTest {
 
   @Test
   void trustsARegistryWhoseCaIsInTheBundle() throws Exception {
-    Resolver resolver = Resolver.builder().plainHttpForLoopback(false).trustedCertificates(pem()).build();
+    Resolver resolver =
+        Resolver.builder().plainHttpForLoopback(false).trustedCertificates(pem()).build();
 
     assertThat(resolver.resolve(app(), Optional.empty()).digest().toString()).isEqualTo(DIGEST);
   }
