@@ -265,6 +265,12 @@ public final class Poller implements AutoCloseable {
     scheduleHintExpiry();
   }
 
+  /** Whether a push of {@code tag} (any tag if empty) to the repository concerns some watch. */
+  public synchronized boolean follows(String registry, String repository, Optional<String> tag) {
+    return entries.values().stream()
+        .anyMatch(entry -> concerns(entry.watch, registry, repository, tag));
+  }
+
   /** How many distinct watches are scheduled. */
   public synchronized int distinctWatches() {
     return entries.size();

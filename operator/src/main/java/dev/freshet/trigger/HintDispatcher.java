@@ -128,4 +128,9 @@ public final class HintDispatcher implements Consumer<ImageHint> {
           reference(hint));
     }
   }
+
+  /** Whether some workload follows the hint's image now; an in-memory lookup. */
+  public boolean follows(ImageHint hint) {
+    return poller.follows(hint.registry(), hint.repository(), Optional.of(hint.tag()));
+  }
 }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,7 @@ public final class WebhookEndpoint implements AutoCloseable {
       String namespace,
       InetSocketAddress address,
       Consumer<ImageHint> sink,
+      Predicate<ImageHint> followed,
       MeterRegistry meters,
       Clock clock)
       throws IOException {
@@ -65,7 +67,11 @@ public final class WebhookEndpoint implements AutoCloseable {
 
     this.coalescer = new Coalescer(COALESCE_WINDOW, sink);
     var builder =
-        ReceiverServer.builder().address(address).sink(coalescer).listener(new Metrics(meters));
+        ReceiverServer.builder()
+            .address(address)
+            .sink(coalescer)
+            .followed(followed)
+            .listener(new Metrics(meters));
     routes.forEach(builder::route);
     this.server = builder.build();
 
@@ -105,7 +111,34 @@ public final class WebhookEndpoint implements AutoCloseable {
       MeterRegistry meters,
       Clock clock)
       throws IOException {
-    var endpoint = new WebhookEndpoint(client, namespace, address, sink, meters, clock);
+    return start(client, namespace, address, sink, hint -> true, meters, clock);
+  }
+
+  /**
+   * Starts the endpoint with {@code dispatcher} as its sink; the answer to a push also says when no
+   * workload follows its image yet.
+   */
+  public static WebhookEndpoint start(
+      KubernetesClient client,
+      String namespace,
+      InetSocketAddress address,
+      HintDispatcher dispatcher,
+      MeterRegistry meters,
+      Clock clock)
+      throws IOException {
+    return start(client, namespace, address, dispatcher, dispatcher::follows, meters, clock);
+  }
+
+  private static WebhookEndpoint start(
+      KubernetesClient client,
+      String namespace,
+      InetSocketAddress address,
+      Consumer<ImageHint> sink,
+      Predicate<ImageHint> followed,
+      MeterRegistry meters,
+      Clock clock)
+      throws IOException {
+    var endpoint = new WebhookEndpoint(client, namespace, address, sink, followed, meters, clock);
     endpoint.server.start();
     log.info("webhook receivers listening on {}", endpoint.server.address());
     return endpoint;

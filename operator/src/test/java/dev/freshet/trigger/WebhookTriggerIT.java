@@ -216,6 +216,10 @@ class WebhookTriggerIT {
                 Optional.empty());
 
     assertThat(delivered.status()).isEqualTo(202);
+    // The sender learns at once that the push changes nothing yet, not only a debug log.
+    assertThat(delivered.message())
+        .contains("followed by no workload yet")
+        .contains("/notify/unknown:dev");
 
     await()
         .during(Duration.ofSeconds(1))

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -121,6 +122,7 @@ public final class ReceiverServer implements AutoCloseable {
   private final Map<String, Receiver> exact;
   private final Map<String, Receiver> prefixed;
   private final Consumer<ImageHint> sink;
+  private final Predicate<ImageHint> followed;
   private final ReceiverListener listener;
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
@@ -137,6 +139,7 @@ public final class ReceiverServer implements AutoCloseable {
     this.exact = Map.copyOf(b.exact);
     this.prefixed = Map.copyOf(b.prefixed);
     this.sink = Objects.requireNonNull(b.sink, "a sink is required");
+    this.followed = b.followed;
     this.listener = b.listener;
     this.maxBodyBytes = b.maxBodyBytes;
     this.bodyTimeout = b.bodyTimeout;
@@ -368,11 +371,20 @@ public final class ReceiverServer implements AutoCloseable {
       }
       String text;
       if (verdict instanceof Verdict.Accepted a) {
+        List<String> unfollowed =
+            a.hints().stream()
+                .filter(hint -> !followed.test(hint))
+                .map(ImageHint::reference)
+                .toList();
         text =
             "accepted: "
                 + a.hints().size()
                 + " hint(s)"
-                + (a.ignored().isEmpty() ? "" : "; ignored: " + String.join("; ", a.skipped()));
+                + (a.ignored().isEmpty() ? "" : "; ignored: " + String.join("; ", a.skipped()))
+                + (unfollowed.isEmpty()
+                    ? ""
+                    : "; followed by no workload yet, kept a while for one that starts: "
+                        + String.join(", ", unfollowed));
       } else {
         text = ((Verdict.Refused) verdict).reason();
       }
@@ -499,6 +511,7 @@ public final class ReceiverServer implements AutoCloseable {
     private final Map<String, Receiver> exact = new LinkedHashMap<>();
     private final Map<String, Receiver> prefixed = new LinkedHashMap<>();
     private Consumer<ImageHint> sink;
+    private Predicate<ImageHint> followed = hint -> true;
     private ReceiverListener listener = ReceiverListener.NONE;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private int threads = DEFAULT_THREADS;
@@ -529,6 +542,15 @@ public final class ReceiverServer implements AutoCloseable {
 
     public Builder sink(Consumer<ImageHint> sink) {
       this.sink = sink;
+      return this;
+    }
+
+    /**
+     * Whether some workload follows a hint's image, asked before answering so the sender learns at
+     * once that a push changes nothing yet; it must be quick (an in-memory lookup). Default: yes.
+     */
+    public Builder followed(Predicate<ImageHint> followed) {
+      this.followed = Objects.requireNonNull(followed);
       return this;
     }
 
