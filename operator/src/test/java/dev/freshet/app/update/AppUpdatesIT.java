@@ -94,6 +94,40 @@ class AppUpdatesIT {
   }
 
   @Test
+  void preReleasesAreTakenOnlyWhenTheAppOptsIn(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
+    Registry registry = testbed.registry();
+    String repo = "apps/prerelease-" + ns.name();
+    PushedImage release = registry.pusher().push(repo, "1.4.2");
+    UpdateSpec stable = policy(UpdateSpec.Policy.SEMVER);
+    stable.setSemver("^1");
+    UpdateSpec early = policy(UpdateSpec.Policy.SEMVER);
+    early.setSemver("^1");
+    early.setIncludePrerelease(true);
+    try (var operator = RunningOperator.start(client, ns.name())) {
+      client.resource(app("stable", release.reference(), stable)).create();
+      client.resource(app("early", release.reference(), early)).create();
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertRunning(client, "stable", release);
+                assertRunning(client, "early", release);
+              });
+
+      PushedImage candidate = registry.pusher().push(repo, "1.5.0-rc.1");
+
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertRunning(client, "early", candidate));
+      await()
+          .during(Duration.ofSeconds(12))
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(image(client, "stable")).contains(":1.4.2@"));
+    }
+  }
+
+  @Test
   void aPatternPolicyTakesTheNewestBuildByNumber(
       Testbed testbed, TestNamespace ns, KubernetesClient client) {
     Registry registry = testbed.registry();
