@@ -83,11 +83,16 @@ public final class AppImages {
         sameImage ? pin(image.getPinnedTag(), image.getPinnedDigest()) : Optional.empty();
     Optional<Pin> lastGood =
         sameImage ? pin(image.getRunningTag(), image.getRunningDigest()) : Optional.empty();
+    Optional<Instant> pinnedAt =
+        sameImage
+            ? Optional.ofNullable(image.getUpdatedAt()).map(Instant::parse)
+            : Optional.empty();
     return new ImageRecord(
         pinned,
         lastGood,
         image.getQuarantinedDigests() == null ? List.of() : image.getQuarantinedDigests(),
-        leftBehind);
+        leftBehind,
+        pinnedAt);
   }
 
   /** The reference the pod template names for {@code decision}. */

@@ -1,5 +1,6 @@
 package dev.freshet.update;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,15 +15,26 @@ import java.util.Optional;
  * @param quarantined digests that failed their health gate: never pinned again
  * @param leftBehind digests the workload was rolled away from: older than what runs, so never
  *     pinned again by an update (only the health gate goes back, and only to {@code lastGood})
+ * @param pinnedAt when the pin last changed, if known: a stall reported before it is not the pin's
  */
 public record ImageRecord(
     Optional<Pin> pinned,
     Optional<Pin> lastGood,
     List<String> quarantined,
-    List<String> leftBehind) {
+    List<String> leftBehind,
+    Optional<Instant> pinnedAt) {
 
   public static final ImageRecord EMPTY =
       new ImageRecord(Optional.empty(), Optional.empty(), List.of(), List.of());
+
+  /** A record that does not know when its pin changed. */
+  public ImageRecord(
+      Optional<Pin> pinned,
+      Optional<Pin> lastGood,
+      List<String> quarantined,
+      List<String> leftBehind) {
+    this(pinned, lastGood, quarantined, leftBehind, Optional.empty());
+  }
 
   public ImageRecord {
     quarantined = List.copyOf(quarantined);

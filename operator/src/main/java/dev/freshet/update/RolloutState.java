@@ -3,8 +3,10 @@ package dev.freshet.update;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,6 +24,9 @@ import java.util.Optional;
  * @param rolledOut whether every replica runs the current template
  * @param stalledMessage set when the controller gave up on the rollout (a Deployment past its
  *     progress deadline)
+ * @param stalledSince when the controller said so, if it says: a Deployment keeps a timed-out
+ *     condition through a rollback that makes no visible progress, so only a stall reported after a
+ *     pin judges that pin
  */
 public record RolloutState(
     int desired,
@@ -30,7 +35,31 @@ public record RolloutState(
     int updated,
     boolean current,
     boolean rolledOut,
-    String stalledMessage) {
+    String stalledMessage,
+    Optional<Instant> stalledSince) {
+
+  /** A state whose stall, if any, has no known time. */
+  public RolloutState(
+      int desired,
+      int replicas,
+      int ready,
+      int updated,
+      boolean current,
+      boolean rolledOut,
+      String stalledMessage) {
+    this(desired, replicas, ready, updated, current, rolledOut, stalledMessage, Optional.empty());
+  }
+
+  /**
+   * Whether the stall was reported after {@code pinnedAt}; true when either time is unknown. Both
+   * are whole seconds, and a stall of a pin comes at least its progress deadline (5 s or more)
+   * after it, so "after" is strict: a stale stall reported in the second of the pin is not it.
+   */
+  public boolean stalledAfter(Optional<Instant> pinnedAt) {
+    return stalledSince.isEmpty()
+        || pinnedAt.isEmpty()
+        || stalledSince.get().isAfter(pinnedAt.get());
+  }
 
   /** The rollout of the current template is complete and every replica is ready. */
   public boolean isDone() {
@@ -64,14 +93,12 @@ public record RolloutState(
     if (status == null) {
       return new RolloutState(desired, 0, 0, 0, false, false, null);
     }
-    String stalled =
+    Optional<DeploymentCondition> timedOut =
         Optional.ofNullable(status.getConditions()).stream()
             .flatMap(List::stream)
             .filter(c -> "Progressing".equals(c.getType()))
             .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
-            .map(c -> c.getMessage())
-            .findFirst()
-            .orElse(null);
+            .findFirst();
     int updated = orZero(status.getUpdatedReplicas());
     return new RolloutState(
         desired,
@@ -80,7 +107,8 @@ public record RolloutState(
         updated,
         Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration()),
         updated >= desired,
-        stalled);
+        timedOut.map(DeploymentCondition::getMessage).orElse(null),
+        timedOut.map(c -> c.getLastUpdateTime()).filter(t -> t != null).map(Instant::parse));
   }
 
   public static RolloutState of(StatefulSet statefulSet) {

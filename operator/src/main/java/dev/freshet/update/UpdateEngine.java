@@ -40,7 +40,9 @@ public final class UpdateEngine {
         && base.equals(running)
         // Only a status that has seen the current template judges it: right after a patch the
         // cached status still describes the template before.
-        && rollout.map(r -> r.current() && r.isStalled()).orElse(false)
+        && rollout
+            .map(r -> r.current() && r.isStalled() && r.stalledAfter(record.pinnedAt()))
+            .orElse(false)
         && !record.isQuarantined(base.get().digest())) {
       Pin failed = base.get();
       Optional<Pin> good =
