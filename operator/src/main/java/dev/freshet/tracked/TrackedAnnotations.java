@@ -29,7 +29,17 @@ public final class TrackedAnnotations {
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
   private static final Set<String> ORDERS = Set.of("semver", "numeric", "alphabetical");
 
+  /** As {@code spec.update.semver} and {@code spec.update.pattern} are bounded in the App CRD. */
+  static final int MAX_EXPRESSION_LENGTH = 256;
+
   private TrackedAnnotations() {}
+
+  private static void refuseLongerThan(String annotation, Optional<String> value, int max) {
+    if (value.isPresent() && value.get().length() > max) {
+      throw new IllegalArgumentException(
+          annotation + " is " + value.get().length() + " characters long; at most " + max);
+    }
+  }
 
   /** True if the workload asks to be tracked at all. */
   public static boolean isTracked(Map<String, String> annotations) {
@@ -55,6 +65,10 @@ public final class TrackedAnnotations {
     Optional<String> semver = Optional.ofNullable(annotations.get(SEMVER)).map(String::trim);
     Optional<String> pattern = Optional.ofNullable(annotations.get(PATTERN));
     Optional<String> order = Optional.ofNullable(annotations.get(ORDER)).map(String::trim);
+    // The bounds an App's spec.update has in its schema: a policy is a short expression, and a
+    // longer one only costs every check that reads it.
+    refuseLongerThan(SEMVER, semver, MAX_EXPRESSION_LENGTH);
+    refuseLongerThan(PATTERN, pattern, MAX_EXPRESSION_LENGTH);
     if (kind == PolicySpec.Kind.SEMVER && semver.filter(s -> !s.isEmpty()).isEmpty()) {
       throw new IllegalArgumentException(
           POLICY + "=semver needs " + SEMVER + ", a range such as ~1.4, ^2 or >=1.2 <2");

@@ -32,6 +32,20 @@ class TrackedAnnotationsTest {
   }
 
   @Test
+  void refusesAPolicyExpressionLongerThanAnAppCouldHave() {
+    var annotations =
+        Map.of(
+            TrackedAnnotations.POLICY,
+            "pattern",
+            TrackedAnnotations.PATTERN,
+            "^(?<v>" + "a".repeat(300) + ")$");
+
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("freshet.dev/pattern is 308 characters long; at most 256");
+  }
+
+  @Test
   void withoutAContainerListEveryContainerButNoInitContainerIsKeptFresh() {
     var policy = TrackedAnnotations.parse(Map.of(TrackedAnnotations.POLICY, "digest"));
 
