@@ -7,10 +7,10 @@ import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
+import dev.freshet.testbed.Workloads;
 import dev.freshet.tracked.TrackedControllers;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -163,29 +163,11 @@ public final class PollCycleBench {
   }
 
   private static Deployment deployment(String namespace, String name, String image) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(namespace)
-        .withAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h"))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(0)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Deployment deployment = Workloads.deployment(name, image, 0);
+    deployment.getMetadata().setNamespace(namespace);
+    deployment
+        .getMetadata()
+        .setAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h"));
+    return deployment;
   }
 }

@@ -8,6 +8,7 @@ import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
+import dev.freshet.testbed.Workloads;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -480,30 +481,9 @@ class TrackedWorkloadIT {
   }
 
   private static Deployment deployment(String name, String image, Map<String, String> annotations) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .addToLabels("app", name)
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(2)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Deployment deployment = Workloads.deployment(name, image, 2);
+    deployment.getMetadata().setAnnotations(annotations);
+    return deployment;
   }
 
   /**

@@ -23,10 +23,10 @@ import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
+import dev.freshet.testbed.Workloads;
 import dev.freshet.tracked.TrackedControllers;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -415,30 +415,11 @@ class WebhookTriggerIT {
   }
 
   private static Deployment deployment(String image) {
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName("web")
-        .addToLabels("app", "web")
-        .withAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h"))
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewSelector()
-        .addToMatchLabels("app", "web")
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", "web")
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("app")
-        .withImage(image)
-        .endContainer()
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Deployment deployment = Workloads.deployment("web", image, 1);
+    deployment
+        .getMetadata()
+        .setAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "1h"));
+    return deployment;
   }
 
   private static String image(KubernetesClient client) {
