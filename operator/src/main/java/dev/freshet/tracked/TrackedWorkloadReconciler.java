@@ -2,6 +2,7 @@ package dev.freshet.tracked;
 
 import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.Failures;
 import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Poller;
@@ -199,6 +200,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
+      } else if (result instanceof ImageFieldApplier.Result.Invalid invalid) {
+        String message = Failures.describe(invalid.refusal());
+        events.record(workload, EventReason.ReconcileError, message);
+        newImages.keySet().forEach(c -> status.problem(c.name(), message));
       }
     }
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));

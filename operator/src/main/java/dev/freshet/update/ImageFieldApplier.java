@@ -2,13 +2,16 @@ package dev.freshet.update;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -60,6 +63,12 @@ public final class ImageFieldApplier {
 
     /** A continuously reconciling controller owns an image field; nothing was changed. */
     record Refused(Set<String> owners, String message) implements Result {}
+
+    /**
+     * The API server found the changed workload invalid (a webhook or validation refused it);
+     * nothing was changed, and trying again unchanged would fail the same way.
+     */
+    record Invalid(KubernetesClientException refusal) implements Result {}
   }
 
   /**
@@ -99,11 +108,17 @@ public final class ImageFieldApplier {
       List<String> templatePath,
       Map<TemplateContainer, String> images,
       boolean force) {
-    GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, images);
+    Map<TemplateContainer, String> applied =
+        new LinkedHashMap<>(stillOwned(workload, templatePath));
+    applied.putAll(images);
+    GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, applied);
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 422) {
+        return new Result.Invalid(e);
+      }
       if (e.getCode() != 409) {
         throw e;
       }
@@ -118,9 +133,92 @@ public final class ImageFieldApplier {
                 + ", which would revert a change; set the annotation freshet.dev/force=\"true\" to"
                 + " let Freshet take the field over, or let that tool update the image");
       }
-      client.resource(patch).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      try {
+        client.resource(patch).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      } catch (KubernetesClientException forced) {
+        if (forced.getCode() == 422) {
+          return new Result.Invalid(forced);
+        }
+        throw forced;
+      }
       return new Result.Applied(owners);
     }
+  }
+
+  /**
+   * The image fields Freshet's earlier applies own, at the values the workload has now. An apply is
+   * the manager's whole intent: a field it owned alone and leaves out is deleted, and a container
+   * without an image is invalid. So every apply repeats what Freshet set before, or updating one
+   * container of several would fail until all of them change at once.
+   */
+  static Map<TemplateContainer, String> stillOwned(
+      HasMetadata workload, List<String> templatePath) {
+    Map<TemplateContainer, String> owned = new LinkedHashMap<>();
+    Map<String, Object> podSpec = podSpecOf(workload, templatePath);
+    for (ManagedFieldsEntry entry :
+        Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of())) {
+      if (!FIELD_MANAGER.equals(entry.getManager())
+          || !"Apply".equals(entry.getOperation())
+          || (entry.getSubresource() != null && !entry.getSubresource().isEmpty())
+          || entry.getFieldsV1() == null) {
+        continue;
+      }
+      Object node = entry.getFieldsV1().getAdditionalProperties();
+      for (String step : templatePath) {
+        node = child(node, "f:" + step);
+      }
+      node = child(node, "f:spec");
+      for (boolean init : new boolean[] {false, true}) {
+        String list = init ? "initContainers" : "containers";
+        if (!(child(node, "f:" + list) instanceof Map<?, ?> items)) {
+          continue;
+        }
+        for (Map.Entry<?, ?> item : items.entrySet()) {
+          String name = mergeKeyName(String.valueOf(item.getKey()));
+          if (name == null || child(item.getValue(), "f:image") == null) {
+            continue;
+          }
+          currentImage(podSpec, list, name)
+              .ifPresent(image -> owned.put(new TemplateContainer(name, init), image));
+        }
+      }
+    }
+    return owned;
+  }
+
+  private static Object child(Object node, String key) {
+    return node instanceof Map<?, ?> map ? map.get(key) : null;
+  }
+
+  /** The container name in a list item's key, {@code k:{"name":"app"}}. */
+  private static String mergeKeyName(String key) {
+    if (!key.startsWith("k:")) {
+      return null;
+    }
+    Map<String, Object> fields = Serialization.unmarshal(key.substring(2), Map.class);
+    return fields.get("name") instanceof String name ? name : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> podSpecOf(HasMetadata workload, List<String> templatePath) {
+    Object node = Serialization.jsonMapper().convertValue(workload, Map.class);
+    for (String step : templatePath) {
+      node = child(node, step);
+    }
+    return child(node, "spec") instanceof Map<?, ?> spec ? (Map<String, Object>) spec : Map.of();
+  }
+
+  private static Optional<String> currentImage(
+      Map<String, Object> podSpec, String list, String name) {
+    if (!(podSpec.get(list) instanceof List<?> containers)) {
+      return Optional.empty();
+    }
+    return containers.stream()
+        .filter(c -> c instanceof Map<?, ?> m && name.equals(m.get("name")))
+        .map(c -> ((Map<?, ?>) c).get("image"))
+        .filter(String.class::isInstance)
+        .map(String.class::cast)
+        .findFirst();
   }
 
   static GenericKubernetesResource imageOnlyPatch(

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -246,6 +247,83 @@ class TrackedWorkloadIT {
   }
 
   @Test
+  void anImageChangeTheApiServerRefusesIsReportedNotRetriedInSilence(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    Registry registry = testbed.registry();
+    PushedImage image = registry.pusher().push("tracked/refused", "dev");
+    // A cluster policy (as Kyverno or Gatekeeper would hold) that refuses digest-pinned images in
+    // this namespace only: Freshet's apply is invalid however often it is tried.
+    String policyName = "no-digests-" + ns.name();
+    HasMetadata policy =
+        Serialization.unmarshal(
+            """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: %s}
+            spec:
+              failurePolicy: Fail
+              matchConstraints:
+                resourceRules:
+                - {apiGroups: [apps], apiVersions: [v1], operations: [UPDATE], resources: [deployments]}
+              validations:
+              - expression: "object.spec.template.spec.containers.all(c, !c.image.contains('@'))"
+                message: images here are named by tag only
+            """
+                .formatted(policyName));
+    HasMetadata binding =
+        Serialization.unmarshal(
+            """
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: %s}
+            spec:
+              policyName: %s
+              validationActions: [Deny]
+              matchResources:
+                namespaceSelector:
+                  matchLabels: {kubernetes.io/metadata.name: %s}
+            """
+                .formatted(policyName, policyName, ns.name()));
+    try {
+      client.resource(policy).create();
+      client.resource(binding).create();
+      kubectlCreate(
+          testbed,
+          ns,
+          deployment(
+              "web",
+              image.reference(),
+              Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+
+      try (var freshet = new TrackedOperator(testbed, ns.name())) {
+        await()
+            .atMost(ROLLOUT)
+            .untilAsserted(
+                () -> {
+                  assertThat(events(client, "ReconcileError"))
+                      .anySatisfy(
+                          e -> assertThat(e.getMessage()).contains("images here are named by tag"));
+                  assertThat(
+                          client
+                              .apps()
+                              .deployments()
+                              .withName("web")
+                              .get()
+                              .getMetadata()
+                              .getAnnotations())
+                      .hasEntrySatisfying(
+                          TrackedStatus.MESSAGE,
+                          m -> assertThat(m).contains("images here are named by tag"));
+                });
+        assertThat(image(client, "web")).isEqualTo(image.reference());
+      }
+    } finally {
+      client.resource(binding).delete();
+      client.resource(policy).delete();
+    }
+  }
+
+  @Test
   void removingThePolicyAnnotationStopsTrackingAndClearsTheStatus(
       Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
     Registry registry = testbed.registry();
@@ -310,7 +388,9 @@ class TrackedWorkloadIT {
     String webRepo = "tracked/multi-web-" + ns.name();
     String toolsRepo = "tracked/multi-tools-" + ns.name();
     PushedImage web = registry.pusher().push(webRepo, "dev");
-    PushedImage tools = registry.pusher().push(toolsRepo, "dev");
+    // The tools image is pushed only once the web containers are pinned, so the init container is
+    // updated by an apply of its own: that apply must keep the images Freshet set before it.
+    String toolsReference = registry.host() + "/" + toolsRepo + ":dev";
     Deployment deployment =
         new DeploymentBuilder(
                 deployment(
@@ -329,7 +409,7 @@ class TrackedWorkloadIT {
             .endContainer()
             .addNewInitContainer()
             .withName("migrate")
-            .withImage(tools.reference())
+            .withImage(toolsReference)
             .endInitContainer()
             .endSpec()
             .endTemplate()
@@ -338,6 +418,18 @@ class TrackedWorkloadIT {
     kubectlCreate(testbed, ns, deployment);
 
     try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(images(client, "multi"))
+                      .containsExactly(
+                          "migrate=" + toolsReference,
+                          "app=" + web.pinnedReference(),
+                          "worker=" + web.pinnedReference()));
+
+      PushedImage tools = registry.pusher().push(toolsRepo, "dev");
+      freshet.poller.recheck(registry.host(), toolsRepo, Optional.of("dev"));
       await()
           .atMost(ROLLOUT)
           .untilAsserted(

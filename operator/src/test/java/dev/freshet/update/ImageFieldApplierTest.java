@@ -89,6 +89,62 @@ class ImageFieldApplierTest {
                 + "\"initContainers\":[{\"name\":\"migrate\",\"image\":\"tools:dev@sha256:2\"}]}");
   }
 
+  @Test
+  void anApplyKeepsTheImagesFreshetOwnsSoLeavingThemOutCannotDeleteThem() {
+    var deployment =
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withName("multi")
+            .withNamespace("ns")
+            .addNewManagedField()
+            .withManager("kubectl-create")
+            .withOperation("Update")
+            .withFieldsV1(
+                fields(
+                    "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:initContainers\":"
+                        + "{\"k:{\\\"name\\\":\\\"migrate\\\"}\":{\"f:image\":{}}}}}}}"))
+            .endManagedField()
+            .addNewManagedField()
+            .withManager("freshet")
+            .withOperation("Apply")
+            .withFieldsV1(
+                fields(
+                    "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":"
+                        + "{\"k:{\\\"name\\\":\\\"app\\\"}\":{\".\":{},\"f:image\":{},\"f:name\":{}},"
+                        + "\"k:{\\\"name\\\":\\\"sidecar\\\"}\":{\"f:name\":{}}}}}}}"))
+            .endManagedField()
+            .endMetadata()
+            .withNewSpec()
+            .withNewTemplate()
+            .withNewSpec()
+            .addNewInitContainer()
+            .withName("migrate")
+            .withImage("tools:dev")
+            .endInitContainer()
+            .addNewContainer()
+            .withName("app")
+            .withImage("web:dev@sha256:1")
+            .endContainer()
+            .addNewContainer()
+            .withName("sidecar")
+            .withImage("proxy:1")
+            .endContainer()
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+
+    assertThat(ImageFieldApplier.stillOwned(deployment, List.of("spec", "template")))
+        .containsExactly(Map.entry(TemplateContainer.regular("app"), "web:dev@sha256:1"));
+  }
+
+  private static io.fabric8.kubernetes.api.model.FieldsV1 fields(String json) {
+    var fields = new io.fabric8.kubernetes.api.model.FieldsV1();
+    Map<?, ?> tree = Serialization.unmarshal(json, Map.class);
+    tree.forEach((k, v) -> fields.setAdditionalProperty((String) k, v));
+    return fields;
+  }
+
   private static String json(
       HasMetadata workload, List<String> path, Map<TemplateContainer, String> images) {
     return Serialization.asJson(ImageFieldApplier.imageOnlyPatch(workload, path, images));
