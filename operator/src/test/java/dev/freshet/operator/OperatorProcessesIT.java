@@ -53,7 +53,8 @@ class OperatorProcessesIT {
     AppCrd.install(testbed.client());
     first = FreshetProcess.start("first", ns, testbed);
     second = FreshetProcess.start("second", ns, testbed);
-    await().atMost(Duration.ofSeconds(60)).until(() -> ready(first) && ready(second));
+    // Two JVMs starting at once on a loaded 2-core machine can take most of a minute each.
+    await().atMost(Duration.ofSeconds(150)).until(() -> ready(first) && ready(second));
 
     client.resource(app("one")).create();
     await().atMost(Duration.ofSeconds(60)).until(() -> isReady(client, "one"));
@@ -75,7 +76,7 @@ class OperatorProcessesIT {
   private boolean ready(FreshetProcess freshet) {
     try {
       return get(freshet, "/readyz").statusCode() == 200;
-    } catch (IOException e) {
+    } catch (IOException e) { // not listening yet, or too slow to answer: not ready
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -95,7 +96,9 @@ class OperatorProcessesIT {
   private HttpResponse<String> get(FreshetProcess freshet, String path)
       throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + freshet.port + path)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + freshet.port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
