@@ -16,9 +16,9 @@ import java.util.Base64;
 /**
  * Cosign's signature formats written with the JDK, for tests that need signatures without the
  * cosign binary (unit tests of the verifier, and cases cosign will not produce, such as a signature
- * over one digest stored under another digest's tag). What cosign itself writes is tested with
- * cosign (see {@code CosignSignedAppIT}); this class follows the same formats: the simple-signing
- * payload, the {@code .sig} manifest, the DSSE envelope in a Sigstore bundle.
+ * over one digest stored under another digest's tag). It follows cosign's formats: the
+ * simple-signing payload, the {@code .sig} manifest, the DSSE envelope in a Sigstore bundle. No
+ * test runs the cosign binary against these readers yet.
  */
 public final class JdkCosign {
   public static final String SIMPLE_SIGNING_LAYER =
