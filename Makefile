@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build dev test unit-test format testbed-build testbed-up testbed-down testbed-status clean
+.PHONY: build dev test unit-test format testbed-build testbed-cosign testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
@@ -29,6 +29,10 @@ format:
 
 testbed-build:
 	testbed/build.sh
+
+## testbed-cosign: builds cosign (for signing test images) from the Go module proxy into its cache.
+testbed-cosign:
+	testbed/cosign.sh
 
 testbed-up:
 	testbed/up.sh

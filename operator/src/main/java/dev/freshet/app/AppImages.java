@@ -151,6 +151,8 @@ public final class AppImages {
     }
     if (decision instanceof Decision.RollBack rollBack) {
       image.setQuarantinedDigests(quarantine(image.getQuarantinedDigests(), rollBack.failed()));
+    } else if (decision instanceof Decision.Untrusted untrusted && untrusted.quarantine()) {
+      image.setQuarantinedDigests(quarantine(image.getQuarantinedDigests(), untrusted.candidate()));
     }
     return image;
   }

@@ -13,6 +13,7 @@ import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.Pin;
 import dev.freshet.update.RolloutState;
+import dev.freshet.update.SignatureGate;
 import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -88,7 +89,7 @@ public class AppReconciler implements Reconciler<App> {
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
     Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
-    Decision decision = decide(app, templateImage, answer, rollout);
+    Decision decision = decide(app, templateImage, answer, rollout, updates.gate(app));
     String wanted = AppImages.wanted(app, decision);
 
     ImageStatus image = AppImages.next(app, answer, decision, now);
@@ -99,10 +100,12 @@ public class AppReconciler implements Reconciler<App> {
       recordIntent(app, context, rollout, answer, decision, image, history, now);
     }
     reportAnswer(app, before, image, answer);
+    reportUntrusted(app, before, decision);
 
     var blockers = new ArrayList<String>();
     ChosenImage.put(context, wanted);
-    Optional<RolloutState> workload = reconcileWorkload(app, context, blockers);
+    Optional<RolloutState> workload =
+        awaitsVerifiedImage(app, decision) ? rollout : reconcileWorkload(app, context, blockers);
     // After the patch, not before: the Event's two API calls stay off the rollout's path. Only a
     // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
@@ -137,7 +140,8 @@ public class AppReconciler implements Reconciler<App> {
       App app,
       Optional<String> templateImage,
       Optional<Resolution> answer,
-      Optional<RolloutState> rollout) {
+      Optional<RolloutState> rollout,
+      SignatureGate gate) {
     if (!AppImages.follows(app.getSpec())) {
       return new Decision.Stay(Optional.empty(), "the image is not kept fresh");
     }
@@ -147,7 +151,46 @@ public class AppReconciler implements Reconciler<App> {
             .flatMap(image -> ImagePins.pinOf(image, declared))
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
-    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout);
+    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout, gate);
+  }
+
+  /**
+   * True while an App that runs only signed images has no verified digest yet: its workload is
+   * neither created nor changed, because a template naming the bare tag would let the kubelet pull
+   * whatever the tag points at, signed or not.
+   */
+  private static boolean awaitsVerifiedImage(App app, Decision decision) {
+    return AppUpdates.verifyConfig(app).isPresent()
+        && AppImages.follows(app.getSpec())
+        && decision.target().isEmpty();
+  }
+
+  /**
+   * An Event when a digest is withheld or refused for its signature, once per new reason: the
+   * {@code UpToDate} condition already carries it between changes.
+   */
+  private void reportUntrusted(App app, AppStatus before, Decision decision) {
+    if (!(decision instanceof Decision.Untrusted untrusted)) {
+      return;
+    }
+    String message =
+        untrusted.candidate()
+            + " is not rolled out: "
+            + untrusted.why()
+            + (untrusted.quarantine() ? "; it is quarantined and will not be tried again" : "");
+    boolean alreadySaid =
+        before != null
+            && before.getConditions() != null
+            && before.getConditions().stream()
+                .anyMatch(
+                    c ->
+                        AppConditions.UP_TO_DATE.equals(c.getType())
+                            && untrusted.reason().equals(c.getReason())
+                            && c.getMessage() != null
+                            && c.getMessage().startsWith(untrusted.candidate() + " "));
+    if (!alreadySaid) {
+      events.record(app, EventReason.valueOf(untrusted.reason()), message);
+    }
   }
 
   private static boolean sameTag(Pin pin, String declared) {

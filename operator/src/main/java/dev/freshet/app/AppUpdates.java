@@ -11,6 +11,9 @@ import dev.freshet.update.Decision;
 import dev.freshet.update.Intervals;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.SignatureChecks;
+import dev.freshet.update.SignatureGate;
+import dev.freshet.update.VerifyConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -30,15 +33,55 @@ import java.util.function.Function;
 public final class AppUpdates {
   static final int HISTORY_LENGTH = 10;
 
+  /** The history outcome and condition reason of a digest refused for its signature. */
+  static final String SIGNATURE_INVALID = "SignatureInvalid";
+
   private final Poller poller;
   private final PullSecretCredentials credentials;
+  private final SignatureChecks signatures;
   private final SimpleInboundEventSource<App> results =
       new SimpleInboundEventSource<>("app-poll-results");
   private volatile Function<ResourceID, Boolean> appExists = id -> true;
 
-  public AppUpdates(Poller poller, PullSecretCredentials credentials) {
+  public AppUpdates(Poller poller, PullSecretCredentials credentials, SignatureChecks signatures) {
     this.poller = poller;
     this.credentials = credentials;
+    this.signatures = signatures;
+  }
+
+  /**
+   * The signature gate for the App's image: open unless {@code spec.update.verify} asks for signed
+   * images. Built when the engine first asks, so an App whose image does not change reads no keys.
+   */
+  SignatureGate gate(App app) {
+    Optional<VerifyConfig> config = verifyConfig(app);
+    if (config.isEmpty()) {
+      return SignatureGate.OPEN;
+    }
+    return candidate -> {
+      ImageReference reference = ImageReference.parse(app.getSpec().getImage());
+      return signatures
+          .gate(
+              app.getMetadata().getNamespace(),
+              config,
+              reference,
+              credentials.find(
+                  app.getMetadata().getNamespace(),
+                  PodTemplates.of(app, app.getSpec().getImage()).getSpec(),
+                  reference.registry()))
+          .check(candidate);
+    };
+  }
+
+  /** {@code spec.update.verify}, if the App asks for signed images. */
+  static Optional<VerifyConfig> verifyConfig(App app) {
+    var update = app.getSpec().getUpdate();
+    if (update == null || update.getVerify() == null) {
+      return Optional.empty();
+    }
+    var verify = update.getVerify();
+    return Optional.of(
+        new VerifyConfig(Optional.ofNullable(verify.getKeySecret()), verify.getKeyless() != null));
   }
 
   SimpleInboundEventSource<App> eventSource(IndexedResourceCache<App> apps) {
@@ -102,6 +145,17 @@ public final class AppUpdates {
       entry.setStartedAt(AppImages.seconds(now));
       entry.setOutcome("Progressing");
       history.add(0, entry);
+    } else if (decision instanceof Decision.Untrusted untrusted && untrusted.quarantine()) {
+      // No fromDigest: nothing was left behind, the template never carried the refused digest.
+      var entry = new HistoryEntry();
+      entry.setImage(app.getSpec().getImage());
+      entry.setToDigest(untrusted.candidate().digest());
+      entry.setTag(untrusted.candidate().tag());
+      entry.setStartedAt(AppImages.seconds(now));
+      entry.setFinishedAt(AppImages.seconds(now));
+      entry.setOutcome(SIGNATURE_INVALID);
+      entry.setMessage(untrusted.why());
+      history.add(0, entry);
     } else if (decision instanceof Decision.RollBack rollBack
         && lastInProgress
         && rollBack.failed().digest().equals(last.getToDigest())) {
@@ -159,6 +213,26 @@ public final class AppUpdates {
           generation);
     }
     String latest = image.getTag() + "@" + image.getLatestDigest();
+    if (decision instanceof Decision.Untrusted untrusted) {
+      return AppConditions.condition(
+          AppConditions.UP_TO_DATE,
+          false,
+          untrusted.reason(),
+          untrusted.candidate()
+              + " is not rolled out: "
+              + untrusted.why()
+              + (untrusted.quarantine() ? "; it is quarantined" : ""),
+          generation);
+    }
+    Optional<HistoryEntry> refused = refusal(app, image.getLatestDigest());
+    if (refused.isPresent() && AppImages.isQuarantined(image, image.getLatestDigest())) {
+      return AppConditions.condition(
+          AppConditions.UP_TO_DATE,
+          false,
+          SIGNATURE_INVALID,
+          latest + " is not rolled out: " + refused.get().getMessage() + "; it is quarantined",
+          generation);
+    }
     if (AppImages.isQuarantined(image, image.getLatestDigest())) {
       return AppConditions.condition(
           AppConditions.UP_TO_DATE,
@@ -182,6 +256,16 @@ public final class AppUpdates {
     }
     return AppConditions.condition(
         AppConditions.UP_TO_DATE, true, "UpToDate", "running " + latest, generation);
+  }
+
+  /** The history entry that refused {@code digest} for its signature, if it is still kept. */
+  private static Optional<HistoryEntry> refusal(App app, String digest) {
+    if (app.getStatus() == null || app.getStatus().getHistory() == null) {
+      return Optional.empty();
+    }
+    return app.getStatus().getHistory().stream()
+        .filter(e -> SIGNATURE_INVALID.equals(e.getOutcome()) && digest.equals(e.getToDigest()))
+        .findFirst();
   }
 
   private static Duration interval(App app) {

@@ -12,6 +12,13 @@ public enum EventReason {
   RollingOut(Type.Normal),
   /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
   RolledBack(Type.Warning),
+  /**
+   * A new digest was not rolled out because its cosign signature did not verify (refused and
+   * quarantined), or is not there yet.
+   */
+  SignatureInvalid(Type.Warning),
+  /** Signature verification is asked for but cannot work (keyless, a missing or bad key Secret). */
+  VerificationInvalid(Type.Warning),
   /** An object Freshet does not own holds the name of one it would create. */
   Blocked(Type.Warning),
   /** A reconcile failed; it is retried, later and later. */

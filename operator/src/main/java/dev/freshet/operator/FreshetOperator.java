@@ -3,9 +3,12 @@ package dev.freshet.operator;
 import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.SignatureMetrics;
 import dev.freshet.poll.Poller;
+import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.tracked.TrackedControllers;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.SignatureChecks;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -27,7 +30,10 @@ public final class FreshetOperator {
       OperatorSettings settings,
       MeterRegistry meterRegistry,
       Poller poller) {
-    return create(client, settings, meterRegistry, poller, Clock.systemUTC());
+    // Signatures are looked up on loopback registries as tests and the playground use them; the
+    // operator process proper passes the registry client its poller uses (Wiring).
+    return create(
+        client, settings, meterRegistry, poller, Resolver.builder().build(), Clock.systemUTC());
   }
 
   static Operator create(
@@ -35,6 +41,7 @@ public final class FreshetOperator {
       OperatorSettings settings,
       MeterRegistry meterRegistry,
       Poller poller,
+      Resolver registry,
       Clock clock) {
     var operator =
         new Operator(
@@ -48,9 +55,11 @@ public final class FreshetOperator {
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
             });
     var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
+    var credentials = new PullSecretCredentials(client, clock);
+    var signatures =
+        new SignatureChecks(client, registry, clock, new SignatureMetrics(meterRegistry));
     var reconciler =
-        new AppReconciler(
-            events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
+        new AppReconciler(events, new AppUpdates(poller, credentials, signatures), clock);
     operator.register(
         reconciler,
         c -> {
@@ -62,7 +71,8 @@ public final class FreshetOperator {
           c.withGenericFilter(new UnreadableApps(events));
         });
     if (settings.trackWorkloads()) {
-      TrackedControllers.register(operator, client, poller, settings.namespaces(), events, clock);
+      TrackedControllers.register(
+          operator, client, poller, signatures, settings.namespaces(), events, clock);
     }
     return operator;
   }

@@ -25,15 +25,17 @@ public final class Wiring implements AutoCloseable {
   private final MeterRegistry meters;
   private final Clock clock;
   private final Poller poller;
+  private final Resolver registry;
 
   private Wiring(OperatorSettings settings, MeterRegistry meters, Clock clock) {
     this.settings = settings;
     this.meters = meters;
     this.clock = clock;
     var registries = settings.registries();
+    this.registry = registryClient(registries);
     var resolution =
         new RegistryResolution(
-            registryClient(registries),
+            registry,
             new TagChooser(Platform.parse(registries.platform()), clock),
             clock,
             registries::allows,
@@ -54,7 +56,7 @@ public final class Wiring implements AutoCloseable {
 
   /** The operator, not yet started, on this wiring's poller. */
   public Operator operator(KubernetesClient client) {
-    return FreshetOperator.create(client, settings, meters, poller, clock);
+    return FreshetOperator.create(client, settings, meters, poller, registry, clock);
   }
 
   /** The webhook receivers, started, when the settings ask for them; nothing to close otherwise. */

@@ -4,6 +4,7 @@ import dev.freshet.poll.PolicySpec;
 import dev.freshet.registry.policy.PatternPolicy;
 import dev.freshet.registry.policy.SemverPolicy;
 import dev.freshet.update.Intervals;
+import dev.freshet.update.VerifyConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -25,6 +26,16 @@ public final class TrackedAnnotations {
   public static final String INTERVAL = PREFIX + "interval";
   public static final String CONTAINERS = PREFIX + "containers";
   public static final String FORCE = PREFIX + "force";
+
+  /** A Secret in the workload's namespace whose {@code *.pub} keys are cosign public keys. */
+  public static final String VERIFY_KEY_SECRET = PREFIX + "verify-key-secret";
+
+  /** Reserved for keyless verification, which is refused until it is supported. */
+  public static final String VERIFY_KEYLESS = PREFIX + "verify-keyless";
+
+  /** A Secret's name: a DNS subdomain, as the App CRD checks spec.update.verify.keySecret. */
+  private static final java.util.regex.Pattern SECRET_NAME =
+      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
   private static final Set<String> ORDERS = Set.of("semver", "numeric", "alphabetical");
@@ -130,6 +141,25 @@ public final class TrackedAnnotations {
         new PolicySpec(kind, semver, pattern, order, includePrerelease),
         interval,
         containers,
-        force);
+        force,
+        verify(annotations));
+  }
+
+  private static Optional<VerifyConfig> verify(Map<String, String> annotations) {
+    if (annotations.containsKey(VERIFY_KEYLESS)) {
+      throw new IllegalArgumentException(VERIFY_KEYLESS + ": " + VerifyConfig.KEYLESS_UNSUPPORTED);
+    }
+    if (!annotations.containsKey(VERIFY_KEY_SECRET)) {
+      return Optional.empty();
+    }
+    String secret = annotations.get(VERIFY_KEY_SECRET).trim();
+    if (!SECRET_NAME.matcher(secret).matches()) {
+      throw new IllegalArgumentException(
+          VERIFY_KEY_SECRET
+              + " \""
+              + (secret.length() > 64 ? secret.substring(0, 64) + "…" : secret)
+              + "\" is not a Secret name (lower-case letters, digits, '-' and '.')");
+    }
+    return Optional.of(VerifyConfig.withKeys(secret));
   }
 }

@@ -2,8 +2,10 @@ package dev.freshet.tracked;
 
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
+import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.SignatureChecks;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -21,6 +23,7 @@ import java.util.Set;
 public final class TrackedControllers {
   private TrackedControllers() {}
 
+  /** With signature lookups through a registry client of their own (tests, benchmarks). */
   public static void register(
       Operator operator,
       KubernetesClient client,
@@ -28,10 +31,29 @@ public final class TrackedControllers {
       Set<String> namespaces,
       EventRecorder events,
       Clock clock) {
+    register(
+        operator,
+        client,
+        poller,
+        new SignatureChecks(client, Resolver.builder().build(), clock, result -> {}),
+        namespaces,
+        events,
+        clock);
+  }
+
+  public static void register(
+      Operator operator,
+      KubernetesClient client,
+      Poller poller,
+      SignatureChecks signatures,
+      Set<String> namespaces,
+      EventRecorder events,
+      Clock clock) {
     var parts =
         new TrackedReconcilers.Parts(
             poller,
             new PullSecretCredentials(client, clock),
+            signatures,
             new ImageFieldApplier(client),
             new TrackedStatusWriter(client),
             events,

@@ -1,7 +1,9 @@
 package dev.freshet.tracked;
 
 import dev.freshet.poll.PolicySpec;
+import dev.freshet.update.VerifyConfig;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,9 +14,19 @@ import java.util.Set;
  * @param containers the containers to keep fresh, init containers included; empty means every
  *     container and no init container
  * @param force take the image field over even from a controller that would revert it
+ * @param verify the signatures a new digest needs before it rolls out, if any
  */
 public record TrackedPolicy(
-    PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
+    PolicySpec policy,
+    Duration interval,
+    Set<String> containers,
+    boolean force,
+    Optional<VerifyConfig> verify) {
+
+  public TrackedPolicy(
+      PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
+    this(policy, interval, containers, force, Optional.empty());
+  }
 
   /**
    * Whether a container is kept fresh. Init containers only when named: they often run a tool image

@@ -4,6 +4,7 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.SignatureChecks;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -20,6 +21,7 @@ final class TrackedReconcilers {
   record Parts(
       Poller poller,
       PullSecretCredentials credentials,
+      SignatureChecks signatures,
       ImageFieldApplier applier,
       TrackedStatusWriter status,
       EventRecorder events,
@@ -31,6 +33,7 @@ final class TrackedReconcilers {
           WorkloadKind.DEPLOYMENT,
           p.poller(),
           p.credentials(),
+          p.signatures(),
           p.applier(),
           p.status(),
           p.events(),
@@ -44,6 +47,7 @@ final class TrackedReconcilers {
           WorkloadKind.STATEFUL_SET,
           p.poller(),
           p.credentials(),
+          p.signatures(),
           p.applier(),
           p.status(),
           p.events(),
@@ -57,6 +61,7 @@ final class TrackedReconcilers {
           WorkloadKind.DAEMON_SET,
           p.poller(),
           p.credentials(),
+          p.signatures(),
           p.applier(),
           p.status(),
           p.events(),
@@ -70,6 +75,7 @@ final class TrackedReconcilers {
           WorkloadKind.CRON_JOB,
           p.poller(),
           p.credentials(),
+          p.signatures(),
           p.applier(),
           p.status(),
           p.events(),

@@ -22,6 +22,12 @@ public final class TrackedStatus {
   public static final String HISTORY = PREFIX + "history";
 
   /**
+   * Digests refused for their signature, comma-separated, newest last: never pinned again, as an
+   * App's {@code status.image.quarantinedDigests}.
+   */
+  public static final String QUARANTINED = PREFIX + "quarantined";
+
+  /**
    * The last webhook digest the registry did not confirm: reported once, not at every reconcile.
    */
   public static final String REFUSED_HINT = PREFIX + "refused-hint";

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class TrackedStatusWriter {
   static final int HISTORY_LENGTH = 5;
+  static final int QUARANTINE_REMEMBERED = 10;
 
   /**
    * How stale {@code checked-at} may grow when nothing else changed. Every write of an annotation
@@ -125,6 +126,17 @@ public final class TrackedStatusWriter {
     }
 
     private String refusedHint;
+    private final List<String> quarantined = new ArrayList<>();
+
+    /** Digests quarantined before, from the annotation, oldest first. */
+    List<String> quarantined() {
+      String value = previous.get(TrackedStatus.QUARANTINED);
+      return value == null || value.isBlank() ? List.of() : List.of(value.split(","));
+    }
+
+    void quarantine(String digest) {
+      quarantined.add(digest);
+    }
 
     void refusedHint(String digest) {
       refusedHint = digest;
@@ -178,6 +190,17 @@ public final class TrackedStatusWriter {
         status.put(
             TrackedStatus.HISTORY,
             String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
+      }
+      List<String> allQuarantined = new ArrayList<>(quarantined());
+      quarantined.stream().filter(d -> !allQuarantined.contains(d)).forEach(allQuarantined::add);
+      if (!allQuarantined.isEmpty()) {
+        status.put(
+            TrackedStatus.QUARANTINED,
+            String.join(
+                ",",
+                allQuarantined.subList(
+                    Math.max(0, allQuarantined.size() - QUARANTINE_REMEMBERED),
+                    allQuarantined.size())));
       }
       String hint = refusedHint != null ? refusedHint : previous.get(TrackedStatus.REFUSED_HINT);
       if (hint != null) {

@@ -17,6 +17,8 @@ import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.RolloutState;
+import dev.freshet.update.SignatureChecks;
+import dev.freshet.update.SignatureGate;
 import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -48,6 +50,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final WorkloadKind<W> kind;
   private final Poller poller;
   private final PullSecretCredentials credentials;
+  private final SignatureChecks signatures;
   private final ImageFieldApplier applier;
   private final TrackedStatusWriter statusWriter;
   private final EventRecorder events;
@@ -59,6 +62,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       WorkloadKind<W> kind,
       Poller poller,
       PullSecretCredentials credentials,
+      SignatureChecks signatures,
       ImageFieldApplier applier,
       TrackedStatusWriter statusWriter,
       EventRecorder events,
@@ -66,6 +70,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     this.kind = kind;
     this.poller = poller;
     this.credentials = credentials;
+    this.signatures = signatures;
     this.applier = applier;
     this.statusWriter = statusWriter;
     this.events = events;
@@ -171,12 +176,37 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         }
       }
       // The template is this workload's record: Freshet's one write is the image field itself, so
-      // there is no window in which the record and the workload disagree.
+      // there is no window in which the record and the workload disagree. Only the digests refused
+      // for their signature live in an annotation.
       Optional<Pin> running = ImagePins.pinOf(container.getImage(), container.getImage());
-      var record = new ImageRecord(running, Optional.empty(), List.of(), List.of());
-      Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty());
+      var record = new ImageRecord(running, Optional.empty(), status.quarantined(), List.of());
+      ImageReference image = reference;
+      SignatureGate gate =
+          policy.verify().isEmpty()
+              ? SignatureGate.OPEN
+              : candidate ->
+                  signatures
+                      .gate(
+                          workload.getMetadata().getNamespace(),
+                          policy.verify(),
+                          image,
+                          watch.credential())
+                      .check(candidate);
+      Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty(), gate);
       if (decision instanceof Decision.RollForward forward) {
         newImages.put(slot, forward.to().on(container.getImage()));
+      } else if (decision instanceof Decision.Untrusted untrusted) {
+        reportUntrusted(workload, container.getName(), untrusted, status);
+      } else if (resolution instanceof Resolution.Found found
+          && record.isQuarantined(found.digest())) {
+        // Said at every reconcile, not only the first: the quarantine outlives the Event.
+        status.problem(
+            container.getName(),
+            "SignatureInvalid: "
+                + found.digest()
+                + " is quarantined: its signature did not verify (see "
+                + TrackedStatus.QUARANTINED
+                + ")");
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
@@ -209,6 +239,32 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     statusWriter.write(workload, status.build());
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * A digest withheld or refused for its signature: the container's problem in the status, the
+   * refused digest quarantined, and an Event when the message is new.
+   */
+  private void reportUntrusted(
+      W workload,
+      String container,
+      Decision.Untrusted untrusted,
+      TrackedStatusWriter.Builder status) {
+    String message =
+        untrusted.reason()
+            + ": "
+            + untrusted.candidate()
+            + " is not rolled out: "
+            + untrusted.why()
+            + (untrusted.quarantine() ? "; it is quarantined" : "");
+    status.problem(container, message);
+    if (untrusted.quarantine()) {
+      status.quarantine(untrusted.candidate().digest());
+    }
+    String said = workload.getMetadata().getAnnotations().get(TrackedStatus.MESSAGE);
+    if (said == null || !said.contains(message)) {
+      events.record(workload, EventReason.valueOf(untrusted.reason()), container + ": " + message);
+    }
   }
 
   /**

@@ -42,4 +42,21 @@ public sealed interface Decision {
       return to.or(() -> Optional.of(failed));
     }
   }
+
+  /**
+   * The registry serves a newer digest whose signature did not verify: the template keeps {@code
+   * stayOn} (what it was on), and a refused digest is quarantined.
+   *
+   * @param reason the condition reason, {@code SignatureInvalid} or {@code VerificationInvalid}
+   * @param quarantine true when signatures were found and none is valid; false when the digest is
+   *     only withheld for now (unsigned yet, lookup failed, configuration invalid)
+   */
+  record Untrusted(
+      Pin candidate, Optional<Pin> stayOn, String reason, String why, boolean quarantine)
+      implements Decision {
+    @Override
+    public Optional<Pin> target() {
+      return stayOn;
+    }
+  }
 }

@@ -18,6 +18,8 @@ import java.util.Optional;
  *       an update; only the health gate goes back, and only to the last pin whose rollout
  *       completed.
  *   <li>A quarantined digest is never pinned again, whatever the registry says.
+ *   <li>A digest is pinned only after its {@link SignatureGate} passed it: one place decides that
+ *       an unverified digest never reaches a template.
  * </ul>
  */
 public final class UpdateEngine {
@@ -35,6 +37,19 @@ public final class UpdateEngine {
       ImageRecord record,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout) {
+    return decide(running, record, answer, rollout, SignatureGate.OPEN);
+  }
+
+  /**
+   * {@link #decide(Optional, ImageRecord, Optional, Optional)} for a workload that only runs signed
+   * images: {@code gate} is asked about a digest only when everything else says roll forward to it.
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout,
+      SignatureGate gate) {
     Optional<Pin> base = base(running, record);
     if (base.isPresent()
         && base.equals(running)
@@ -54,7 +69,10 @@ public final class UpdateEngine {
     if (answer.isPresent() && answer.get() instanceof Resolution.Found found) {
       Pin latest = new Pin(found.tag(), found.digest());
       if (record.isQuarantined(latest.digest())) {
-        return stay(base, running, latest + " failed its health gate before and is quarantined");
+        return stay(
+            base,
+            running,
+            latest + " is quarantined (it failed its health gate or its signature check)");
       }
       if (base.isPresent() && base.get().equals(latest)) {
         return stay(base, running, "running the newest digest");
@@ -68,6 +86,13 @@ public final class UpdateEngine {
                 + latest
                 + ", which this workload was rolled away from; Freshet never rolls backward on its"
                 + " own (name the digest in the image to go back)");
+      }
+      SignatureGate.Outcome outcome = gate.check(latest);
+      if (outcome instanceof SignatureGate.Outcome.Refused refused) {
+        return new Decision.Untrusted(latest, base, "SignatureInvalid", refused.why(), true);
+      }
+      if (outcome instanceof SignatureGate.Outcome.Withheld withheld) {
+        return new Decision.Untrusted(latest, base, withheld.reason(), withheld.why(), false);
       }
       return new Decision.RollForward(latest, base);
     }

@@ -156,4 +156,23 @@ class TrackedAnnotationsTest {
         .hasMessageStartingWith(TrackedAnnotations.SEMVER)
         .hasMessageContaining("~1.2.3beta");
   }
+
+  @Test
+  void aVerifyKeySecretIsReadAndKeylessIsRefusedWithAReason() {
+    Map<String, String> annotations = new java.util.HashMap<>();
+    annotations.put(TrackedAnnotations.POLICY, "digest");
+    annotations.put(TrackedAnnotations.VERIFY_KEY_SECRET, "cosign-keys");
+    assertThat(TrackedAnnotations.parse(annotations).verify())
+        .contains(dev.freshet.update.VerifyConfig.withKeys("cosign-keys"));
+
+    annotations.put(TrackedAnnotations.VERIFY_KEY_SECRET, "Not A Name");
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .hasMessageContaining("is not a Secret name");
+
+    annotations.remove(TrackedAnnotations.VERIFY_KEY_SECRET);
+    annotations.put(TrackedAnnotations.VERIFY_KEYLESS, "true");
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .hasMessageContaining("keyless verification")
+        .hasMessageContaining("not supported yet");
+  }
 }

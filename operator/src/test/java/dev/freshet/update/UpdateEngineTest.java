@@ -185,6 +185,62 @@ class UpdateEngineTest {
     assertThat(decision.target()).contains(D1);
   }
 
+  @Test
+  void aDigestWhoseSignatureIsRefusedIsQuarantinedAndTheTemplateStays() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+    SignatureGate refuses = candidate -> new SignatureGate.Outcome.Refused("wrong key");
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), refuses);
+
+    assertThat(decision)
+        .isEqualTo(
+            new Decision.Untrusted(D2, Optional.of(D1), "SignatureInvalid", "wrong key", true));
+    assertThat(decision.target()).contains(D1);
+  }
+
+  @Test
+  void anUnsignedDigestIsWithheldNotQuarantined() {
+    var record = record(Optional.empty(), Optional.empty(), List.of(), List.of());
+    SignatureGate unsigned =
+        candidate -> new SignatureGate.Outcome.Withheld("SignatureInvalid", "no signature");
+
+    Decision decision = UpdateEngine.decide(Optional.empty(), record, found(D2), done(), unsigned);
+
+    assertThat(decision)
+        .isEqualTo(
+            new Decision.Untrusted(
+                D2, Optional.empty(), "SignatureInvalid", "no signature", false));
+    assertThat(decision.target()).isEmpty();
+  }
+
+  @Test
+  void theGateIsAskedOnlyAboutADigestAboutToBePinned() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of());
+    SignatureGate mustNotBeAsked =
+        candidate -> {
+          throw new AssertionError("asked about " + candidate);
+        };
+
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D1), done(), mustNotBeAsked))
+        .isInstanceOf(Decision.Stay.class);
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), mustNotBeAsked))
+        .isInstanceOf(Decision.Stay.class);
+    assertThat(
+            UpdateEngine.decide(Optional.of(D1), record, Optional.empty(), done(), mustNotBeAsked))
+        .isInstanceOf(Decision.Stay.class);
+  }
+
+  @Test
+  void aSignedDigestRollsForward() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+
+    Decision decision =
+        UpdateEngine.decide(
+            Optional.of(D1), record, found(D2), done(), candidate -> SignatureGate.Outcome.PASSED);
+
+    assertThat(decision).isEqualTo(new Decision.RollForward(D2, Optional.of(D1)));
+  }
+
   private static ImageRecord record(
       Optional<Pin> pinned, Optional<Pin> lastGood, List<String> quarantined, List<String> left) {
     return new ImageRecord(pinned, lastGood, quarantined, left);

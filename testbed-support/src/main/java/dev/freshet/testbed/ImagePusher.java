@@ -121,7 +121,8 @@ public final class ImagePusher {
     }
   }
 
-  private void uploadBlob(String repository, byte[] blob) {
+  /** Uploads {@code blob} into the repository and returns its digest. */
+  public String uploadBlob(String repository, byte[] blob) {
     String digest = sha256(blob);
     HttpResponse<String> start =
         send(
@@ -146,9 +147,11 @@ public final class ImagePusher {
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)));
     expect(finish, 201, "finish blob upload");
+    return digest;
   }
 
-  private String putManifest(String repository, String reference, String mediaType, byte[] bytes) {
+  /** Puts a manifest under a tag or digest and returns its digest. */
+  public String putManifest(String repository, String reference, String mediaType, byte[] bytes) {
     HttpResponse<String> response =
         send(
             request(URI.create(registry.apiBase() + repository + "/manifests/" + reference))
@@ -162,6 +165,34 @@ public final class ImagePusher {
           "registry reported digest " + reported + " for a manifest whose digest is " + expected);
     }
     return expected;
+  }
+
+  /**
+   * Copies the manifest under {@code from} (a tag or digest) to the tag {@code to}, byte for byte,
+   * as {@code crane tag} would: e.g. one digest's signatures moved under another digest's tag.
+   */
+  public void copyManifest(String repository, String from, String to) {
+    HttpResponse<byte[]> response;
+    try {
+      response =
+          http.send(
+              request(URI.create(registry.apiBase() + repository + "/manifests/" + from))
+                  .header("Accept", OCI_MANIFEST + ", " + OCI_INDEX)
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException("registry " + registry.host() + " unreachable", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "get manifest " + repository + ":" + from + ": HTTP " + response.statusCode());
+    }
+    String mediaType = response.headers().firstValue("Content-Type").orElse(OCI_MANIFEST);
+    putManifest(repository, to, mediaType, response.body());
   }
 
   private HttpRequest.Builder request(URI uri) {

@@ -13,7 +13,9 @@ public class HistoryEntry {
   private String startedAt;
   private String finishedAt;
 
-  /** Succeeded, RolledBack or InProgress. */
+  /**
+   * Progressing, Succeeded, Superseded, RolledBack, or SignatureInvalid (refused, never rolled).
+   */
   private String outcome;
 
   private String message;

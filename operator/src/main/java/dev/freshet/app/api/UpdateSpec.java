@@ -106,6 +106,17 @@ public class UpdateSpec {
   @Max(86400)
   private Integer progressDeadlineSeconds = 600;
 
+  /** Only signed images roll out; absent, any digest the registry serves does. */
+  private VerifySpec verify;
+
+  public VerifySpec getVerify() {
+    return verify;
+  }
+
+  public void setVerify(VerifySpec verify) {
+    this.verify = verify;
+  }
+
   public Integer getProgressDeadlineSeconds() {
     return progressDeadlineSeconds;
   }

@@ -1,5 +1,6 @@
 package dev.freshet.registry.resolve;
 
+import dev.freshet.registry.Digest;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.Priority;
 import dev.freshet.registry.RateLimitBudget;
@@ -14,6 +15,7 @@ import dev.freshet.registry.http.Backoff;
 import dev.freshet.registry.http.RegistryTransport;
 import dev.freshet.registry.http.Sleeper;
 import dev.freshet.registry.http.TrustBundle;
+import dev.freshet.registry.signature.SignatureEnvelope;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,6 +40,7 @@ public final class Resolver {
   private final DigestResolver digests;
   private final ManifestReader manifests;
   private final TagLister tags;
+  private final SignatureReader signatures;
   private final RegistryTransport transport;
 
   private Resolver(RegistryTransport transport, int tagPageSize) {
@@ -45,6 +48,7 @@ public final class Resolver {
     this.digests = new DigestResolver(transport);
     this.manifests = new ManifestReader(transport);
     this.tags = new TagLister(transport, tagPageSize);
+    this.signatures = new SignatureReader(transport);
   }
 
   /**
@@ -95,6 +99,16 @@ public final class Resolver {
 
   public List<String> listTags(ImageReference ref, DockerConfig pullSecrets) {
     return listTags(ref, pullSecrets.credentialFor(ref.registry()), Priority.BACKGROUND);
+  }
+
+  /**
+   * The cosign signatures the registry holds for {@code digest} in the reference's repository,
+   * unverified: the {@code .sig} tag, OCI referrers, and the referrers tag schema. Empty when there
+   * are none.
+   */
+  public List<SignatureEnvelope> signatures(
+      ImageReference repository, Digest digest, Optional<Credential> credential) {
+    return signatures.read(repository, digest, credential);
   }
 
   /** Settings with defaults that suit an operator polling a few hundred images. */
