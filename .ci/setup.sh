@@ -19,5 +19,5 @@ if ((${#need[@]})); then
 fi
 command -v go >/dev/null || { echo "Go >= 1.26 is required to build the testbed (https://go.dev/doc/install)"; exit 1; }
 testbed/build.sh
-# cosign for the signature tests, from the same module proxy and cached the same way.
-testbed/cosign.sh >/dev/null
+# cosign (testbed/cosign.sh, `make testbed-cosign`) is not built here: no test runs it yet, and its
+# first build takes the better part of an hour on two cores.
