@@ -2,6 +2,7 @@ package dev.freshet.operator;
 
 import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
+import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.tracked.TrackedControllers;
@@ -27,7 +28,17 @@ public final class FreshetOperator {
       OperatorSettings settings,
       MeterRegistry meterRegistry,
       Poller poller) {
-    return create(client, settings, meterRegistry, poller, Clock.systemUTC());
+    return create(client, settings, meterRegistry, poller, Clock.systemUTC(), EventListener.NONE);
+  }
+
+  /** The same, telling {@code listener} what its Events record (notifications). */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry meterRegistry,
+      Poller poller,
+      EventListener listener) {
+    return create(client, settings, meterRegistry, poller, Clock.systemUTC(), listener);
   }
 
   static Operator create(
@@ -35,7 +46,8 @@ public final class FreshetOperator {
       OperatorSettings settings,
       MeterRegistry meterRegistry,
       Poller poller,
-      Clock clock) {
+      Clock clock,
+      EventListener listener) {
     var operator =
         new Operator(
             o -> {
@@ -47,7 +59,7 @@ public final class FreshetOperator {
                   .leaderElection()
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
             });
-    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
+    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock, listener);
     var reconciler =
         new AppReconciler(
             events, new AppUpdates(poller, new PullSecretCredentials(client, clock)), clock);
