@@ -8,6 +8,7 @@ import dev.freshet.app.api.Workload;
 import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
+import dev.freshet.observe.ImageChange;
 import dev.freshet.poll.Resolution;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
@@ -85,6 +86,8 @@ public class AppReconciler implements Reconciler<App> {
     }
     Instant now = clock.instant();
     AppStatus before = app.getStatus() == null ? null : Serialization.clone(app.getStatus());
+    // Read first: building the history below changes its entries in place.
+    Optional<String> rollingTo = AppUpdates.inProgress(before == null ? null : before.getHistory());
     Optional<Resolution> answer = updates.follow(app);
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
@@ -108,6 +111,13 @@ public class AppReconciler implements Reconciler<App> {
         awaitsVerifiedImage(app, decision) ? rollout : reconcileWorkload(app, context, blockers);
     // After the patch, not before: the Event's two API calls stay off the rollout's path. Only a
     // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
+    if (decision instanceof Decision.RollForward forward) {
+      events.record(
+          app,
+          EventReason.UpdateFound,
+          "the registry serves " + forward.to() + " for " + app.getSpec().getImage(),
+          change(app, forward.from(), forward.to()));
+    }
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
     }
@@ -125,6 +135,18 @@ public class AppReconciler implements Reconciler<App> {
     history =
         AppUpdates.history(
             app, before == null ? null : before.getHistory(), decision, completed, now);
+    AppUpdates.justSucceeded(rollingTo, history)
+        .ifPresent(
+            entry ->
+                events.record(
+                    app,
+                    EventReason.RolledOut,
+                    "every replica runs " + completed.get().on(app.getSpec().getImage()),
+                    change(
+                        app,
+                        Optional.ofNullable(entry.getFromDigest())
+                            .map(d -> new Pin(entry.getTag(), d)),
+                        completed.get())));
     long generation = generation(app);
     var update =
         new AppStatusCalculator.UpdatePart(
@@ -235,6 +257,16 @@ public class AppReconciler implements Reconciler<App> {
                 .build());
   }
 
+  /** The image fields of a change of the App's container from one pin to another. */
+  private static ImageChange change(App app, Optional<Pin> from, Pin to) {
+    return ImageChange.of(
+        PodTemplates.CONTAINER,
+        app.getSpec().getImage(),
+        to.tag(),
+        from.map(Pin::digest),
+        to.digest());
+  }
+
   private void reportRollout(App app, Decision decision, String wanted) {
     if (decision instanceof Decision.RollBack rollBack) {
       events.record(
@@ -250,9 +282,20 @@ public class AppReconciler implements Reconciler<App> {
               + wanted
               + "; "
               + rollBack.failed().digest()
-              + " is quarantined and will not be tried again");
-    } else if (decision instanceof Decision.Resume) {
-      events.record(app, EventReason.RollingOut, "resuming the rollout to " + wanted);
+              + " is quarantined and will not be tried again",
+          change(app, Optional.of(rollBack.failed()), rollBack.target().get()));
+    } else if (decision instanceof Decision.Resume resume) {
+      events.record(
+          app,
+          EventReason.RollingOut,
+          "resuming the rollout to " + wanted,
+          change(app, Optional.empty(), resume.to()));
+    } else if (decision instanceof Decision.RollForward forward) {
+      events.record(
+          app,
+          EventReason.RollingOut,
+          "rolling to " + wanted,
+          change(app, forward.from(), forward.to()));
     } else {
       events.record(app, EventReason.RollingOut, "rolling to " + wanted);
     }
@@ -269,7 +312,11 @@ public class AppReconciler implements Reconciler<App> {
       return;
     }
     if (answer.get() instanceof Resolution.Failed failed) {
-      events.record(app, EventReason.registry(failed.reason()), failed.message());
+      events.record(
+          app,
+          EventReason.registry(failed.reason()),
+          failed.message(),
+          ImageChange.of(PodTemplates.CONTAINER, app.getSpec().getImage()));
     } else if (answer.get() instanceof Resolution.Found found) {
       found
           .refusedHint()

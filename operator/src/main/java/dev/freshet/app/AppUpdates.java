@@ -177,6 +177,29 @@ public final class AppUpdates {
         : history;
   }
 
+  /** The digest the newest history entry is rolling to, if that rollout is in progress. */
+  static Optional<String> inProgress(List<HistoryEntry> history) {
+    return history == null
+            || history.isEmpty()
+            || !"Progressing".equals(history.get(0).getOutcome())
+        ? Optional.empty()
+        : Optional.ofNullable(history.get(0).getToDigest());
+  }
+
+  /**
+   * The rollout that this reconcile saw finish: the newest entry now succeeded, rolling to the
+   * digest that was {@link #inProgress} before. Empty on every later reconcile, so a rollout
+   * finishes once.
+   */
+  static Optional<HistoryEntry> justSucceeded(
+      Optional<String> inProgressBefore, List<HistoryEntry> after) {
+    if (after.isEmpty() || !"Succeeded".equals(after.get(0).getOutcome())) {
+      return Optional.empty();
+    }
+    HistoryEntry now = after.get(0);
+    return inProgressBefore.filter(digest -> digest.equals(now.getToDigest())).map(digest -> now);
+  }
+
   /** Whether the App runs the newest image its policy allows, and if not, why. */
   static Condition upToDate(
       App app,

@@ -132,6 +132,23 @@ public class OperatorCommand implements Callable<Integer> {
   String webhookNamespace;
 
   @Option(
+      names = "--notifications",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Send notifications (Slack, Teams, signed JSON webhooks) to the targets Secret"
+              + " freshet-notifications names; without the Secret nothing is sent. Default: on.")
+  boolean notifications;
+
+  @Option(
+      names = "--notifications-namespace",
+      description =
+          "Namespace of Secret freshet-notifications. Default: the first --namespace, else the"
+              + " pod's or the kubeconfig's namespace.")
+  String notificationsNamespace;
+
+  @Option(
       names = "--platform",
       defaultValue = OperatorSettings.DEFAULT_PLATFORM,
       description =
@@ -188,7 +205,8 @@ public class OperatorCommand implements Callable<Integer> {
       try (var wiring = Wiring.of(settings, metrics)) {
         var operator = wiring.operator(client);
         try (var http = new HttpEndpoints(settings.http(), operator::getRuntimeInfo, metrics);
-            var receivers = wiring.receivers(client)) {
+            var receivers = wiring.receivers(client);
+            var notifications = wiring.notifications(client)) {
           http.start();
           log.info(
               "Freshet operator starting; namespaces={}, leaderElection={}, http port {}",
@@ -234,7 +252,14 @@ public class OperatorCommand implements Callable<Integer> {
             allowedRegistries,
             Optional.ofNullable(registryCa).map(File::toPath)),
         pollWorkers,
-        RegistryResolution.DEFAULT_CHOOSING_BUDGET);
+        RegistryResolution.DEFAULT_CHOOSING_BUDGET,
+        notifications
+            ? Optional.of(
+                new OperatorSettings.Notifications(
+                    notificationsNamespace != null
+                        ? notificationsNamespace
+                        : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client)))
+            : Optional.empty());
   }
 
   private KubernetesClient client() {

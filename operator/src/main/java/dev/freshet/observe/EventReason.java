@@ -8,8 +8,17 @@ public enum EventReason {
   Created(Type.Normal),
   Updated(Type.Normal),
   Deleted(Type.Normal),
+  /**
+   * The update engine chose a new digest for a workload's image (recorded once per digest, before
+   * its rollout starts).
+   */
+  UpdateFound(Type.Normal),
+  /** An update waits before it may roll out: for an approval, a maintenance window or maturity. */
+  Waiting(Type.Normal),
   /** A new digest was pinned into the workload: Kubernetes' rolling update takes it from there. */
   RollingOut(Type.Normal),
+  /** The rollout of a pinned digest finished: every replica runs it and is ready (once per pin). */
+  RolledOut(Type.Normal),
   /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
   RolledBack(Type.Warning),
   /**
@@ -36,7 +45,9 @@ public enum EventReason {
   RegistryUnreachable(Type.Warning),
   RegistryInvalidResponse(Type.Warning),
   /** A registry failure of a kind not listed above. */
-  RegistryFailed(Type.Warning);
+  RegistryFailed(Type.Warning),
+  /** The notifications Secret says something Freshet cannot use; the rest of it still works. */
+  NotificationsInvalid(Type.Warning);
 
   /** The two Event types Kubernetes knows. */
   public enum Type {

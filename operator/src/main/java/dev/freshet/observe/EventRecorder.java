@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Records Kubernetes Events about an object. The Event's name is derived from what it says, so the
  * same news repeated bumps one Event's count instead of adding a new one each time. Recording is
- * best effort: a failure is logged and never fails the caller's work.
+ * best effort: a failure is logged and never fails the caller's work. News that is not a repeat is
+ * handed to an {@link EventListener} (notifications), which must not block.
  */
 public class EventRecorder {
 
@@ -27,15 +28,47 @@ public class EventRecorder {
   private final KubernetesClient client;
   private final String component;
   private final Clock clock;
+  private final EventListener listener;
 
   public EventRecorder(KubernetesClient client, String component, Clock clock) {
+    this(client, component, clock, EventListener.NONE);
+  }
+
+  public EventRecorder(
+      KubernetesClient client, String component, Clock clock, EventListener listener) {
     this.client = client;
     this.component = component;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Records that {@code regarding} went through {@code reason}; a repeat bumps the count. */
   public void record(HasMetadata regarding, EventReason eventReason, String message) {
+    record(regarding, eventReason, message, ImageChange.NONE);
+  }
+
+  /**
+   * Records the Event and, unless it repeats one already recorded, tells the listener, with the
+   * image fields the message speaks of.
+   */
+  public void record(
+      HasMetadata regarding, EventReason eventReason, String message, ImageChange change) {
+    if (write(regarding, eventReason, message)) {
+      return;
+    }
+    try {
+      listener.recorded(regarding, eventReason, message, change);
+    } catch (RuntimeException e) {
+      // A listener's fault must not fail the reconcile that had news.
+      log.warn("The listener of event {} failed: {}", eventReason, e.toString());
+    }
+  }
+
+  /**
+   * Writes the Event; true when it only repeated one the API server holds (its count bumped). An
+   * Event that could not be written is news all the same: the listener still hears it.
+   */
+  private boolean write(HasMetadata regarding, EventReason eventReason, String message) {
     String type = eventReason.type().name();
     String reason = eventReason.name();
     var meta = regarding.getMetadata();
@@ -53,7 +86,7 @@ public class EventRecorder {
                         .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
                         .withLastTimestamp(now)
                         .build());
-        return;
+        return true;
       }
       events
           .resource(
@@ -82,9 +115,11 @@ public class EventRecorder {
                   .withReportingComponent(component)
                   .build())
           .create();
+      return false;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         log.debug("Event {} was recorded concurrently; this repeat is dropped", name);
+        return true;
       } else {
         log.warn(
             "Could not record event {} {} on {}: {}",
@@ -92,6 +127,7 @@ public class EventRecorder {
             message,
             meta.getName(),
             e.getMessage());
+        return false;
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.freshet.operator;
 
 import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
+import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.SignatureMetrics;
 import dev.freshet.poll.Poller;
@@ -30,10 +31,26 @@ public final class FreshetOperator {
       OperatorSettings settings,
       MeterRegistry meterRegistry,
       Poller poller) {
+    return create(client, settings, meterRegistry, poller, EventListener.NONE);
+  }
+
+  /** The same, telling {@code listener} what its Events record (notifications). */
+  public static Operator create(
+      KubernetesClient client,
+      OperatorSettings settings,
+      MeterRegistry meterRegistry,
+      Poller poller,
+      EventListener listener) {
     // Signatures are looked up on loopback registries as tests and the playground use them; the
     // operator process proper passes the registry client its poller uses (Wiring).
     return create(
-        client, settings, meterRegistry, poller, Resolver.builder().build(), Clock.systemUTC());
+        client,
+        settings,
+        meterRegistry,
+        poller,
+        Resolver.builder().build(),
+        Clock.systemUTC(),
+        listener);
   }
 
   static Operator create(
@@ -42,7 +59,8 @@ public final class FreshetOperator {
       MeterRegistry meterRegistry,
       Poller poller,
       Resolver registry,
-      Clock clock) {
+      Clock clock,
+      EventListener listener) {
     var operator =
         new Operator(
             o -> {
@@ -54,7 +72,7 @@ public final class FreshetOperator {
                   .leaderElection()
                   .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
             });
-    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock);
+    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock, listener);
     var credentials = new PullSecretCredentials(client, clock);
     var signatures =
         new SignatureChecks(client, registry, clock, new SignatureMetrics(meterRegistry));

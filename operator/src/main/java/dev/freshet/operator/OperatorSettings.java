@@ -24,6 +24,7 @@ import java.util.Set;
  * @param registries how registries are reached
  * @param pollWorkers how many registry checks run at once
  * @param choosingBudget how long choosing one image's tag may hold a poll worker
+ * @param notifications where the notifications Secret is read, when notifications are on
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -34,7 +35,8 @@ public record OperatorSettings(
     Optional<Receivers> receivers,
     Registries registries,
     int pollWorkers,
-    Duration choosingBudget) {
+    Duration choosingBudget,
+    Optional<Notifications> notifications) {
 
   public static final String DEFAULT_RESYNC_TEXT = "10m";
   public static final Duration DEFAULT_RESYNC = Intervals.parseDuration(DEFAULT_RESYNC_TEXT);
@@ -64,7 +66,8 @@ public record OperatorSettings(
         Optional.empty(),
         Registries.DEFAULT,
         Integer.parseInt(DEFAULT_POLL_WORKERS),
-        RegistryResolution.DEFAULT_CHOOSING_BUDGET);
+        RegistryResolution.DEFAULT_CHOOSING_BUDGET,
+        Optional.empty());
   }
 
   /**
@@ -103,6 +106,12 @@ public record OperatorSettings(
           hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
     }
   }
+
+  /**
+   * @param secretNamespace the namespace of Secret {@code freshet-notifications}: the targets, and
+   *     the cluster's name as notifications show it
+   */
+  public record Notifications(String secretNamespace) {}
 
   /**
    * @param platform the platform the cluster's nodes run; a candidate tag without it is skipped

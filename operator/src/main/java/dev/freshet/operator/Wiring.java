@@ -1,5 +1,10 @@
 package dev.freshet.operator;
 
+import dev.freshet.app.AppReconciler;
+import dev.freshet.notify.NotificationsSecret;
+import dev.freshet.notify.Notifier;
+import dev.freshet.observe.EventListener;
+import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.RegistryMetrics;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
@@ -17,8 +22,8 @@ import java.time.Clock;
 /**
  * The one place where an operator process is assembled from its {@link OperatorSettings}: the
  * clock, the registry client, the poller and its workers, the JOSDK operator with its controllers,
- * and the webhook receivers. The command line only fills the settings; tests build the same parts
- * here.
+ * the webhook receivers and the notifications. The command line only fills the settings; tests
+ * build the same parts here.
  */
 public final class Wiring implements AutoCloseable {
   private final OperatorSettings settings;
@@ -26,6 +31,7 @@ public final class Wiring implements AutoCloseable {
   private final Clock clock;
   private final Poller poller;
   private final Resolver registry;
+  private final Notifier notifier;
 
   private Wiring(OperatorSettings settings, MeterRegistry meters, Clock clock) {
     this.settings = settings;
@@ -41,6 +47,7 @@ public final class Wiring implements AutoCloseable {
             registries::allows,
             settings.choosingBudget());
     this.poller = new Poller(resolution, clock, settings.pollWorkers());
+    this.notifier = new Notifier(meters, clock);
   }
 
   public static Wiring of(OperatorSettings settings, MeterRegistry meters) {
@@ -56,7 +63,30 @@ public final class Wiring implements AutoCloseable {
 
   /** The operator, not yet started, on this wiring's poller. */
   public Operator operator(KubernetesClient client) {
-    return FreshetOperator.create(client, settings, meters, poller, registry, clock);
+    return FreshetOperator.create(
+        client,
+        settings,
+        meters,
+        poller,
+        registry,
+        clock,
+        settings.notifications().isPresent() ? notifier : EventListener.NONE);
+  }
+
+  /**
+   * Follows the notifications Secret when the settings turn notifications on; nothing to close
+   * otherwise.
+   */
+  public AutoCloseable notifications(KubernetesClient client) {
+    if (settings.notifications().isEmpty()) {
+      return () -> {};
+    }
+    return NotificationsSecret.start(
+        client,
+        settings.notifications().get().secretNamespace(),
+        notifier,
+        new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock),
+        meters);
   }
 
   /** The webhook receivers, started, when the settings ask for them; nothing to close otherwise. */
@@ -80,6 +110,7 @@ public final class Wiring implements AutoCloseable {
 
   @Override
   public void close() {
+    notifier.close();
     poller.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.freshet.tracked;
 import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
+import dev.freshet.observe.ImageChange;
 import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Poller;
@@ -106,6 +107,8 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     ResourceID id = ResourceID.fromResource(workload);
     Set<String> subscribers = new HashSet<>();
     Map<TemplateContainer, String> newImages = new LinkedHashMap<>();
+    Map<TemplateContainer, Decision.RollForward> forwards = new LinkedHashMap<>();
+    Map<String, String> trackedImages = new LinkedHashMap<>();
     var status = new TrackedStatusWriter.Builder(workload, clock);
 
     for (Map.Entry<TemplateContainer, Container> entry : containers(template).entrySet()) {
@@ -138,6 +141,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
 
       Optional<Resolution> latest = poller.latest(watch);
       status.pinned(container.getName(), ImagePins.digest(container.getImage()));
+      trackedImages.put(container.getName(), container.getImage());
       if (latest.isEmpty()) {
         continue;
       }
@@ -172,7 +176,11 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         status.checked(container.getName(), failed.checkedAt(), message);
         // Once per problem, not once per reconcile: the status annotation already carries it.
         if (!message.equals(annotations.get(TrackedStatus.MESSAGE))) {
-          events.record(workload, EventReason.registry(failed.reason()), message);
+          events.record(
+              workload,
+              EventReason.registry(failed.reason()),
+              message,
+              ImageChange.of(container.getName(), container.getImage()));
         }
       }
       // The template is this workload's record: Freshet's one write is the image field itself, so
@@ -195,6 +203,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty(), gate);
       if (decision instanceof Decision.RollForward forward) {
         newImages.put(slot, forward.to().on(container.getImage()));
+        forwards.put(slot, forward);
       } else if (decision instanceof Decision.Untrusted untrusted) {
         reportUntrusted(workload, container.getName(), untrusted, status);
       } else if (resolution instanceof Resolution.Found found
@@ -223,8 +232,18 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                     + ")";
         newImages.forEach(
             (container, image) -> {
+              ImageChange change =
+                  change(container.name(), image, forwards.get(container).from().map(Pin::digest));
               events.record(
-                  workload, EventReason.RollingOut, container + " rolling to " + image + takeover);
+                  workload,
+                  EventReason.UpdateFound,
+                  container + ": the registry serves " + forwards.get(container).to(),
+                  change);
+              events.record(
+                  workload,
+                  EventReason.RollingOut,
+                  container + " rolling to " + image + takeover,
+                  change);
               status.updated(container.name(), image);
             });
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
@@ -237,7 +256,9 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       }
     }
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
-    statusWriter.write(workload, status.build());
+    Map<String, String> written = status.build();
+    reportRolledOut(workload, annotations, written, trackedImages);
+    statusWriter.write(workload, written);
     return UpdateControl.noUpdate();
   }
 
@@ -265,6 +286,69 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     if (said == null || !said.contains(message)) {
       events.record(workload, EventReason.valueOf(untrusted.reason()), container + ": " + message);
     }
+  }
+
+  /**
+   * A {@code RolledOut} Event for each container whose running digest this reconcile records anew,
+   * after an update Freshet applied ({@code updated-at} is set): once per pin, since the next
+   * reconcile finds the same digest recorded.
+   */
+  private void reportRolledOut(
+      W workload,
+      Map<String, String> before,
+      Map<String, String> after,
+      Map<String, String> images) {
+    String was = before.get(TrackedStatus.RUNNING_DIGEST);
+    String is = after.get(TrackedStatus.RUNNING_DIGEST);
+    if (is == null || is.equals(was) || !before.containsKey(TrackedStatus.UPDATED_AT)) {
+      return;
+    }
+    Map<String, String> previous = perContainer(was, images.keySet());
+    perContainer(is, images.keySet())
+        .forEach(
+            (container, digest) -> {
+              String image = images.get(container);
+              if (digest.equals(previous.get(container)) || image == null) {
+                return;
+              }
+              events.record(
+                  workload,
+                  EventReason.RolledOut,
+                  container + ": every replica runs " + image,
+                  change(container, image, Optional.ofNullable(previous.get(container))));
+            });
+  }
+
+  /** A running-digest annotation read back: {@code c1=sha256:…,c2=…}, or one digest alone. */
+  private static Map<String, String> perContainer(String value, Set<String> containers) {
+    Map<String, String> digests = new LinkedHashMap<>();
+    if (value == null) {
+      return digests;
+    }
+    if (!value.contains("=")) {
+      if (containers.size() == 1) {
+        digests.put(containers.iterator().next(), value);
+      }
+      return digests;
+    }
+    for (String pair : value.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        digests.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
+    return digests;
+  }
+
+  /** The image fields of {@code container}'s move to {@code pinned} ({@code repo:tag@digest}). */
+  private static ImageChange change(String container, String pinned, Optional<String> from) {
+    Optional<String> tag = ImagePins.tag(pinned);
+    return new ImageChange(
+        Optional.of(container),
+        Optional.of(ImagePins.name(pinned) + tag.map(t -> ":" + t).orElse("")),
+        tag,
+        from,
+        ImagePins.digest(pinned));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.freshet.it;
 
+import dev.freshet.observe.EventListener;
 import dev.freshet.operator.FreshetOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
@@ -60,17 +61,34 @@ public final class RunningOperator implements AutoCloseable {
     return start(client, namespace, OperatorSettings.DEFAULT_RESYNC, Optional.empty(), poller);
   }
 
+  /** With a poller of the test's own and a listener that hears the Events it records. */
+  public static RunningOperator start(
+      KubernetesClient client, String namespace, Poller poller, EventListener listener) {
+    return start(
+        client, namespace, OperatorSettings.DEFAULT_RESYNC, Optional.empty(), poller, listener);
+  }
+
   private static RunningOperator start(
       KubernetesClient client,
       String namespace,
       Duration resync,
       Optional<OperatorSettings.LeaderElection> leaderElection,
       Poller poller) {
+    return start(client, namespace, resync, leaderElection, poller, EventListener.NONE);
+  }
+
+  private static RunningOperator start(
+      KubernetesClient client,
+      String namespace,
+      Duration resync,
+      Optional<OperatorSettings.LeaderElection> leaderElection,
+      Poller poller,
+      EventListener listener) {
     // As an administrator: the client given may act as the operator's service account.
     AppCrd.install(Testbed.get().client());
     var metrics = new SimpleMeterRegistry();
     var settings = new OperatorSettings(Set.of(namespace), resync, leaderElection);
-    var operator = FreshetOperator.create(client, settings, metrics, poller);
+    var operator = FreshetOperator.create(client, settings, metrics, poller, listener);
     operator.start();
     return new RunningOperator(operator, metrics, poller);
   }

@@ -33,6 +33,8 @@ class OperatorLayeringTest {
         .definedBy("dev.freshet.tracked..")
         .layer("trigger")
         .definedBy("dev.freshet.trigger..")
+        .layer("notify")
+        .definedBy("dev.freshet.notify..")
         .layer("update")
         .definedBy("dev.freshet.update..")
         .layer("poll")
@@ -53,12 +55,14 @@ class OperatorLayeringTest {
         .mayOnlyBeAccessedByLayers("cli", "wiring")
         .whereLayer("trigger")
         .mayOnlyBeAccessedByLayers("cli", "wiring")
+        .whereLayer("notify")
+        .mayOnlyBeAccessedByLayers("cli", "wiring")
         .whereLayer("update")
         .mayOnlyBeAccessedByLayers("cli", "wiring", "app", "tracked")
         .whereLayer("poll")
         .mayOnlyBeAccessedByLayers("cli", "wiring", "app", "tracked", "trigger", "update")
         .whereLayer("observe")
-        .mayOnlyBeAccessedByLayers("cli", "wiring", "app", "tracked", "trigger")
+        .mayOnlyBeAccessedByLayers("cli", "wiring", "app", "tracked", "trigger", "notify")
         .check(MAIN);
   }
 

@@ -1,0 +1,15 @@
+package dev.freshet.observe;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Hears each piece of news the {@link EventRecorder} records, once: a repeat that only bumps an
+ * existing Event's count is not heard again. Called on the reconciler's thread, after the Event was
+ * written (or failed to be); an implementation must return at once and never block on a network.
+ */
+@FunctionalInterface
+public interface EventListener {
+  EventListener NONE = (regarding, reason, message, change) -> {};
+
+  void recorded(HasMetadata regarding, EventReason reason, String message, ImageChange change);
+}
