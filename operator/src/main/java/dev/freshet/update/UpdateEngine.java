@@ -1,6 +1,7 @@
 package dev.freshet.update;
 
 import dev.freshet.poll.Resolution;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,25 @@ public final class UpdateEngine {
       ImageRecord record,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout) {
+    return decide(running, record, answer, rollout, Waits.NONE, Instant.EPOCH);
+  }
+
+  /**
+   * The same, where a roll forward may have to {@link Decision.Wait wait} for an approval, a
+   * maintenance window or a minimum age. The first pin of an image the workload names by tag alone
+   * never waits: it pins the digest the tag names, which is the image the workload already asked
+   * for.
+   *
+   * @param waits the owner's rules for when updates happen and what the API server holds of them
+   * @param now the time the rules are judged at
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout,
+      Waits waits,
+      Instant now) {
     Optional<Pin> base = base(running, record);
     if (base.isPresent()
         && base.equals(running)
@@ -68,6 +88,12 @@ public final class UpdateEngine {
                 + latest
                 + ", which this workload was rolled away from; Freshet never rolls backward on its"
                 + " own (name the digest in the image to go back)");
+      }
+      if (base.isPresent()) {
+        Optional<Decision.Wait> wait = waits.hold(latest, base, now);
+        if (wait.isPresent()) {
+          return wait.get();
+        }
       }
       return new Decision.RollForward(latest, base);
     }
