@@ -88,7 +88,7 @@ public class AppReconciler implements Reconciler<App> {
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
     Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
-    Decision decision = decide(app, templateImage, answer, rollout);
+    Decision decision = decide(app, templateImage, answer, rollout, now);
     String wanted = AppImages.wanted(app, decision);
 
     ImageStatus image = AppImages.next(app, answer, decision, now);
@@ -99,6 +99,7 @@ public class AppReconciler implements Reconciler<App> {
       recordIntent(app, context, rollout, answer, decision, image, history, now);
     }
     reportAnswer(app, before, image, answer);
+    reportWait(app, before, image, decision);
 
     var blockers = new ArrayList<String>();
     ChosenImage.put(context, wanted);
@@ -126,8 +127,15 @@ public class AppReconciler implements Reconciler<App> {
     var update =
         new AppStatusCalculator.UpdatePart(
             image, history, AppUpdates.upToDate(app, image, answer, decision, generation));
-    return statusUpdate(
-        app, AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    UpdateControl<App> control =
+        statusUpdate(
+            app,
+            AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it.
+    if (decision instanceof Decision.Wait wait && wait.recheckAfter(now).isPresent()) {
+      return control.rescheduleAfter(wait.recheckAfter(now).get());
+    }
+    return control;
   }
 
   /**
@@ -137,7 +145,8 @@ public class AppReconciler implements Reconciler<App> {
       App app,
       Optional<String> templateImage,
       Optional<Resolution> answer,
-      Optional<RolloutState> rollout) {
+      Optional<RolloutState> rollout,
+      Instant now) {
     if (!AppImages.follows(app.getSpec())) {
       return new Decision.Stay(Optional.empty(), "the image is not kept fresh");
     }
@@ -147,7 +156,8 @@ public class AppReconciler implements Reconciler<App> {
             .flatMap(image -> ImagePins.pinOf(image, declared))
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
-    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout);
+    return UpdateEngine.decide(
+        running, AppImages.record(app), answer, rollout, AppWaits.of(app), now);
   }
 
   private static boolean sameTag(Pin pin, String declared) {
@@ -212,6 +222,25 @@ public class AppReconciler implements Reconciler<App> {
       events.record(app, EventReason.RollingOut, "resuming the rollout to " + wanted);
     } else {
       events.record(app, EventReason.RollingOut, "rolling to " + wanted);
+    }
+  }
+
+  /**
+   * One {@code Waiting} Event per pending digest and what it waits for: the pending record in the
+   * status says whether this wait was reported already.
+   */
+  private void reportWait(App app, AppStatus before, ImageStatus image, Decision decision) {
+    if (!(decision instanceof Decision.Wait wait)) {
+      return;
+    }
+    var previous =
+        before == null || before.getImage() == null ? null : before.getImage().getPending();
+    boolean reported =
+        previous != null
+            && wait.candidate().digest().equals(previous.getDigest())
+            && wait.reason().waitingFor().equals(previous.getWaitingFor());
+    if (!reported) {
+      events.record(app, EventReason.Waiting, wait.reason().condition() + ": " + wait.why());
     }
   }
 

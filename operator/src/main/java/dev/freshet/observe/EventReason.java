@@ -10,6 +10,11 @@ public enum EventReason {
   Deleted(Type.Normal),
   /** A new digest was pinned into the workload: Kubernetes' rolling update takes it from there. */
   RollingOut(Type.Normal),
+  /**
+   * A newer digest waits before it rolls: for an approval, a maintenance window or its minimum age
+   * (the message says which). Recorded once per pending digest and reason.
+   */
+  Waiting(Type.Normal),
   /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
   RolledBack(Type.Warning),
   /** An object Freshet does not own holds the name of one it would create. */

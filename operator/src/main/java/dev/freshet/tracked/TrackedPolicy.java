@@ -1,7 +1,9 @@
 package dev.freshet.tracked;
 
 import dev.freshet.poll.PolicySpec;
+import dev.freshet.update.MaintenanceWindow;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,9 +14,18 @@ import java.util.Set;
  * @param containers the containers to keep fresh, init containers included; empty means every
  *     container and no init container
  * @param force take the image field over even from a controller that would revert it
+ * @param manualApproval each new digest waits for a person's approval
+ * @param windows updates roll only while one is open; empty means at any time
+ * @param minAge how long a digest must have been seen before it rolls
  */
 public record TrackedPolicy(
-    PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
+    PolicySpec policy,
+    Duration interval,
+    Set<String> containers,
+    boolean force,
+    boolean manualApproval,
+    List<MaintenanceWindow> windows,
+    Duration minAge) {
 
   /**
    * Whether a container is kept fresh. Init containers only when named: they often run a tool image

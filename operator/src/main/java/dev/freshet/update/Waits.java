@@ -3,10 +3,12 @@ package dev.freshet.update;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * When a roll forward may happen: the owner's rules (manual approval, maintenance windows, a
@@ -29,6 +31,19 @@ public record Waits(
     Set<String> approved,
     Set<String> windowOverrides) {
 
+  /**
+   * The annotation, on an App or a tracked workload, naming the digest(s) a person approved,
+   * comma-separated; {@code freshet approve} writes it.
+   */
+  public static final String APPROVE = "freshet.dev/approve";
+
+  /**
+   * The annotation naming the digest(s) that may roll while every maintenance window is closed. It
+   * names digests rather than saying "true" so an override given for one urgent fix never lets a
+   * later, unreviewed digest through.
+   */
+  public static final String WINDOW_OVERRIDE = "freshet.dev/window-override";
+
   /** No rule: a new digest rolls as soon as it is found. */
   public static final Waits NONE =
       new Waits(false, List.of(), Duration.ZERO, Optional.empty(), Set.of(), Set.of());
@@ -37,6 +52,17 @@ public record Waits(
     windows = List.copyOf(windows);
     approved = Set.copyOf(approved);
     windowOverrides = Set.copyOf(windowOverrides);
+  }
+
+  /** Comma-separated digests, as an annotation holds them. */
+  public static Set<String> digests(String annotation) {
+    if (annotation == null) {
+      return Set.of();
+    }
+    return Arrays.stream(annotation.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
