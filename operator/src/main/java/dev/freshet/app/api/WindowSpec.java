@@ -7,9 +7,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * A maintenance window: updates roll only while one of the App's windows is open. The schema checks
- * what CEL can (five cron fields with their ranges, a duration's grammar and bounds, a zone's
- * shape); the operator reads the schedule with cron-utils and the zone with java.time, and reports
- * what they refuse in the App's status.
+ * what CEL can (five cron fields with their ranges, a duration's grammar and bounds, a known time
+ * zone); the operator reads the schedule again with cron-utils and the zone with java.time, and a
+ * failed reconcile reports what they refuse (a zone the API server knows and the JDK does not).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class WindowSpec {
@@ -53,6 +53,8 @@ public class WindowSpec {
           + WEEKDAY_ITEM
           + ")* *$";
 
+  private static final String ZONE_SHAPE = "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$";
+
   static final String DURATION_GRAMMAR = UpdateSpec.INTERVAL_GRAMMAR;
 
   @Required
@@ -79,7 +81,15 @@ public class WindowSpec {
 
   @Size(max = 64)
   @ValidationRule(
-      value = "self.matches('^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$')",
+      value = "self.matches('" + ZONE_SHAPE + "')",
+      message = "must be an IANA time zone such as Europe/Paris or UTC")
+  // CEL reads a zone with the API server's own time zone database: an unknown one fails the rule
+  // with "unknown time zone …".
+  @ValidationRule(
+      value =
+          "!self.matches('"
+              + ZONE_SHAPE
+              + "') || timestamp('2000-01-01T00:00:00Z').getHours(self) >= 0",
       message = "must be an IANA time zone such as Europe/Paris or UTC")
   private String timeZone;
 

@@ -142,6 +142,11 @@ class AdmissionIT {
             "spec.update.windows[0].timeZone",
             "must be an IANA time zone"),
         invalid(
+            "a window in a time zone that does not exist",
+            a -> window(a, "0 22 * * 1-5", "2h", "Europe/Atlantis"),
+            "spec.update.windows[0].timeZone",
+            "unknown time zone Europe/Atlantis"),
+        invalid(
             "a minimum age longer than a week",
             a -> a.getSpec().getUpdate().setMinAge("8d"),
             "spec.update.minAge",
