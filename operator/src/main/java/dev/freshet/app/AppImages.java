@@ -116,6 +116,7 @@ public final class AppImages {
       image.setPinnedDigest(null);
       image.setLatestDigest(ImagePins.digest(declared).orElse(null));
       image.setTag(ImagePins.tag(declared).orElse(null));
+      image.setPending(null);
       return image;
     }
     if (!declared.equals(image.getResolvedFor())) {
@@ -148,6 +149,11 @@ public final class AppImages {
       if (decision instanceof Decision.RollForward || decision instanceof Decision.RollBack) {
         image.setUpdatedAt(seconds(now));
       }
+    }
+    // Until the registry answers again (after a start, a leader change) what waited still waits:
+    // dropping it would restart its minimum age and report the wait once more.
+    if (decision instanceof Decision.Wait || answer.isPresent()) {
+      image.setPending(AppWaits.pendingOf(decision));
     }
     if (decision instanceof Decision.RollBack rollBack) {
       image.setQuarantinedDigests(quarantine(image.getQuarantinedDigests(), rollBack.failed()));

@@ -92,7 +92,7 @@ public class AppReconciler implements Reconciler<App> {
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
     Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
-    Decision decision = decide(app, templateImage, answer, rollout, updates.gate(app));
+    Decision decision = decide(app, templateImage, answer, rollout, updates.gate(app), now);
     String wanted = AppImages.wanted(app, decision);
 
     ImageStatus image = AppImages.next(app, answer, decision, now);
@@ -104,6 +104,7 @@ public class AppReconciler implements Reconciler<App> {
     }
     reportAnswer(app, before, image, answer);
     reportUntrusted(app, before, decision);
+    reportWait(app, before, image, decision);
 
     var blockers = new ArrayList<String>();
     ChosenImage.put(context, wanted);
@@ -151,8 +152,15 @@ public class AppReconciler implements Reconciler<App> {
     var update =
         new AppStatusCalculator.UpdatePart(
             image, history, AppUpdates.upToDate(app, image, answer, decision, generation));
-    return statusUpdate(
-        app, AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    UpdateControl<App> control =
+        statusUpdate(
+            app,
+            AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it.
+    if (decision instanceof Decision.Wait wait && wait.recheckAfter(now).isPresent()) {
+      return control.rescheduleAfter(wait.recheckAfter(now).get());
+    }
+    return control;
   }
 
   /**
@@ -163,7 +171,8 @@ public class AppReconciler implements Reconciler<App> {
       Optional<String> templateImage,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout,
-      SignatureGate gate) {
+      SignatureGate gate,
+      Instant now) {
     if (!AppImages.follows(app.getSpec())) {
       return new Decision.Stay(Optional.empty(), "the image is not kept fresh");
     }
@@ -173,7 +182,8 @@ public class AppReconciler implements Reconciler<App> {
             .flatMap(image -> ImagePins.pinOf(image, declared))
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
-    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout, gate);
+    return UpdateEngine.decide(
+        running, AppImages.record(app), answer, rollout, gate, AppWaits.of(app), now);
   }
 
   /**
@@ -298,6 +308,25 @@ public class AppReconciler implements Reconciler<App> {
           change(app, forward.from(), forward.to()));
     } else {
       events.record(app, EventReason.RollingOut, "rolling to " + wanted);
+    }
+  }
+
+  /**
+   * One {@code Waiting} Event per pending digest and what it waits for: the pending record in the
+   * status says whether this wait was reported already.
+   */
+  private void reportWait(App app, AppStatus before, ImageStatus image, Decision decision) {
+    if (!(decision instanceof Decision.Wait wait)) {
+      return;
+    }
+    var previous =
+        before == null || before.getImage() == null ? null : before.getImage().getPending();
+    boolean reported =
+        previous != null
+            && wait.candidate().digest().equals(previous.getDigest())
+            && wait.reason().waitingFor().equals(previous.getWaitingFor());
+    if (!reported) {
+      events.record(app, EventReason.Waiting, wait.reason().condition() + ": " + wait.why());
     }
   }
 

@@ -235,6 +235,32 @@ public final class AppUpdates {
           "waiting for the registry's answer",
           generation);
     }
+    if (decision instanceof Decision.Wait wait) {
+      return AppConditions.condition(
+          AppConditions.UP_TO_DATE, false, wait.reason().condition(), wait.why(), generation);
+    }
+    if (image.getPending() != null) {
+      // Kept until the registry answers again: the condition that said why it waits still holds.
+      var pending = image.getPending();
+      String reason =
+          Decision.Wait.Reason.ofWaitingFor(pending.getWaitingFor())
+              .map(Decision.Wait.Reason::condition)
+              .orElse("Awaiting" + pending.getWaitingFor());
+      return previousUpToDate(app)
+          .filter(c -> reason.equals(c.getReason()))
+          .orElseGet(
+              () ->
+                  AppConditions.condition(
+                      AppConditions.UP_TO_DATE,
+                      false,
+                      reason,
+                      pending.getTag()
+                          + "@"
+                          + pending.getDigest()
+                          + " waits, first seen at "
+                          + pending.getSince(),
+                      generation));
+    }
     String latest = image.getTag() + "@" + image.getLatestDigest();
     if (decision instanceof Decision.Untrusted untrusted) {
       return AppConditions.condition(
@@ -289,6 +315,16 @@ public final class AppUpdates {
     return app.getStatus().getHistory().stream()
         .filter(e -> SIGNATURE_INVALID.equals(e.getOutcome()) && digest.equals(e.getToDigest()))
         .findFirst();
+  }
+
+  private static Optional<Condition> previousUpToDate(App app) {
+    return Optional.ofNullable(app.getStatus())
+        .map(dev.freshet.app.api.AppStatus::getConditions)
+        .flatMap(
+            conditions ->
+                conditions.stream()
+                    .filter(c -> AppConditions.UP_TO_DATE.equals(c.getType()))
+                    .findFirst());
   }
 
   private static Duration interval(App app) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       NotifyCommand.class,
       StatusCommand.class,
-      HistoryCommand.class
+      HistoryCommand.class,
+      ApproveCommand.class
     })
 public class Main implements Runnable {
 

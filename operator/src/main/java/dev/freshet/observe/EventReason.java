@@ -13,12 +13,15 @@ public enum EventReason {
    * its rollout starts).
    */
   UpdateFound(Type.Normal),
-  /** An update waits before it may roll out: for an approval, a maintenance window or maturity. */
-  Waiting(Type.Normal),
   /** A new digest was pinned into the workload: Kubernetes' rolling update takes it from there. */
   RollingOut(Type.Normal),
   /** The rollout of a pinned digest finished: every replica runs it and is ready (once per pin). */
   RolledOut(Type.Normal),
+  /**
+   * A newer digest waits before it rolls: for an approval, a maintenance window or its minimum age
+   * (the message says which). Recorded once per pending digest and reason.
+   */
+  Waiting(Type.Normal),
   /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
   RolledBack(Type.Warning),
   /**

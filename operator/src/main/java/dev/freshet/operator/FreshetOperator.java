@@ -85,6 +85,10 @@ public final class FreshetOperator {
             c.settingNamespaces(settings.namespaces());
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
+          // An approval (the annotation freshet.dev/approve) does not bump the generation: without
+          // this, it would wait for the next poll or resync. A status write of Freshet's own then
+          // reconciles once more, and that reconcile writes nothing.
+          c.withGenerationAware(false);
           // An App the informer can list but Freshet cannot read is reported, never reconciled.
           c.withGenericFilter(new UnreadableApps(events));
         });

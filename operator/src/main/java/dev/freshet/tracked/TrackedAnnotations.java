@@ -4,10 +4,12 @@ import dev.freshet.poll.PolicySpec;
 import dev.freshet.registry.policy.PatternPolicy;
 import dev.freshet.registry.policy.SemverPolicy;
 import dev.freshet.update.Intervals;
+import dev.freshet.update.MaintenanceWindow;
 import dev.freshet.update.VerifyConfig;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +28,9 @@ public final class TrackedAnnotations {
   public static final String INTERVAL = PREFIX + "interval";
   public static final String CONTAINERS = PREFIX + "containers";
   public static final String FORCE = PREFIX + "force";
+  public static final String APPROVAL = PREFIX + "approval";
+  public static final String WINDOWS = PREFIX + "windows";
+  public static final String MIN_AGE = PREFIX + "min-age";
 
   /** A Secret in the workload's namespace whose {@code *.pub} keys are cosign public keys. */
   public static final String VERIFY_KEY_SECRET = PREFIX + "verify-key-secret";
@@ -137,11 +142,35 @@ public final class TrackedAnnotations {
                     .filter(s -> !s.isEmpty())
                     .forEach(containers::add));
     boolean force = "true".equalsIgnoreCase(annotations.getOrDefault(FORCE, "").trim());
+    boolean manual = false;
+    if (annotations.containsKey(APPROVAL)) {
+      String value = annotations.get(APPROVAL).trim();
+      if (!value.equals("manual") && !value.equals("automatic")) {
+        throw new IllegalArgumentException(
+            APPROVAL + " \"" + value + "\" is neither \"manual\" nor \"automatic\"");
+      }
+      manual = value.equals("manual");
+    }
+    List<MaintenanceWindow> windows =
+        annotations.containsKey(WINDOWS)
+            ? TrackedWaits.windows(annotations.get(WINDOWS))
+            : List.of();
+    Duration minAge = Duration.ZERO;
+    if (annotations.containsKey(MIN_AGE)) {
+      try {
+        minAge = Intervals.parseMinAge(annotations.get(MIN_AGE));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(MIN_AGE + ": " + e.getMessage());
+      }
+    }
     return new TrackedPolicy(
         new PolicySpec(kind, semver, pattern, order, includePrerelease),
         interval,
         containers,
         force,
+        manual,
+        windows,
+        minAge,
         verify(annotations));
   }
 

@@ -1,8 +1,10 @@
 package dev.freshet.tracked;
 
 import dev.freshet.poll.PolicySpec;
+import dev.freshet.update.MaintenanceWindow;
 import dev.freshet.update.VerifyConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,6 +16,9 @@ import java.util.Set;
  * @param containers the containers to keep fresh, init containers included; empty means every
  *     container and no init container
  * @param force take the image field over even from a controller that would revert it
+ * @param manualApproval each new digest waits for a person's approval
+ * @param windows updates roll only while one is open; empty means at any time
+ * @param minAge how long a digest must have been seen before it rolls
  * @param verify the signatures a new digest needs before it rolls out, if any
  */
 public record TrackedPolicy(
@@ -21,11 +26,15 @@ public record TrackedPolicy(
     Duration interval,
     Set<String> containers,
     boolean force,
+    boolean manualApproval,
+    List<MaintenanceWindow> windows,
+    Duration minAge,
     Optional<VerifyConfig> verify) {
 
+  /** A policy with no wait and no signature requirement. */
   public TrackedPolicy(
       PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
-    this(policy, interval, containers, force, Optional.empty());
+    this(policy, interval, containers, force, false, List.of(), Duration.ZERO, Optional.empty());
   }
 
   /**

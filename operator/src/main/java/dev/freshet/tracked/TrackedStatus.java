@@ -28,11 +28,27 @@ public final class TrackedStatus {
   public static final String QUARANTINED = PREFIX + "quarantined";
 
   /**
+   * What waits before it rolls, per container, as JSON: {@code {"web": {"tag", "digest", "since",
+   * "waitingFor", "nextWindow"|"matureAt"}}}.
+   */
+  public static final String PENDING = PREFIX + "pending";
+
+  /**
    * The last webhook digest the registry did not confirm: reported once, not at every reconcile.
    */
   public static final String REFUSED_HINT = PREFIX + "refused-hint";
 
   private TrackedStatus() {}
+
+  /** The digests that wait now, in any container, as {@link #PENDING} records them. */
+  public static java.util.Set<String> pendingDigests(Map<String, String> annotations) {
+    var digests = new java.util.TreeSet<String>();
+    TrackedWaits.pending(annotations).values().stream()
+        .map(TrackedWaits.PendingText::digest)
+        .filter(java.util.Objects::nonNull)
+        .forEach(digests::add);
+    return digests;
+  }
 
   /** The status annotations present on a workload. */
   public static Map<String, String> of(Map<String, String> annotations) {

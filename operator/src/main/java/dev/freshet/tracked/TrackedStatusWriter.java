@@ -99,6 +99,8 @@ public final class TrackedStatusWriter {
     private final Map<String, Resolution.Found> found = new TreeMap<>();
     private final Map<String, String> problems = new TreeMap<>();
     private final Map<String, String> updated = new TreeMap<>();
+    private final Map<String, TrackedWaits.PendingText> pending = new TreeMap<>();
+    private final Map<String, String> waiting = new TreeMap<>();
     private Instant checkedAt;
     private boolean rolledOut;
 
@@ -149,6 +151,12 @@ public final class TrackedStatusWriter {
     void updated(String container, String image) {
       updated.put(container, image);
       problems.remove(container);
+    }
+
+    /** The container's newer digest waits, for the reason {@code message} gives. */
+    void waiting(String container, TrackedWaits.PendingText candidate, String message) {
+      pending.put(container, candidate);
+      waiting.put(container, message);
     }
 
     void rolledOut(boolean complete) {
@@ -217,12 +225,17 @@ public final class TrackedStatusWriter {
                               .getOrDefault(e.getKey(), Optional.empty())
                               .equals(Optional.of(e.getValue().digest())));
       status.put(TrackedStatus.UP_TO_DATE, upToDate ? "True" : "False");
-      if (!problems.isEmpty()) {
+      if (!pending.isEmpty()) {
+        status.put(TrackedStatus.PENDING, TrackedWaits.write(pending));
+      }
+      // A problem is told before a wait: it is what a person must act on first.
+      Map<String, String> told = problems.isEmpty() ? waiting : problems;
+      if (!told.isEmpty()) {
         status.put(
             TrackedStatus.MESSAGE,
-            problems.size() == 1
-                ? problems.values().iterator().next()
-                : problems.entrySet().stream()
+            told.size() == 1
+                ? told.values().iterator().next()
+                : told.entrySet().stream()
                     .map(e -> e.getKey() + ": " + e.getValue())
                     .collect(Collectors.joining("; ")));
       }

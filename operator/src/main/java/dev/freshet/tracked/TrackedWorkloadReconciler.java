@@ -21,6 +21,7 @@ import dev.freshet.update.RolloutState;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.SignatureGate;
 import dev.freshet.update.UpdateEngine;
+import dev.freshet.update.Waits;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -32,6 +33,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +113,11 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     Map<TemplateContainer, Decision.RollForward> forwards = new LinkedHashMap<>();
     Map<String, String> trackedImages = new LinkedHashMap<>();
     var status = new TrackedStatusWriter.Builder(workload, clock);
+    Instant now = clock.instant();
+    Map<String, TrackedWaits.PendingText> pendingBefore = TrackedWaits.pending(annotations);
+    Set<String> approved = Waits.digests(annotations.get(Waits.APPROVE));
+    Set<String> overrides = Waits.digests(annotations.get(Waits.WINDOW_OVERRIDE));
+    Optional<Duration> recheck = Optional.empty();
 
     for (Map.Entry<TemplateContainer, Container> entry : containers(template).entrySet()) {
       TemplateContainer slot = entry.getKey();
@@ -143,6 +151,18 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       status.pinned(container.getName(), ImagePins.digest(container.getImage()));
       trackedImages.put(container.getName(), container.getImage());
       if (latest.isEmpty()) {
+        // Until the registry answers again (after a start, a leader change) what waited still
+        // waits: dropping it would restart its minimum age and report the wait once more.
+        TrackedWaits.PendingText kept = pendingBefore.get(container.getName());
+        if (kept != null) {
+          String told = annotations.get(TrackedStatus.MESSAGE);
+          status.waiting(
+              container.getName(),
+              kept,
+              pendingBefore.size() == 1 && told != null
+                  ? told
+                  : kept.tag() + "@" + kept.digest() + " waits for " + kept.waitingFor());
+        }
         continue;
       }
       Resolution resolution = latest.get();
@@ -200,12 +220,35 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                           image,
                           watch.credential())
                       .check(candidate);
-      Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty(), gate);
+      TrackedWaits.PendingText before = pendingBefore.get(container.getName());
+      var waits =
+          new Waits(
+              policy.manualApproval(),
+              policy.windows(),
+              policy.minAge(),
+              Optional.ofNullable(before).flatMap(TrackedWaits.PendingText::pending),
+              approved,
+              overrides);
+      Decision decision =
+          UpdateEngine.decide(running, record, latest, Optional.empty(), gate, waits, now);
       if (decision instanceof Decision.RollForward forward) {
         newImages.put(slot, forward.to().on(container.getImage()));
         forwards.put(slot, forward);
       } else if (decision instanceof Decision.Untrusted untrusted) {
         reportUntrusted(workload, container.getName(), untrusted, status);
+      } else if (decision instanceof Decision.Wait wait) {
+        var pending = TrackedWaits.PendingText.of(wait);
+        status.waiting(container.getName(), pending, wait.reason().condition() + ": " + wait.why());
+        // Once per pending digest and reason: the pending annotation says whether it was reported.
+        if (before == null
+            || !before.digest().equals(pending.digest())
+            || !before.waitingFor().equals(pending.waitingFor())) {
+          events.record(
+              workload,
+              EventReason.Waiting,
+              container.getName() + ": " + wait.reason().condition() + ": " + wait.why());
+        }
+        recheck = earliest(recheck, wait.recheckAfter(now));
       } else if (resolution instanceof Resolution.Found found
           && record.isQuarantined(found.digest())) {
         // Said at every reconcile, not only the first: the quarantine outlives the Event.
@@ -259,7 +302,20 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     Map<String, String> written = status.build();
     reportRolledOut(workload, annotations, written, trackedImages);
     statusWriter.write(workload, written);
-    return UpdateControl.noUpdate();
+    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it.
+    return recheck
+        .map(UpdateControl.<W>noUpdate()::rescheduleAfter)
+        .orElse(UpdateControl.noUpdate());
+  }
+
+  private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.freshet.update;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -57,6 +59,75 @@ public sealed interface Decision {
     @Override
     public Optional<Pin> target() {
       return stayOn;
+    }
+  }
+
+  /**
+   * The registry serves a newer digest, but the owner's rules say not yet: the template keeps what
+   * it carries ({@code target}) and {@code candidate} is recorded as pending. Only a roll forward
+   * waits; the health gate's roll back and the resume of an interrupted rollout never do.
+   *
+   * @param candidate the tag and digest that wait
+   * @param target what the template carries meanwhile
+   * @param reason what it waits for
+   * @param since when Freshet first saw the candidate's digest
+   * @param until when the wait ends by itself (a window opens, the digest is old enough); empty
+   *     when only a person can end it, or no window ever opens again
+   * @param why the whole story, for a status message and an Event
+   */
+  record Wait(
+      Pin candidate,
+      Optional<Pin> target,
+      Reason reason,
+      Instant since,
+      Optional<Instant> until,
+      String why)
+      implements Decision {
+
+    /** What a candidate waits for, with the condition reason that says so. */
+    public enum Reason {
+      APPROVAL("AwaitingApproval", "Approval"),
+      WINDOW("AwaitingWindow", "Window"),
+      MATURITY("AwaitingMaturity", "Maturity");
+
+      private final String condition;
+      private final String waitingFor;
+
+      Reason(String condition, String waitingFor) {
+        this.condition = condition;
+        this.waitingFor = waitingFor;
+      }
+
+      /** The {@code UpToDate} condition's reason, e.g. {@code AwaitingApproval}. */
+      public String condition() {
+        return condition;
+      }
+
+      /** The value of a pending record's {@code waitingFor}, e.g. {@code Approval}. */
+      public String waitingFor() {
+        return waitingFor;
+      }
+
+      public static Optional<Reason> ofWaitingFor(String text) {
+        for (Reason reason : values()) {
+          if (reason.waitingFor.equals(text)) {
+            return Optional.of(reason);
+          }
+        }
+        return Optional.empty();
+      }
+    }
+
+    /**
+     * How long until the wait may end by itself, for the reconciler to come back then without a
+     * poll; a second late so the clock has passed the moment when it looks.
+     */
+    public Optional<Duration> recheckAfter(Instant now) {
+      return until.map(
+          at -> {
+            Duration left = Duration.between(now, at).plusSeconds(1);
+            return left.isNegative() ? Duration.ofSeconds(1) : left;
+          });
     }
   }
 }

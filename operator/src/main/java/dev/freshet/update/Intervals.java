@@ -25,6 +25,19 @@ public final class Intervals {
    */
   public static final Duration MAXIMUM = Duration.ofHours(24);
 
+  /**
+   * A digest that must wait longer than a week before it rolls is not being followed; {@code
+   * policy: none} says that honestly. The CRD's CEL rule for {@code update.minAge} has the same
+   * bound.
+   */
+  public static final Duration MAX_MIN_AGE = Duration.ofDays(7);
+
+  /** Shorter than a minute a window may open and close between two reconciles. */
+  public static final Duration MIN_WINDOW = Duration.ofMinutes(1);
+
+  /** A window longer than a week, on any schedule, is always open. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(7);
+
   static final int MAX_DIGITS = 6;
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,6}(ms|h|m|s))+");
   private static final Pattern INTERVAL = Pattern.compile("([0-9]{1,6}(h|m|s))+");
@@ -58,24 +71,67 @@ public final class Intervals {
    * @throws IllegalArgumentException if it is malformed or out of bounds
    */
   public static Duration parse(String text) {
+    return parseBounded(text, "interval", MINIMUM, MAXIMUM);
+  }
+
+  /**
+   * Parses a minimum age ({@code spec.update.minAge}): how long a digest must have been seen before
+   * it rolls, from 0 to {@link #MAX_MIN_AGE}.
+   *
+   * @throws IllegalArgumentException if it is malformed or out of bounds
+   */
+  public static Duration parseMinAge(String text) {
+    return parseBounded(text, "minimum age", Duration.ZERO, MAX_MIN_AGE);
+  }
+
+  /**
+   * Parses how long a maintenance window stays open, from {@link #MIN_WINDOW} to {@link
+   * #MAX_WINDOW}.
+   *
+   * @throws IllegalArgumentException if it is malformed or out of bounds
+   */
+  public static Duration parseWindow(String text) {
+    return parseBounded(text, "window duration", MIN_WINDOW, MAX_WINDOW);
+  }
+
+  private static Duration parseBounded(String text, String what, Duration min, Duration max) {
     String value = text == null ? "" : text.trim();
     if (!INTERVAL.matcher(value).matches()) {
       throw new IllegalArgumentException(
           "\""
               + value
-              + "\" is not an interval: write whole hours, minutes or seconds such as 10s, 5m or"
+              + "\" is not "
+              + ("aeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ")
+              + what
+              + ": write whole hours, minutes or seconds such as 10s, 5m or"
               + " 1h30m, each number of at most "
               + MAX_DIGITS
               + " digits");
     }
-    Duration interval = sum(value);
-    if (interval.compareTo(MINIMUM) < 0) {
-      throw new IllegalArgumentException("\"" + value + "\" is below the minimum interval of 10s");
+    Duration duration = sum(value);
+    if (duration.compareTo(min) < 0) {
+      throw new IllegalArgumentException(
+          "\"" + value + "\" is below the minimum " + what + " of " + text(min));
     }
-    if (interval.compareTo(MAXIMUM) > 0) {
-      throw new IllegalArgumentException("\"" + value + "\" is above the maximum interval of 24h");
+    if (duration.compareTo(max) > 0) {
+      throw new IllegalArgumentException(
+          "\"" + value + "\" is above the maximum " + what + " of " + text(max));
     }
-    return interval;
+    return duration;
+  }
+
+  /** A bound as the grammar writes it: whole hours when it has them, else seconds. */
+  private static String text(Duration bound) {
+    if (bound.isZero()) {
+      return "0s";
+    }
+    if (bound.toSecondsPart() == 0 && bound.toMinutesPart() == 0) {
+      return bound.toHours() + "h";
+    }
+    if (bound.toSecondsPart() == 0) {
+      return bound.toMinutes() + "m";
+    }
+    return bound.toSeconds() + "s";
   }
 
   private static Duration sum(String value) {

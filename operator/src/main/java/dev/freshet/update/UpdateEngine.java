@@ -1,6 +1,7 @@
 package dev.freshet.update;
 
 import dev.freshet.poll.Resolution;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -37,7 +38,7 @@ public final class UpdateEngine {
       ImageRecord record,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout) {
-    return decide(running, record, answer, rollout, SignatureGate.OPEN);
+    return decide(running, record, answer, rollout, SignatureGate.OPEN, Waits.NONE, Instant.EPOCH);
   }
 
   /**
@@ -50,6 +51,41 @@ public final class UpdateEngine {
       Optional<Resolution> answer,
       Optional<RolloutState> rollout,
       SignatureGate gate) {
+    return decide(running, record, answer, rollout, gate, Waits.NONE, Instant.EPOCH);
+  }
+
+  /**
+   * The same, where a roll forward may have to {@link Decision.Wait wait} for an approval, a
+   * maintenance window or a minimum age.
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout,
+      Waits waits,
+      Instant now) {
+    return decide(running, record, answer, rollout, SignatureGate.OPEN, waits, now);
+  }
+
+  /**
+   * The whole decision. A digest that would roll forward is first checked by {@code gate} (only
+   * signed images are pinned, and only they may wait for approval), then by the owner's rules for
+   * when updates happen. The first pin of an image the workload names by tag alone never waits: it
+   * pins the digest the tag names, which is the image the workload already asked for.
+   *
+   * @param gate the signature check a new digest must pass, {@link SignatureGate#OPEN} for none
+   * @param waits the owner's rules for when updates happen and what the API server holds of them
+   * @param now the time the rules are judged at
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout,
+      SignatureGate gate,
+      Waits waits,
+      Instant now) {
     Optional<Pin> base = base(running, record);
     if (base.isPresent()
         && base.equals(running)
@@ -93,6 +129,12 @@ public final class UpdateEngine {
       }
       if (outcome instanceof SignatureGate.Outcome.Withheld withheld) {
         return new Decision.Untrusted(latest, base, withheld.reason(), withheld.why(), false);
+      }
+      if (base.isPresent()) {
+        Optional<Decision.Wait> wait = waits.hold(latest, base, now);
+        if (wait.isPresent()) {
+          return wait.get();
+        }
       }
       return new Decision.RollForward(latest, base);
     }

@@ -103,6 +103,48 @@ class AppImagesTest {
     assertThat(next.getLatestDigest()).isEqualTo(DIGEST);
   }
 
+  @Test
+  void aWaitIsRecordedAsPendingWithWhenTheDigestWasFirstSeen() {
+    App app = appWith(recorded(DIGEST, CHECKED));
+
+    ImageStatus next =
+        AppImages.next(app, Optional.of(found(NEWER, CHECKED)), waitFor(NEWER), CHECKED);
+
+    assertThat(next.getPending())
+        .satisfies(
+            p -> {
+              assertThat(p.getDigest()).isEqualTo(NEWER);
+              assertThat(p.getTag()).isEqualTo("dev");
+              assertThat(p.getSince()).isEqualTo("2026-11-25T08:00:00Z");
+              assertThat(p.getWaitingFor()).isEqualTo("Approval");
+            });
+  }
+
+  @Test
+  void whatWaitsStillWaitsUntilTheRegistryAnswersAgain() {
+    ImageStatus waiting = recorded(DIGEST, CHECKED);
+    waiting.setPending(AppWaits.pendingOf(waitFor(NEWER)));
+    App app = appWith(waiting);
+
+    ImageStatus noAnswer = AppImages.next(app, Optional.empty(), STAY, CHECKED.plusSeconds(5));
+    ImageStatus answered =
+        AppImages.next(app, Optional.of(found(DIGEST, CHECKED.plusSeconds(5))), STAY, CHECKED);
+
+    assertThat(noAnswer.getPending()).isNotNull();
+    assertThat(noAnswer.getPending().getSince()).isEqualTo("2026-11-25T08:00:00Z");
+    assertThat(answered.getPending()).isNull();
+  }
+
+  private static Decision waitFor(String digest) {
+    return new Decision.Wait(
+        new Pin("dev", digest),
+        Optional.of(new Pin("dev", DIGEST)),
+        Decision.Wait.Reason.APPROVAL,
+        CHECKED,
+        Optional.empty(),
+        "waits for approval");
+  }
+
   private static Resolution.Found found(String digest, Instant at) {
     return new Resolution.Found("dev", digest, List.of(), at);
   }

@@ -43,4 +43,14 @@ class IntervalsTest {
     assertThat(Intervals.parseDuration("2s")).isEqualTo(Duration.ofSeconds(2));
     assertThat(Intervals.parseDuration("999999h")).isEqualTo(Duration.ofHours(999999));
   }
+
+  @Test
+  void aMinimumAgeMayBeZeroAndAtMostAWeek() {
+    assertThat(Intervals.parseMinAge("0s")).isZero();
+    assertThat(Intervals.parseMinAge("168h")).isEqualTo(Intervals.MAX_MIN_AGE);
+    assertThatThrownBy(() -> Intervals.parseMinAge("169h"))
+        .hasMessageContaining("above the maximum minimum age of 168h");
+    assertThatThrownBy(() -> Intervals.parseMinAge("10 minutes"))
+        .hasMessageContaining("is not a minimum age");
+  }
 }

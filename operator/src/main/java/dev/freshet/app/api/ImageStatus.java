@@ -19,6 +19,16 @@ public class ImageStatus {
   private String checkedAt;
   private String updatedAt;
   private java.util.List<String> quarantinedDigests;
+  private PendingStatus pending;
+
+  /** A newer digest that waits for an approval, a maintenance window or its minimum age. */
+  public PendingStatus getPending() {
+    return pending;
+  }
+
+  public void setPending(PendingStatus pending) {
+    this.pending = pending;
+  }
 
   /**
    * Digests whose rollout did not become available in time: Freshet rolled back from them and never

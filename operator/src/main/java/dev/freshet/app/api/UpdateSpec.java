@@ -43,6 +43,11 @@ public class UpdateSpec {
     ALPHABETICAL
   }
 
+  public enum Approval {
+    Automatic,
+    Manual
+  }
+
   static final String INTERVAL_GRAMMAR = "^([0-9]{1,6}(h|m|s))+$";
 
   @Default("digest")
@@ -115,6 +120,54 @@ public class UpdateSpec {
 
   public void setVerify(VerifySpec verify) {
     this.verify = verify;
+  }
+
+  /**
+   * Manual: each new digest waits in status.image.pending until a person approves it (freshet
+   * approve, or the annotation freshet.dev/approve naming the digest).
+   */
+  @Default("Automatic")
+  private Approval approval = Approval.Automatic;
+
+  /** Updates roll only while one of these is open; none means at any time. */
+  @Size(max = 16)
+  private java.util.List<WindowSpec> windows;
+
+  /**
+   * How long a digest must have been seen by Freshet before it rolls, from 0s to 168h (Intervals
+   * reads the same grammar and bounds).
+   */
+  @Size(max = 32)
+  @ValidationRule(
+      value = "self.matches('" + INTERVAL_GRAMMAR + "')",
+      message = "must be a duration of whole hours, minutes or seconds such as 0s, 10m or 24h")
+  @ValidationRule(
+      value = "!self.matches('" + INTERVAL_GRAMMAR + "') || duration(self) <= duration('168h')",
+      message = "must be at most 168h (a week)")
+  private String minAge;
+
+  public Approval getApproval() {
+    return approval;
+  }
+
+  public void setApproval(Approval approval) {
+    this.approval = approval;
+  }
+
+  public java.util.List<WindowSpec> getWindows() {
+    return windows;
+  }
+
+  public void setWindows(java.util.List<WindowSpec> windows) {
+    this.windows = windows;
+  }
+
+  public String getMinAge() {
+    return minAge;
+  }
+
+  public void setMinAge(String minAge) {
+    this.minAge = minAge;
   }
 
   public Integer getProgressDeadlineSeconds() {

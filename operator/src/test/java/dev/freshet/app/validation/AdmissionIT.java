@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppPort;
 import dev.freshet.app.api.UpdateSpec;
+import dev.freshet.app.api.WindowSpec;
 import dev.freshet.app.api.Workload;
 import dev.freshet.it.AppCrd;
 import dev.freshet.testbed.Testbed;
@@ -116,10 +117,58 @@ class AdmissionIT {
             "spec.update.pattern",
             "needs a named group"),
         invalid(
+            "a window schedule of four fields",
+            a -> window(a, "0 22 * *", "2h", null),
+            "spec.update.windows[0].schedule",
+            "must be a five-field cron schedule"),
+        invalid(
+            "a window opening at minute 61",
+            a -> window(a, "61 22 * * 1-5", "2h", null),
+            "spec.update.windows[0].schedule",
+            "with values in range"),
+        invalid(
+            "a window without a duration",
+            a -> window(a, "0 22 * * 1-5", null, null),
+            "spec.update.windows[0].duration",
+            "Required value"),
+        invalid(
+            "a window longer than a week",
+            a -> window(a, "0 22 * * 1-5", "169h", null),
+            "spec.update.windows[0].duration",
+            "must be from 1m to 168h"),
+        invalid(
+            "a window in something that is no time zone",
+            a -> window(a, "0 22 * * 1-5", "2h", "Paris, France"),
+            "spec.update.windows[0].timeZone",
+            "must be an IANA time zone"),
+        invalid(
+            "a window in a time zone that does not exist",
+            a -> window(a, "0 22 * * 1-5", "2h", "Europe/Atlantis"),
+            "spec.update.windows[0].timeZone",
+            "unknown time zone Europe/Atlantis"),
+        invalid(
+            "a minimum age longer than a week",
+            a -> a.getSpec().getUpdate().setMinAge("8d"),
+            "spec.update.minAge",
+            "must be a duration of whole hours, minutes or seconds"),
+        invalid(
+            "a minimum age above 168h",
+            a -> a.getSpec().getUpdate().setMinAge("169h"),
+            "spec.update.minAge",
+            "must be at most 168h"),
+        invalid(
             "a Service without ports",
             a -> a.getSpec().setPorts(List.of()),
             "spec.ports",
             "a Service needs at least one entry in ports"));
+  }
+
+  private static void window(App app, String schedule, String duration, String zone) {
+    var window = new WindowSpec();
+    window.setSchedule(schedule);
+    window.setDuration(duration);
+    window.setTimeZone(zone);
+    app.getSpec().getUpdate().setWindows(List.of(window));
   }
 
   private static void pattern(App app, String pattern) {
@@ -180,6 +229,15 @@ class AdmissionIT {
     App app = app("patterned");
     pattern(app, "^main-(?P<build>[0-9]+)-[0-9a-f]{7}$");
     app.getSpec().getUpdate().setInterval("24h");
+    client.resource(app).create();
+  }
+
+  @Test
+  void windowsApprovalAndMinimumAgeWithinTheRulesAreAccepted(KubernetesClient client) {
+    App app = app("waiting");
+    app.getSpec().getUpdate().setApproval(UpdateSpec.Approval.Manual);
+    app.getSpec().getUpdate().setMinAge("0s");
+    window(app, "*/15 9-17,22 1-31 jan-dec MON-fri", "1m", "America/Argentina/Buenos_Aires");
     client.resource(app).create();
   }
 
