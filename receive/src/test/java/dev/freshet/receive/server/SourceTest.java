@@ -19,7 +19,10 @@ class SourceTest {
   @EnumSource(Source.class)
   void theReceiverCarriesTheTablesSourceName(Source source) {
     Function<String, Optional<String>> required =
-        key -> source.requiredKeys().contains(key) ? Optional.of("s") : Optional.empty();
+        key ->
+            source.requiredKeys().contains(key) || key.equals(source.secretKey())
+                ? Optional.of("s")
+                : Optional.empty();
     assertThat(source.receiver(required, Clock.systemUTC()))
         .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(source.sourceName()));
   }
