@@ -3,6 +3,9 @@ package dev.freshet.receive.auth.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -146,5 +149,35 @@ class OidcPolicyTest {
     assertThat(OidcPolicy.parse(local).issuers()).hasSize(1);
     assertThatThrownBy(() -> OidcPolicy.parse(local.replace("127.0.0.1", "10.0.0.1")))
         .hasMessageContaining("plain http only on loopback");
+  }
+
+  /** The policy the user guide shows is one Freshet reads, and means what the guide says. */
+  @Test
+  void theUserGuidesPolicyIsValid() throws Exception {
+    String guide = Files.readString(userGuide(), StandardCharsets.UTF_8);
+    int section = guide.indexOf("### Pipelines prove who they are with OIDC");
+    int start = guide.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = guide.substring(start, guide.indexOf("```", start));
+
+    OidcPolicy policy = OidcPolicy.parse(yaml);
+
+    OidcIssuer github = policy.issuer("https://token.actions.githubusercontent.com").orElseThrow();
+    assertThat(
+            github.allows(
+                Map.of("repository", "org/app", "ref", "refs/heads/main"),
+                "registry.example.com",
+                "org/app",
+                "dev"))
+        .isTrue();
+    assertThat(policy.issuer("https://gitlab.com")).isPresent();
+  }
+
+  private static Path userGuide() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("docs/keeping-fresh.md"))) {
+        return p.resolve("docs/keeping-fresh.md");
+      }
+    }
+    throw new IllegalStateException("docs/keeping-fresh.md not found above the working directory");
   }
 }
