@@ -308,6 +308,75 @@ class PipelineTokensTest {
     refused(token(c -> {}), 401, RefusalReason.ISSUER_UNAVAILABLE);
   }
 
+  /**
+   * An issuer whose key set is larger than the cap, or whose discovery document names another
+   * issuer, is not trusted: tokens are refused as unverifiable, and the answer says why.
+   */
+  @Test
+  void keysLargerThanTheCapOrADiscoveryNamingAnotherIssuerAreRefused() throws Exception {
+    com.sun.net.httpserver.HttpServer odd =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    String url = "http://127.0.0.1:" + odd.getAddress().getPort();
+    byte[] discovery =
+        ("{\"issuer\":\"" + url + "\",\"jwks_uri\":\"" + url + "/jwks\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] huge = ("{\"keys\":[]}" + " ".repeat(8192)).getBytes(StandardCharsets.UTF_8);
+    odd.createContext("/.well-known/openid-configuration", e -> reply(e, discovery));
+    odd.createContext("/jwks", e -> reply(e, huge));
+    odd.start();
+    try {
+      String policy =
+          "issuers: [{issuer: '"
+              + url
+              + "', audience: freshet, rules: [{claims: {repository: org/app}, images:"
+              + " ['registry.example.com/org/app:*']}]}]";
+      var capped =
+          new PipelineTokens(
+              OidcPolicy.parse(policy),
+              new IssuerKeys.Settings(
+                  Duration.ofSeconds(2), 1024, Duration.ofMinutes(5), Duration.ZERO),
+              Clock.systemUTC());
+      String token =
+          LocalOidcIssuer.sign(
+              issuer.claims(AUDIENCE, c -> c.issuer(url).claim("repository", "org/app")),
+              issuer.signingKey());
+
+      assertThatRefusal(() -> capped.verify(token), RefusalReason.ISSUER_UNAVAILABLE, "1024");
+
+      // The local issuer's discovery names itself; listed under another URL it is not trusted.
+      String elsewhere = issuer.url().replace("127.0.0.1", "localhost");
+      var misnamed =
+          new PipelineTokens(
+              OidcPolicy.parse(policy.replace(url, elsewhere)),
+              IssuerKeys.Settings.DEFAULT,
+              Clock.systemUTC());
+      String forElsewhere =
+          LocalOidcIssuer.sign(
+              issuer.claims(AUDIENCE, c -> c.issuer(elsewhere).claim("repository", "org/app")),
+              issuer.signingKey());
+      assertThatRefusal(
+          () -> misnamed.verify(forElsewhere), RefusalReason.ISSUER_UNAVAILABLE, "names issuer");
+    } finally {
+      odd.stop(0);
+    }
+  }
+
+  private static void assertThatRefusal(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, RefusalReason why, String says) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(call)
+        .isInstanceOf(dev.freshet.receive.Refusal.class)
+        .hasMessageContaining(says)
+        .satisfies(e -> assertThat(((dev.freshet.receive.Refusal) e).why()).contains(why));
+  }
+
+  private static void reply(com.sun.net.httpserver.HttpExchange exchange, byte[] body)
+      throws java.io.IOException {
+    exchange.sendResponseHeaders(200, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
   @Test
   void aHintIsOnlyAHint() {
     // The digest of the notification is passed on as a hint, never trusted: the operator asks
