@@ -13,13 +13,16 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SwappableReceiver implements Receiver {
   private final String source;
-  private final String secretKey;
+  private final String keys;
   private final AtomicReference<Optional<Receiver>> current =
       new AtomicReference<>(Optional.empty());
 
-  SwappableReceiver(String source, String secretKey) {
+  /**
+   * @param keys the keys of the Secret that enable the source, in words
+   */
+  SwappableReceiver(String source, String keys) {
     this.source = source;
-    this.secretKey = secretKey;
+    this.keys = keys;
   }
 
   void set(Optional<Receiver> receiver) {
@@ -46,9 +49,9 @@ final class SwappableReceiver implements Receiver {
                     401,
                     source
                         + " webhooks are not enabled: key "
-                        + secretKey
+                        + keys
                         + " of Secret "
                         + WebhookEndpoint.SECRET_NAME
-                        + " is not set"));
+                        + " is not set or not usable"));
   }
 }

@@ -6,6 +6,7 @@ import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
+import dev.freshet.receive.RefusalReason;
 import dev.freshet.receive.server.ReceiverServer;
 import dev.freshet.receive.server.Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -35,15 +37,25 @@ import org.slf4j.LoggerFactory;
  * <p>Paths, source names and keys are the {@link Source} table's: {@code hmac} (the generic signed
  * form that {@code freshet notify} sends), {@code distribution}, {@code harbor}, {@code acr},
  * {@code cloudevents} (the whole expected {@code Authorization} header value), {@code dockerhub},
- * {@code quay} (the token in the URL path), {@code github} (the webhook's HMAC secret). Requests
- * and hints are counted under the source name ({@code generic}, not its key {@code hmac}).
+ * {@code quay} (the token in the URL path), {@code github} (the webhook's HMAC secret), {@code
+ * oidc} (the pipelines' OIDC policy, YAML, for the generic form). Requests and hints are counted
+ * under the source name ({@code generic}, not its key {@code hmac}). A key that cannot be used is
+ * logged and counted in {@value #CONFIG_PROBLEMS}; it never disables another source.
  */
 public final class WebhookEndpoint implements AutoCloseable {
   public static final String SECRET_NAME = "freshet-webhook";
   static final Duration COALESCE_WINDOW = Duration.ofMillis(150);
   private static final Logger log = LoggerFactory.getLogger(WebhookEndpoint.class);
 
+  /** Problems with the Secret's keys of a source, as last read (0 when all is well). */
+  public static final String CONFIG_PROBLEMS = "freshet_webhook_config_problems";
+
+  /** Refused requests with a stable reason (pipeline tokens), per source and reason. */
+  public static final String REFUSED = "freshet_webhook_refused_total";
+
   private final Map<String, SwappableReceiver> routes = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> problems =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final ReceiverServer server;
   private final Coalescer coalescer;
   private final SharedIndexInformer<io.fabric8.kubernetes.api.model.Secret> secretWatch;
@@ -60,9 +72,11 @@ public final class WebhookEndpoint implements AutoCloseable {
       throws IOException {
     this.clock = clock;
     for (Source source : Source.values()) {
-      routes.put(
-          source.path(),
-          new SwappableReceiver(source.sourceName(), String.join(", ", source.requiredKeys())));
+      routes.put(source.path(), new SwappableReceiver(source.sourceName(), source.enablingKeys()));
+      meters.gauge(
+          CONFIG_PROBLEMS,
+          java.util.List.of(io.micrometer.core.instrument.Tag.of("source", source.sourceName())),
+          problems.computeIfAbsent(source.sourceName(), k -> new AtomicInteger()));
     }
 
     this.coalescer = new Coalescer(COALESCE_WINDOW, sink);
@@ -158,6 +172,7 @@ public final class WebhookEndpoint implements AutoCloseable {
         secret == null || secret.getData() == null ? Map.of() : secret.getData();
     for (Source source : Source.values()) {
       Optional<Receiver> receiver;
+      java.util.List<String> found = new java.util.ArrayList<>();
       try {
         receiver =
             source.receiver(
@@ -165,12 +180,20 @@ public final class WebhookEndpoint implements AutoCloseable {
                     Optional.ofNullable(data.get(key))
                         .map(encoded -> Base64.getDecoder().decode(encoded))
                         .map(bytes -> new String(bytes, StandardCharsets.UTF_8).trim()),
-                clock);
+                clock,
+                problem -> {
+                  // A bad value the source can do without (an oidc policy beside an hmac
+                  // secret): left out, the rest of the source stays enabled.
+                  log.warn("webhook source {}: {}", source.sourceName(), problem);
+                  found.add(problem);
+                });
       } catch (IllegalArgumentException e) {
         // An unusable value (a JWKS URL that is no URL) leaves the source disabled, not the others.
         log.warn("webhook source {} not enabled: {}", source.sourceName(), e.getMessage());
+        found.add(e.getMessage());
         receiver = Optional.empty();
       }
+      problems.get(source.sourceName()).set(found.size());
       routes.get(source.path()).set(receiver);
     }
     log.info(
@@ -196,6 +219,11 @@ public final class WebhookEndpoint implements AutoCloseable {
     @Override
     public void ignored(String source, Ignored ignored) {
       HintDispatcher.countIgnored(meters, source, ignored.reason());
+    }
+
+    @Override
+    public void refused(String source, RefusalReason reason) {
+      meters.counter(REFUSED, "source", source, "reason", reason.label()).increment();
     }
 
     @Override

@@ -31,6 +31,17 @@ public final class ReceiverCounters implements ReceiverListener {
   }
 
   @Override
+  public void refused(String source, RefusalReason reason) {
+    counts.computeIfAbsent(source + "/refused/" + reason.label(), k -> new LongAdder()).increment();
+  }
+
+  /** Requests refused for a stable reason, per source and reason. */
+  public long refusals(String source, RefusalReason reason) {
+    LongAdder adder = counts.get(source + "/refused/" + reason.label());
+    return adder == null ? 0 : adder.sum();
+  }
+
+  @Override
   public void sinkFailed(ImageHint hint, RuntimeException failure) {
     sinkFailures.increment();
   }

@@ -15,6 +15,9 @@ public interface ReceiverListener {
    */
   default void ignored(String source, Ignored ignored) {}
 
+  /** Called once per refused request that has a stable reason, after {@link #requestHandled}. */
+  default void refused(String source, RefusalReason reason) {}
+
   /**
    * Called when the sink threw while handling a hint; the hint is lost, the poller will catch up.
    */

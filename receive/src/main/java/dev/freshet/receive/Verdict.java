@@ -1,6 +1,7 @@
 package dev.freshet.receive;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a receiver decided about one request. A refusal carries the HTTP status the sender gets and
@@ -37,11 +38,19 @@ public sealed interface Verdict {
     }
   }
 
-  record Refused(int status, String reason) implements Verdict {
+  /**
+   * @param why the stable reason, for refusals counted by reason (empty for the others)
+   */
+  record Refused(int status, String reason, Optional<RefusalReason> why) implements Verdict {
     public Refused {
       if (status < 400 || status > 499) {
         throw new IllegalArgumentException("a refusal is a 4xx status, not " + status);
       }
+      java.util.Objects.requireNonNull(why, "why");
+    }
+
+    public Refused(int status, String reason) {
+      this(status, reason, Optional.empty());
     }
 
     @Override

@@ -1,24 +1,16 @@
 package dev.freshet.receive.auth;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.freshet.receive.InboundRequest;
 import dev.freshet.receive.Refusal;
+import dev.freshet.receive.RefusalReason;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.text.ParseException;
 import java.time.Clock;
-import java.util.Date;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,9 +22,10 @@ import java.util.Set;
  * (the value set on the subscription) and the service account's {@code email}, which must be
  * verified ({@code email_verified}). Audience and email are required configuration, not defaults.
  *
- * <p>The keys are fetched from the JWKS URL when first needed and cached (nimbus-jose-jwt's
- * defaults: five minutes, refetched at most every 30 s when an unknown key id appears), with short
- * HTTP timeouts, so a request waits for the issuer at most rarely and briefly.
+ * <p>The token itself is checked by {@link JwtVerification}, as pipelines' tokens are. The keys are
+ * fetched from the JWKS URL when first needed and cached (nimbus-jose-jwt's defaults: five minutes,
+ * refetched at most every 30 s when an unknown key id appears), with short HTTP timeouts, so a
+ * request waits for the issuer at most rarely and briefly.
  */
 public final class GoogleOidcToken {
 
@@ -45,7 +38,7 @@ public final class GoogleOidcToken {
 
   private final String audience;
   private final String email;
-  private final DefaultJWTProcessor<SecurityContext> processor;
+  private final JwtVerification verification;
 
   /**
    * @param audience the audience configured on the push subscription (by default its endpoint URL)
@@ -65,52 +58,21 @@ public final class GoogleOidcToken {
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("not a JWKS URL: " + jwks, e);
     }
-    processor = new DefaultJWTProcessor<>();
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
-    // Expiry (with nimbus' 60 s clock skew) on the given clock; the other claims are compared
-    // below, one by one, so that each refusal says which claim was wrong.
-    processor.setJWTClaimsSetVerifier(
-        new DefaultJWTClaimsVerifier<>(null, null, Set.of("exp", "iss", "aud", "email"), null) {
-          @Override
-          protected Date currentTime() {
-            return Date.from(clock.instant());
-          }
-        });
+    verification = new JwtVerification(keys, Set.of(JWSAlgorithm.RS256), clock);
   }
 
   /** Checks the request's bearer token; a 401 says what was wrong with it. */
   public void check(InboundRequest request) throws Refusal {
-    String header =
-        request
-            .header("Authorization")
-            .orElseThrow(
-                () ->
-                    Refusal.unauthorized(
-                        "missing Authorization header: Pub/Sub push subscriptions must be created"
-                            + " with authentication (--push-auth-service-account)"));
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw Refusal.unauthorized("Authorization is not a Bearer token");
-    }
-    JWTClaimsSet claims;
-    try {
-      claims = processor.process(header.substring(7).trim(), null);
-    } catch (ParseException e) {
-      throw Refusal.unauthorized("the bearer token is not a signed JWT");
-    } catch (KeySourceException e) {
-      throw Refusal.unauthorized(
-          "the token could not be verified: the issuer's keys are unavailable ("
-              + e.getMessage()
-              + ")");
-    } catch (BadJOSEException | JOSEException e) {
-      throw Refusal.unauthorized("token rejected: " + e.getMessage());
-    }
+    String token =
+        JwtVerification.bearer(
+            request,
+            "missing Authorization header: Pub/Sub push subscriptions must be created"
+                + " with authentication (--push-auth-service-account)");
+    JWTClaimsSet claims = verification.verify(token, audience);
     String issuer = claims.getIssuer();
     if (!GOOGLE_ISSUERS.contains(issuer)) {
-      throw Refusal.unauthorized("token issuer '" + issuer + "' is not accounts.google.com");
-    }
-    List<String> audiences = claims.getAudience();
-    if (audiences == null || !audiences.contains(audience)) {
-      throw Refusal.unauthorized("token audience " + audiences + " is not the configured audience");
+      throw Refusal.unauthorized(
+          RefusalReason.TOKEN_ISSUER, "token issuer '" + issuer + "' is not accounts.google.com");
     }
     Object presentedEmail = claims.getClaim("email");
     if (!email.equals(presentedEmail)) {

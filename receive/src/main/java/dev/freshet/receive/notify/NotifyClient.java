@@ -19,10 +19,11 @@ import java.util.Optional;
 
 /**
  * The core of {@code freshet notify}: tells a Freshet receiver that {@code REPO:TAG} was pushed, in
- * the generic signed form ({@link GenericSignature}). Retries briefly on connection errors and 5xx,
- * which are the receiver restarting or a proxy hiccup; a 4xx is final and reported with the
- * receiver's reason, because resending the same request cannot fix a wrong secret or a bad image
- * name.
+ * the generic form, signed with the shared secret ({@link GenericSignature}) or carrying the CI
+ * job's OIDC token as {@code Authorization: Bearer} ({@link CiToken}). Retries briefly on
+ * connection errors and 5xx, which are the receiver restarting or a proxy hiccup; a 4xx is final
+ * and reported with the receiver's reason, because resending the same request cannot fix a wrong
+ * secret or a bad image name.
  *
  * <p>Each attempt is signed anew with the current time. With the default back-off retries are at
  * least a second apart, so a retry never carries the signature of an attempt that may have arrived
@@ -71,21 +72,52 @@ public final class NotifyClient {
    */
   public Delivered notify(URI url, Secret secret, String image, Optional<String> digest)
       throws NotifyException, InterruptedException {
+    return send(
+        url,
+        image,
+        digest,
+        (request, body) -> {
+          long now = clock.instant().getEpochSecond();
+          request
+              .header(GenericSignature.TIMESTAMP_HEADER, Long.toString(now))
+              .header(GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(secret, now, body));
+        });
+  }
+
+  /**
+   * Sends the notification with a CI job's OIDC token instead of a shared secret, the way {@code
+   * freshet notify --oidc-token-file FILE} and {@code --oidc} do. The receiver decides from the
+   * token's claims whether this pipeline may announce the image (403 if not).
+   *
+   * @param token the JWT, as the CI system issued it
+   */
+  public Delivered notifyWithToken(URI url, String token, String image, Optional<String> digest)
+      throws NotifyException, InterruptedException {
+    String jwt = CiToken.check(token);
+    return send(
+        url, image, digest, (request, body) -> request.header("Authorization", "Bearer " + jwt));
+  }
+
+  /** Adds the credentials to one attempt; HMAC signs each attempt anew. */
+  private interface Credentials {
+    void addTo(HttpRequest.Builder request, byte[] body);
+  }
+
+  private Delivered send(URI url, String image, Optional<String> digest, Credentials credentials)
+      throws NotifyException, InterruptedException {
     byte[] body = body(image, digest);
     NotifyException last = null;
     for (int attempt = 0; attempt <= backoff.size(); attempt++) {
       if (attempt > 0) {
         Thread.sleep(backoff.get(attempt - 1).toMillis());
       }
-      long now = clock.instant().getEpochSecond();
-      HttpRequest request =
+      HttpRequest.Builder builder =
           HttpRequest.newBuilder(url)
               .timeout(requestTimeout)
               .header("Content-Type", "application/json")
-              .header(GenericSignature.TIMESTAMP_HEADER, Long.toString(now))
-              .header(GenericSignature.SIGNATURE_HEADER, GenericSignature.sign(secret, now, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+      credentials.addTo(builder, body);
+      HttpRequest request = builder.build();
       HttpResponse<String> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -386,10 +386,15 @@ public final class ReceiverServer implements AutoCloseable {
                     : "; followed by no workload yet, kept a while for one that starts: "
                         + String.join(", ", unfollowed));
       } else {
-        text = ((Verdict.Refused) verdict).reason();
+        Verdict.Refused refused = (Verdict.Refused) verdict;
+        // The stable reason is named as in the metric, so a pipeline's log says what to look for.
+        text = refused.reason() + refused.why().map(why -> " [" + why.label() + "]").orElse("");
       }
       // Counted before the answer goes out, so whoever has the answer also sees it counted.
       listener.requestHandled(source, verdict.outcome(), verdict.status());
+      if (verdict instanceof Verdict.Refused refused) {
+        refused.why().ifPresent(why -> listener.refused(source, why));
+      }
       if (verdict instanceof Verdict.Accepted a) {
         for (Ignored ignored : a.ignored()) {
           listener.ignored(source, ignored);

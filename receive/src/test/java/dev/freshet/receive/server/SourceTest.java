@@ -19,7 +19,10 @@ class SourceTest {
   @EnumSource(Source.class)
   void theReceiverCarriesTheTablesSourceName(Source source) {
     Function<String, Optional<String>> required =
-        key -> source.requiredKeys().contains(key) ? Optional.of("s") : Optional.empty();
+        key ->
+            source.requiredKeys().contains(key) || key.equals(source.secretKey())
+                ? Optional.of("s")
+                : Optional.empty();
     assertThat(source.receiver(required, Clock.systemUTC()))
         .hasValueSatisfying(r -> assertThat(r.source()).isEqualTo(source.sourceName()));
   }
@@ -64,5 +67,46 @@ class SourceTest {
             "acr",
             "cloudevents",
             "gar-audience");
+  }
+
+  @Test
+  void theGenericFormIsEnabledByEitherKey() {
+    String policy =
+        "issuers: [{issuer: 'https://ci.example.com', audience: f, rules: [{claims: {a: b},"
+            + " images: ['r.example.com/a:*']}]}]";
+    assertThat(Source.GENERIC.receiver(only("oidc", policy), Clock.systemUTC())).isPresent();
+    assertThat(Source.GENERIC.receiver(only("hmac", "s"), Clock.systemUTC())).isPresent();
+    assertThat(Source.GENERIC.receiver(key -> Optional.empty(), Clock.systemUTC())).isEmpty();
+    assertThat(Source.GENERIC.enablingKeys()).isEqualTo("hmac or oidc");
+  }
+
+  @Test
+  void aBadOidcPolicyIsReportedAndLeavesTheHmacFormWorking() {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    Function<String, Optional<String>> both =
+        key ->
+            switch (key) {
+              case "hmac" -> Optional.of("s");
+              case "oidc" -> Optional.of("issuers: [{issuer: 'http://ci.example.com'}]");
+              default -> Optional.empty();
+            };
+
+    assertThat(Source.GENERIC.receiver(both, Clock.systemUTC(), problems::add)).isPresent();
+    assertThat(problems)
+        .singleElement()
+        .asString()
+        .contains("key oidc is invalid")
+        .contains("issuers[0]");
+    // Alone, a bad policy leaves nothing to enable: the source is off, and the reason is given.
+    assertThatThrownBy(
+            () ->
+                Source.GENERIC.receiver(
+                    only("oidc", "issuers: []"), Clock.systemUTC(), problems::add))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key oidc is invalid");
+  }
+
+  private static Function<String, Optional<String>> only(String key, String value) {
+    return k -> k.equals(key) ? Optional.of(value) : Optional.empty();
   }
 }
