@@ -12,6 +12,13 @@ public enum EventReason {
   RollingOut(Type.Normal),
   /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
   RolledBack(Type.Warning),
+  /**
+   * Someone else changed a pinned image (a rollout undo, an edit) or a person asked to hold:
+   * Freshet updates nothing until resumed.
+   */
+  Held(Type.Warning),
+  /** A person resumed updates of a held workload. */
+  Resumed(Type.Normal),
   /** An object Freshet does not own holds the name of one it would create. */
   Blocked(Type.Warning),
   /** A reconcile failed; it is retried, later and later. */

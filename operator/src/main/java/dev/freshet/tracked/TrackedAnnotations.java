@@ -3,6 +3,7 @@ package dev.freshet.tracked;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.registry.policy.PatternPolicy;
 import dev.freshet.registry.policy.SemverPolicy;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Intervals;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,7 +27,25 @@ public final class TrackedAnnotations {
   public static final String CONTAINERS = PREFIX + "containers";
   public static final String FORCE = PREFIX + "force";
 
+  /**
+   * How long a StatefulSet's or DaemonSet's rollout may take; their controllers keep no deadline.
+   */
+  public static final String PROGRESS_DEADLINE = PREFIX + "progress-deadline";
+
+  /** Set by a person ({@code freshet hold}): updates stop until resumed. */
+  public static final String HOLD = Custody.HOLD_ANNOTATION;
+
+  /** Set by a person ({@code freshet resume}), removed by Freshet once it resumed updates. */
+  public static final String RESUME = Custody.RESUME_ANNOTATION;
+
+  /**
+   * As a Deployment's default {@code progressDeadlineSeconds}: the deadline Freshet keeps for a
+   * StatefulSet or DaemonSet that names none.
+   */
+  public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+  static final Duration MIN_PROGRESS_DEADLINE = Duration.ofSeconds(5);
   private static final Set<String> ORDERS = Set.of("semver", "numeric", "alphabetical");
 
   /** As {@code spec.update.semver} and {@code spec.update.pattern} are bounded in the App CRD. */
@@ -126,10 +145,26 @@ public final class TrackedAnnotations {
                     .filter(s -> !s.isEmpty())
                     .forEach(containers::add));
     boolean force = "true".equalsIgnoreCase(annotations.getOrDefault(FORCE, "").trim());
+    Duration progressDeadline = DEFAULT_PROGRESS_DEADLINE;
+    if (annotations.containsKey(PROGRESS_DEADLINE)) {
+      try {
+        progressDeadline = Intervals.parseDuration(annotations.get(PROGRESS_DEADLINE));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PROGRESS_DEADLINE + ": " + e.getMessage());
+      }
+      if (progressDeadline.compareTo(MIN_PROGRESS_DEADLINE) < 0) {
+        throw new IllegalArgumentException(
+            PROGRESS_DEADLINE
+                + " \""
+                + annotations.get(PROGRESS_DEADLINE).trim()
+                + "\" is below the minimum of 5s: a rollout cannot finish sooner");
+      }
+    }
     return new TrackedPolicy(
         new PolicySpec(kind, semver, pattern, order, includePrerelease),
         interval,
         containers,
-        force);
+        force,
+        progressDeadline);
   }
 }

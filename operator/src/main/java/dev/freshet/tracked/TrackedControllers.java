@@ -4,6 +4,7 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.StuckPods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -35,6 +36,7 @@ public final class TrackedControllers {
             new ImageFieldApplier(client),
             new TrackedStatusWriter(client),
             events,
+            new StuckPods(client),
             clock);
     for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler :
         List.of(

@@ -12,9 +12,16 @@ import java.util.Set;
  * @param containers the containers to keep fresh, init containers included; empty means every
  *     container and no init container
  * @param force take the image field over even from a controller that would revert it
+ * @param progressDeadline how long a StatefulSet's or DaemonSet's rollout of a new pin may take
+ *     before the health gate rolls it back (a Deployment keeps its own, {@code
+ *     spec.progressDeadlineSeconds})
  */
 public record TrackedPolicy(
-    PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
+    PolicySpec policy,
+    Duration interval,
+    Set<String> containers,
+    boolean force,
+    Duration progressDeadline) {
 
   /**
    * Whether a container is kept fresh. Init containers only when named: they often run a tool image

@@ -4,6 +4,7 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.StuckPods;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -23,6 +24,7 @@ final class TrackedReconcilers {
       ImageFieldApplier applier,
       TrackedStatusWriter status,
       EventRecorder events,
+      StuckPods stuckPods,
       Clock clock) {}
 
   static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
@@ -34,6 +36,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -47,6 +50,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -60,6 +64,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -73,6 +78,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }

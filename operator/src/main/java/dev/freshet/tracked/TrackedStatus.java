@@ -28,13 +28,16 @@ public final class TrackedStatus {
 
   private TrackedStatus() {}
 
-  /** The status annotations present on a workload. */
+  /**
+   * The status annotations present on a workload that the status writer owns (not those written
+   * with the image, see {@link TrackedRecord}).
+   */
   public static Map<String, String> of(Map<String, String> annotations) {
     Map<String, String> status = new LinkedHashMap<>();
     if (annotations != null) {
       annotations.forEach(
           (k, v) -> {
-            if (k.startsWith(PREFIX)) {
+            if (k.startsWith(PREFIX) && !TrackedRecord.WRITTEN_WITH_IMAGE.contains(k)) {
               status.put(k, v);
             }
           });

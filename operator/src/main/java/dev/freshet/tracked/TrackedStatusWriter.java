@@ -74,6 +74,20 @@ public final class TrackedStatusWriter {
         < 0;
   }
 
+  /**
+   * Removes {@link TrackedAnnotations#RESUME} once updates resumed: a person's request, consumed by
+   * the one who acts on it. A JSON merge patch, since a person's tool owns the annotation.
+   */
+  public void consumeResume(HasMetadata workload) {
+    client
+        .resource(workload)
+        .patch(
+            new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE)
+                .build(),
+            "{\"metadata\":{\"annotations\":{\"" + TrackedAnnotations.RESUME + "\":null}}}");
+  }
+
   /** Removes every status annotation, when a workload stops being tracked. */
   public void clear(HasMetadata workload) {
     if (!TrackedStatus.of(workload.getMetadata().getAnnotations()).isEmpty()) {
@@ -100,10 +114,27 @@ public final class TrackedStatusWriter {
     private final Map<String, String> updated = new TreeMap<>();
     private Instant checkedAt;
     private boolean rolledOut;
+    private final Map<String, String> record = new LinkedHashMap<>();
 
     Builder(HasMetadata workload, Clock clock) {
       this.previous = TrackedStatus.of(workload.getMetadata().getAnnotations());
       this.clock = clock;
+      // The engine's record outlives a reconcile; a hold lasts only while it is decided again.
+      for (String kept : List.of(TrackedRecord.LAST_GOOD, TrackedRecord.QUARANTINED)) {
+        if (previous.containsKey(kept)) {
+          record.put(kept, previous.get(kept));
+        }
+      }
+    }
+
+    /** The current value of one of {@link TrackedRecord}'s status annotations, if any. */
+    String record(String annotation) {
+      return record.get(annotation);
+    }
+
+    /** Sets one of {@link TrackedRecord}'s status annotations. */
+    void record(String annotation, String value) {
+      record.put(annotation, value);
     }
 
     void pinned(String container, Optional<String> digest) {
@@ -193,6 +224,8 @@ public final class TrackedStatusWriter {
                           pinned
                               .getOrDefault(e.getKey(), Optional.empty())
                               .equals(Optional.of(e.getValue().digest())));
+      status.putAll(record);
+      upToDate = upToDate && !record.containsKey(TrackedRecord.HELD);
       status.put(TrackedStatus.UP_TO_DATE, upToDate ? "True" : "False");
       if (!problems.isEmpty()) {
         status.put(

@@ -9,6 +9,7 @@ import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidReferenceException;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.ImageFieldApplier.TemplateContainer;
@@ -17,6 +18,7 @@ import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.RolloutState;
+import dev.freshet.update.StuckPods;
 import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,12 +31,17 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Keeps a Deployment, StatefulSet, DaemonSet or CronJob that Freshet did not create on the newest
@@ -51,6 +58,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final ImageFieldApplier applier;
   private final TrackedStatusWriter statusWriter;
   private final EventRecorder events;
+  private final StuckPods stuckPods;
   private final Clock clock;
   private final SimpleInboundEventSource<W> pollResults =
       new SimpleInboundEventSource<>("poll-results");
@@ -62,6 +70,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       ImageFieldApplier applier,
       TrackedStatusWriter statusWriter,
       EventRecorder events,
+      StuckPods stuckPods,
       Clock clock) {
     this.kind = kind;
     this.poller = poller;
@@ -69,6 +78,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     this.applier = applier;
     this.statusWriter = statusWriter;
     this.events = events;
+    this.stuckPods = stuckPods;
     this.clock = clock;
   }
 
@@ -97,7 +107,27 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       return UpdateControl.noUpdate();
     }
 
+    if (kind == WorkloadKind.DEPLOYMENT
+        && annotations.containsKey(TrackedAnnotations.PROGRESS_DEADLINE)) {
+      String message =
+          TrackedAnnotations.PROGRESS_DEADLINE
+              + " is for StatefulSets and DaemonSets: a Deployment keeps its own deadline, set"
+              + " spec.progressDeadlineSeconds instead";
+      events.record(workload, EventReason.InvalidAnnotation, message);
+      statusWriter.write(workload, TrackedStatusWriter.problem(workload, message));
+      return UpdateControl.noUpdate();
+    }
+
     PodTemplateSpec template = kind.template().apply(workload);
+    Instant now = clock.instant();
+    Custody custody = custody(annotations);
+    Map<String, Pin> newPins = new TreeMap<>();
+    Map<String, Decision.RollBack> rollBacks = new TreeMap<>();
+    Map<String, Pin> completed = new TreeMap<>();
+    List<String> holds = new ArrayList<>();
+    Optional<Duration> recheck = Optional.empty();
+    // A resume is consumed only once the engine acted on it (the registry may not have answered).
+    boolean decided = false;
     ResourceID id = ResourceID.fromResource(workload);
     Set<String> subscribers = new HashSet<>();
     Map<TemplateContainer, String> newImages = new LinkedHashMap<>();
@@ -170,20 +200,83 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
           events.record(workload, EventReason.registry(failed.reason()), message);
         }
       }
-      // The template is this workload's record: Freshet's one write is the image field itself, so
-      // there is no window in which the record and the workload disagree.
+      // The record of the pin is written with the image (see TrackedRecord), so a template that
+      // names another pin was changed by someone else, and the engine holds.
       Optional<Pin> running = ImagePins.pinOf(container.getImage(), container.getImage());
-      var record = new ImageRecord(running, Optional.empty(), List.of(), List.of());
-      Decision decision = UpdateEngine.decide(running, record, latest, Optional.empty());
-      if (decision instanceof Decision.RollForward forward) {
-        newImages.put(slot, forward.to().on(container.getImage()));
+      ImageRecord record = TrackedRecord.of(annotations, container.getName());
+      Optional<RolloutState> rollout =
+          RolloutState.of(workload, policy.progressDeadline(), record.pinnedAt(), now);
+      Decision decision = UpdateEngine.decide(running, record, latest, rollout, custody);
+      decided = true;
+      if (decision instanceof Decision.Hold hold) {
+        holds.add(hold.why());
+      } else if (decision instanceof Decision.RollBack back) {
+        rollBacks.put(container.getName(), back);
+        newPins.put(container.getName(), back.target().get());
+      } else if (decision instanceof Decision.Stay) {
+        if (custody.resumeAsked()) {
+          // The person's image becomes Freshet's pin again, written as usual with the image.
+          running.ifPresent(pin -> newPins.put(container.getName(), pin));
+        }
+        if (running.isPresent()
+            && (record.pinned().isEmpty() || running.equals(record.pinned()))
+            && rollout.map(RolloutState::isDone).orElse(false)) {
+          completed.put(container.getName(), running.get());
+        }
+      } else {
+        newPins.put(container.getName(), decision.target().get());
+      }
+      if (!newPins.containsKey(container.getName()) || decision instanceof Decision.Stay) {
+        recheck =
+            earliest(
+                recheck,
+                RolloutState.untilDeadline(
+                    workload, policy.progressDeadline(), record.pinnedAt(), now));
+      }
+      if (newPins.containsKey(container.getName())) {
+        newImages.put(slot, newPins.get(container.getName()).on(container.getImage()));
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
 
+    if (!holds.isEmpty()) {
+      // A person holds the workload: nothing of it changes, whatever the other containers found.
+      newImages.clear();
+      String why = holds.get(0);
+      status.record(TrackedRecord.HELD, why);
+      if (!why.equals(annotations.get(TrackedRecord.HELD))) {
+        events.record(workload, EventReason.Held, why);
+      }
+    }
+    if (!completed.isEmpty()) {
+      status.record(
+          TrackedRecord.LAST_GOOD,
+          TrackedRecord.withPins(status.record(TrackedRecord.LAST_GOOD), completed));
+    }
+    if (!newImages.isEmpty() && !rollBacks.isEmpty()) {
+      // Intent first: the quarantine is in the API server before the image goes back, so a
+      // restart in between finishes the rollback instead of retrying the digest.
+      rollBacks.forEach(
+          (c, back) ->
+              status.record(
+                  TrackedRecord.QUARANTINED,
+                  TrackedRecord.quarantine(
+                      status.record(TrackedRecord.QUARANTINED), c, back.failed().digest())));
+      statusWriter.write(workload, status.build());
+    }
+
     if (!newImages.isEmpty()) {
+      Map<String, String> pinRecord = new TreeMap<>();
+      pinRecord.put(
+          TrackedRecord.PINNED,
+          TrackedRecord.withPins(annotations.get(TrackedRecord.PINNED), newPins));
+      pinRecord.put(TrackedRecord.PINNED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
       ImageFieldApplier.Result result =
-          applier.apply(workload, kind.templatePath(), newImages, policy.force());
+          applier.apply(workload, kind.templatePath(), newImages, pinRecord, policy.force());
+      if (!(result instanceof ImageFieldApplier.Result.Applied)) {
+        // The person's image did not become Freshet's pin: the resume must wait for a next try.
+        decided = false;
+      }
       if (result instanceof ImageFieldApplier.Result.Applied applied) {
         String takeover =
             applied.tookOverFrom().isEmpty()
@@ -193,10 +286,35 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                     + ")";
         newImages.forEach(
             (container, image) -> {
-              events.record(
-                  workload, EventReason.RollingOut, container + " rolling to " + image + takeover);
-              status.updated(container.name(), image);
+              Decision.RollBack back = rollBacks.get(container.name());
+              if (back != null) {
+                events.record(
+                    workload,
+                    EventReason.RolledBack,
+                    container
+                        + ": rollout of "
+                        + back.failed()
+                        + " failed its health gate ("
+                        + back.why()
+                        + "); rolled back to "
+                        + image
+                        + "; "
+                        + back.failed().digest()
+                        + " is quarantined and will not be tried again");
+              } else if (!image.equals(currentImage(template, container))) {
+                events.record(
+                    workload,
+                    EventReason.RollingOut,
+                    container + " rolling to " + image + takeover);
+              }
+              if (!image.equals(currentImage(template, container))) {
+                status.updated(container.name(), image);
+              }
             });
+        if (!rollBacks.isEmpty()) {
+          stuckPods.deleteAfterRollback(
+              workload, rollBacks.values().stream().map(b -> b.failed().digest()).toList());
+        }
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
@@ -206,9 +324,49 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         newImages.keySet().forEach(c -> status.problem(c.name(), message));
       }
     }
+    if (custody.resumeAsked() && decided) {
+      statusWriter.consumeResume(workload);
+      events.record(workload, EventReason.Resumed, "updates resumed by a person");
+    }
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     statusWriter.write(workload, status.build());
-    return UpdateControl.noUpdate();
+    UpdateControl<W> control = UpdateControl.noUpdate();
+    return recheck.map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** What the workload's annotations say of a person's hold. */
+  private static Custody custody(Map<String, String> annotations) {
+    Optional<String> held =
+        annotations.containsKey(TrackedAnnotations.HOLD)
+            ? Optional.of(
+                "held by a person ("
+                    + TrackedAnnotations.HOLD
+                    + "); freshet resume lets Freshet update it again")
+            : Optional.ofNullable(annotations.get(TrackedRecord.HELD));
+    return new Custody(held, annotations.containsKey(TrackedAnnotations.RESUME), true);
+  }
+
+  private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty()) {
+      return a;
+    }
+    return Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+  }
+
+  private static String currentImage(PodTemplateSpec template, TemplateContainer slot) {
+    return Optional.ofNullable(
+            slot.init()
+                ? template.getSpec().getInitContainers()
+                : template.getSpec().getContainers())
+        .orElse(List.of())
+        .stream()
+        .filter(c -> c.getName().equals(slot.name()))
+        .findFirst()
+        .map(Container::getImage)
+        .orElse("");
   }
 
   /**

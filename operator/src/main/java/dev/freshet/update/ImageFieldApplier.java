@@ -108,10 +108,27 @@ public final class ImageFieldApplier {
       List<String> templatePath,
       Map<TemplateContainer, String> images,
       boolean force) {
+    return apply(workload, templatePath, images, Map.of(), force);
+  }
+
+  /**
+   * As {@link #apply(HasMetadata, List, Map, boolean)}, with {@code record} written as annotations
+   * in the same request: a record of what the images are set to can then never disagree with them.
+   * The apply owns these annotations, so each apply repeats all of them.
+   */
+  public Result apply(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<TemplateContainer, String> images,
+      Map<String, String> record,
+      boolean force) {
     Map<TemplateContainer, String> applied =
         new LinkedHashMap<>(stillOwned(workload, templatePath));
     applied.putAll(images);
     GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, applied);
+    if (!record.isEmpty()) {
+      patch.getMetadata().setAnnotations(new TreeMap<>(record));
+    }
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
