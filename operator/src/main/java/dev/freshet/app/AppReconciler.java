@@ -9,10 +9,12 @@ import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.Pin;
 import dev.freshet.update.RolloutState;
+import dev.freshet.update.StuckPods;
 import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -33,9 +35,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +91,11 @@ public class AppReconciler implements Reconciler<App> {
     Optional<Resolution> answer = updates.follow(app);
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
-    Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
+    // A StatefulSet keeps no progress deadline, so Freshet judges its rollout against the App's.
+    Duration deadline = Duration.ofSeconds(DesiredDeployment.progressDeadline(app));
+    Optional<Instant> pinnedAt = AppImages.record(app).pinnedAt();
+    Optional<RolloutState> rollout =
+        existing.flatMap(w -> RolloutState.of(w, deadline, pinnedAt, now));
     Decision decision = decide(app, templateImage, answer, rollout);
     String wanted = AppImages.wanted(app, decision);
 
@@ -99,6 +107,7 @@ public class AppReconciler implements Reconciler<App> {
       recordIntent(app, context, rollout, answer, decision, image, history, now);
     }
     reportAnswer(app, before, image, answer);
+    reportCustody(app, before, decision, context);
 
     var blockers = new ArrayList<String>();
     ChosenImage.put(context, wanted);
@@ -107,6 +116,10 @@ public class AppReconciler implements Reconciler<App> {
     // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
+      if (decision instanceof Decision.RollBack rollBack) {
+        new StuckPods(context.getClient())
+            .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
+      }
     }
     if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
       deleteOwned(service, app, context);
@@ -126,8 +139,14 @@ public class AppReconciler implements Reconciler<App> {
     var update =
         new AppStatusCalculator.UpdatePart(
             image, history, AppUpdates.upToDate(app, image, answer, decision, generation));
-    return statusUpdate(
-        app, AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    UpdateControl<App> control =
+        statusUpdate(
+            app,
+            AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
+    // A stuck rollout sends no event: look again when Freshet's deadline for it passes.
+    Optional<Duration> recheck =
+        existing.flatMap(w -> RolloutState.untilDeadline(w, deadline, pinnedAt, now));
+    return recheck.map(control::rescheduleAfter).orElse(control);
   }
 
   /**
@@ -147,7 +166,43 @@ public class AppReconciler implements Reconciler<App> {
             .flatMap(image -> ImagePins.pinOf(image, declared))
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
-    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout);
+    return UpdateEngine.decide(running, AppImages.record(app), answer, rollout, custody(app));
+  }
+
+  /**
+   * A person's hold of an App, from its annotations. The App's workload is re-applied from the App,
+   * so nobody else changes its image: a hold is only what a person asks for.
+   */
+  static Custody custody(App app) {
+    Map<String, String> annotations =
+        Optional.ofNullable(app.getMetadata().getAnnotations()).orElse(Map.of());
+    Optional<String> held =
+        Optional.ofNullable(annotations.get(Custody.HOLD_ANNOTATION))
+            .map(
+                since ->
+                    "held by a person ("
+                        + Custody.HOLD_ANNOTATION
+                        + ": "
+                        + since
+                        + "); freshet resume lets Freshet update it again");
+    return new Custody(held, annotations.containsKey(Custody.RESUME_ANNOTATION), false);
+  }
+
+  /** Events for a hold that starts or ends, and the resume request consumed. */
+  private void reportCustody(App app, AppStatus before, Decision decision, Context<App> context) {
+    if (decision instanceof Decision.Hold hold
+        && !AppConditions.hasReason(before, AppConditions.UP_TO_DATE, "Held")) {
+      events.record(app, EventReason.Held, hold.why());
+    }
+    if (custody(app).resumeAsked()) {
+      context
+          .getClient()
+          .resource(app)
+          .patch(
+              new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+              "{\"metadata\":{\"annotations\":{\"" + Custody.RESUME_ANNOTATION + "\":null}}}");
+      events.record(app, EventReason.Resumed, "updates resumed by a person");
+    }
   }
 
   private static boolean sameTag(Pin pin, String declared) {

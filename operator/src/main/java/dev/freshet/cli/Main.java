@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keeps Kubernetes apps deployed as declared and on the newest image.",
-    subcommands = {OperatorCommand.class, NotifyCommand.class})
+    subcommands = {
+      OperatorCommand.class,
+      NotifyCommand.class,
+      HoldCommand.class,
+      ResumeCommand.class
+    })
 public class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -5,6 +5,7 @@ import dev.freshet.app.AppUpdates;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.poll.Poller;
 import dev.freshet.tracked.TrackedControllers;
+import dev.freshet.update.Custody;
 import dev.freshet.update.PullSecretCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -58,6 +59,17 @@ public final class FreshetOperator {
             c.settingNamespaces(settings.namespaces());
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
+          // A spec change, or a person's hold or resume, which are annotations and leave the
+          // generation alone; status writes stay filtered out.
+          c.withGenerationAware(false);
+          c.withOnUpdateFilter(
+              (next, previous) ->
+                  !java.util.Objects.equals(
+                          next.getMetadata().getGeneration(),
+                          previous.getMetadata().getGeneration())
+                      || Custody.changed(
+                          previous.getMetadata().getAnnotations(),
+                          next.getMetadata().getAnnotations()));
           // An App the informer can list but Freshet cannot read is reported, never reconciled.
           c.withGenericFilter(new UnreadableApps(events));
         });

@@ -206,7 +206,9 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       ImageRecord record = TrackedRecord.of(annotations, container.getName());
       Optional<RolloutState> rollout =
           RolloutState.of(workload, policy.progressDeadline(), record.pinnedAt(), now);
-      Decision decision = UpdateEngine.decide(running, record, latest, rollout, custody);
+      Decision decision =
+          UpdateEngine.decide(
+              running, record, latest, rollout, custody.with(takenBy(workload, slot)));
       decided = true;
       if (decision instanceof Decision.Hold hold) {
         holds.add(hold.why());
@@ -334,7 +336,12 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     return recheck.map(control::rescheduleAfter).orElse(control);
   }
 
-  /** What the workload's annotations say of a person's hold. */
+  /**
+   * What the workload's annotations say of a person's hold. A hold Freshet found is not read back
+   * from {@link TrackedRecord#HELD}: it lasts as long as its cause, the template or its image field
+   * changed by someone else, which the API server keeps and only Freshet's resume undoes. Read
+   * back, a stale copy of the workload could bring a resumed hold back.
+   */
   private static Custody custody(Map<String, String> annotations) {
     Optional<String> held =
         annotations.containsKey(TrackedAnnotations.HOLD)
@@ -342,8 +349,21 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                 "held by a person ("
                     + TrackedAnnotations.HOLD
                     + "); freshet resume lets Freshet update it again")
-            : Optional.ofNullable(annotations.get(TrackedRecord.HELD));
+            : Optional.empty();
     return new Custody(held, annotations.containsKey(TrackedAnnotations.RESUME), true);
+  }
+
+  /**
+   * The managers of {@code slot}'s image field, when Freshet's is not among them: someone else set
+   * the image since Freshet pinned it.
+   */
+  private Optional<String> takenBy(W workload, TemplateContainer slot) {
+    Set<String> managers =
+        ImageFieldApplier.imageManagers(workload, kind.templatePath()).getOrDefault(slot, Set.of());
+    if (managers.isEmpty() || managers.contains(ImageFieldApplier.FIELD_MANAGER)) {
+      return Optional.empty();
+    }
+    return Optional.of(String.join(", ", managers));
   }
 
   private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {

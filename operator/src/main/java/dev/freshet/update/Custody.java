@@ -15,9 +15,20 @@ import java.util.Optional;
  *     template (tracked workloads), so a template that names another pin was changed by someone
  *     else; false where a template can lag its record (an App's pin is recorded before its workload
  *     is patched, and a difference is a rollout to finish)
+ * @param imageTakenBy who else manages the image field, when Freshet's manager no longer does: a
+ *     Deployment's {@code rollout undo} restores the workload's annotations along with its
+ *     template, record included, so only the field's ownership shows that someone changed it
  */
 public record Custody(
-    Optional<String> held, boolean resumeAsked, boolean recordChangesWithTemplate) {
+    Optional<String> held,
+    boolean resumeAsked,
+    boolean recordChangesWithTemplate,
+    Optional<String> imageTakenBy) {
+
+  /** Where nobody else manages the image field, as far as the caller knows. */
+  public Custody(Optional<String> held, boolean resumeAsked, boolean recordChangesWithTemplate) {
+    this(held, resumeAsked, recordChangesWithTemplate, Optional.empty());
+  }
 
   /** Set by a person ({@code freshet hold}) on an App or a tracked workload: updates stop. */
   public static final String HOLD_ANNOTATION = "freshet.dev/hold";
@@ -36,5 +47,10 @@ public record Custody(
     Map<String, String> b = after == null ? Map.of() : after;
     return !Objects.equals(a.get(HOLD_ANNOTATION), b.get(HOLD_ANNOTATION))
         || !Objects.equals(a.get(RESUME_ANNOTATION), b.get(RESUME_ANNOTATION));
+  }
+
+  /** This custody, knowing who else manages the image field. */
+  public Custody with(Optional<String> imageTakenBy) {
+    return new Custody(held, resumeAsked, recordChangesWithTemplate, imageTakenBy);
   }
 }

@@ -66,15 +66,25 @@ public final class UpdateEngine {
     if (!custody.resumeAsked()
         && custody.recordChangesWithTemplate()
         && record.pinned().isPresent()
-        && !running.equals(record.pinned())) {
+        && (!running.equals(record.pinned()) || custody.imageTakenBy().isPresent())) {
+      String found =
+          !running.equals(record.pinned())
+              ? "the template names "
+                  + running.map(Pin::toString).orElse("an unpinned image")
+                  + ", not "
+                  + record.pinned().get()
+                  + " which Freshet pinned"
+              : "the template names "
+                  + running.map(Pin::toString).orElse("an unpinned image")
+                  + ", set by "
+                  + custody.imageTakenBy().get()
+                  + " after Freshet pinned "
+                  + record.pinned().get();
       return new Decision.Hold(
           running,
-          "the template names "
-              + running.map(Pin::toString).orElse("an unpinned image")
-              + ", not "
-              + record.pinned().get()
-              + " which Freshet pinned: someone else changed it (a rollout undo or an edit), so"
-              + " Freshet holds updates until resumed (freshet resume)");
+          found
+              + ": someone else changed it (a rollout undo or an edit), so Freshet holds updates"
+              + " until resumed (freshet resume)");
     }
     Optional<Pin> base = base(running, record);
     if (base.isPresent()

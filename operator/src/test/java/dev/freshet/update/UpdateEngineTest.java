@@ -199,6 +199,19 @@ class UpdateEngineTest {
   }
 
   @Test
+  void aTemplateAndRecordRestoredTogetherAreHeldWhenAnotherManagerSetTheImage() {
+    // A Deployment's rollout undo restores the annotations with the template: the record agrees
+    // with the template again, and only the image field's manager tells.
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+    var custody = new Custody(Optional.empty(), false, true, Optional.of("kubectl"));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody);
+
+    assertThat(decision).isInstanceOf(Decision.Hold.class);
+    assertThat(((Decision.Hold) decision).why()).contains("kubectl");
+  }
+
+  @Test
   void theSameDifferenceIsAResumeWhereTheRecordIsWrittenFirst() {
     var record = record(Optional.of(D2), Optional.of(D1), List.of(), List.of(D1.digest()));
 
