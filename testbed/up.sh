@@ -40,7 +40,9 @@ cluster="freshet-$(printf '%s' "$TESTBED_DIR" | cksum | cut -d' ' -f1)"
 echo "$cluster" > "$run/cluster-name"
 stages="$run/stages.yaml"
 stock="$TESTBED_CACHE/kwok-stages"
-# Any Stage given to kwokctl replaces all its defaults, so the node and deletion stages come along.
+# Stages live in the API server (kwok's Stage CRD, --enable-crds Stage), so a test can add one at
+# run time (dev.freshet.it.NeverReady makes one digest never Ready). kwok then reads no Stage from
+# its config file and has no defaults: the node and deletion stages come along.
 {
   cat "$stock/node/fast/node-initialize.yaml"
   for f in "$stock/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
@@ -68,11 +70,14 @@ kwokctl create cluster --name "$cluster" --runtime binary --kubeconfig "" \
   --extra-args kube-controller-manager=bind-address=127.0.0.1 \
   --extra-args kube-scheduler=bind-address=127.0.0.1 \
   --extra-args kwok-controller=server-address=127.0.0.1:0 \
-  --config "$stages" --wait 60s >"$run/logs/kwokctl.log" 2>&1 \
+  --enable-crds Stage --wait 60s >"$run/logs/kwokctl.log" 2>&1 \
   || { tail -n 20 "$run/logs/kwokctl.log" >&2; die "the control plane did not start; logs in $run/kwok/clusters/$cluster/logs"; }
 ln -sfn "$run/kwok/clusters/$cluster/logs" "$run/logs/control-plane"
 cp "$run/kwok/clusters/$cluster/kubeconfig.yaml" "$TESTBED_DIR/kubeconfig"
 export KUBECONFIG="$TESTBED_DIR/kubeconfig"
+
+for _ in $(seq 1 100); do kubectl get crd stages.kwok.x-k8s.io >/dev/null 2>&1 && break; sleep 0.2; done
+kubectl apply -f "$stages" >>"$run/logs/kwokctl.log" 2>&1 || die "could not create the kwok Stages; see $run/logs/kwokctl.log"
 
 KWOK_WORKDIR="$run/kwok" kwokctl --name "$cluster" scale node --replicas 3 >>"$run/logs/kwokctl.log" 2>&1 \
   || die "could not create the fake nodes; see $run/logs/kwokctl.log"

@@ -1,5 +1,6 @@
 package dev.freshet.app;
 
+import dev.freshet.app.api.AppStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -56,5 +57,13 @@ public final class AppConditions {
       merged.add(stamped.build());
     }
     return merged;
+  }
+
+  /** Whether {@code status} has condition {@code type} with {@code reason}. */
+  static boolean hasReason(AppStatus status, String type, String reason) {
+    return status != null
+        && status.getConditions() != null
+        && status.getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && reason.equals(c.getReason()));
   }
 }

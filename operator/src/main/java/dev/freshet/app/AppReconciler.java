@@ -10,11 +10,13 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
 import dev.freshet.observe.ImageChange;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.Pin;
 import dev.freshet.update.RolloutState;
 import dev.freshet.update.SignatureGate;
+import dev.freshet.update.StuckPods;
 import dev.freshet.update.UpdateEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -35,9 +37,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +95,11 @@ public class AppReconciler implements Reconciler<App> {
     Optional<Resolution> answer = updates.follow(app);
     Optional<HasMetadata> existing = ownedWorkload(app);
     Optional<String> templateImage = existing.map(AppReconciler::templateImage);
-    Optional<RolloutState> rollout = existing.flatMap(RolloutState::of);
+    // A StatefulSet keeps no progress deadline, so Freshet judges its rollout against the App's.
+    Duration deadline = Duration.ofSeconds(DesiredDeployment.progressDeadline(app));
+    Optional<Instant> pinnedAt = AppImages.record(app).pinnedAt();
+    Optional<RolloutState> rollout =
+        existing.flatMap(w -> RolloutState.of(w, deadline, pinnedAt, now));
     Decision decision = decide(app, templateImage, answer, rollout, updates.gate(app), now);
     String wanted = AppImages.wanted(app, decision);
 
@@ -105,6 +113,7 @@ public class AppReconciler implements Reconciler<App> {
     reportAnswer(app, before, image, answer);
     reportUntrusted(app, before, decision);
     reportWait(app, before, image, decision);
+    reportCustody(app, before, decision, context);
 
     var blockers = new ArrayList<String>();
     ChosenImage.put(context, wanted);
@@ -121,6 +130,10 @@ public class AppReconciler implements Reconciler<App> {
     }
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
+      if (decision instanceof Decision.RollBack rollBack) {
+        new StuckPods(context.getClient())
+            .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
+      }
     }
     if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
       deleteOwned(service, app, context);
@@ -156,11 +169,16 @@ public class AppReconciler implements Reconciler<App> {
         statusUpdate(
             app,
             AppStatusCalculator.compute(app, workload.orElse(null), blockers, null, update, now));
-    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it.
+    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it,
+    // and a stuck rollout sends no event: look again when the earlier of the two comes.
+    Optional<Duration> recheck =
+        existing.flatMap(w -> RolloutState.untilDeadline(w, deadline, pinnedAt, now));
     if (decision instanceof Decision.Wait wait && wait.recheckAfter(now).isPresent()) {
-      return control.rescheduleAfter(wait.recheckAfter(now).get());
+      Duration untilWaitEnds = wait.recheckAfter(now).get();
+      recheck =
+          Optional.of(recheck.filter(d -> d.compareTo(untilWaitEnds) < 0).orElse(untilWaitEnds));
     }
-    return control;
+    return recheck.map(control::rescheduleAfter).orElse(control);
   }
 
   /**
@@ -183,7 +201,7 @@ public class AppReconciler implements Reconciler<App> {
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
     return UpdateEngine.decide(
-        running, AppImages.record(app), answer, rollout, gate, AppWaits.of(app), now);
+        running, AppImages.record(app), answer, rollout, custody(app), gate, AppWaits.of(app), now);
   }
 
   /**
@@ -222,6 +240,42 @@ public class AppReconciler implements Reconciler<App> {
                             && c.getMessage().startsWith(untrusted.candidate() + " "));
     if (!alreadySaid) {
       events.record(app, EventReason.valueOf(untrusted.reason()), message);
+    }
+  }
+
+  /**
+   * A person's hold of an App, from its annotations. The App's workload is re-applied from the App,
+   * so nobody else changes its image: a hold is only what a person asks for.
+   */
+  static Custody custody(App app) {
+    Map<String, String> annotations =
+        Optional.ofNullable(app.getMetadata().getAnnotations()).orElse(Map.of());
+    Optional<String> held =
+        Optional.ofNullable(annotations.get(Custody.HOLD_ANNOTATION))
+            .map(
+                since ->
+                    "held by a person ("
+                        + Custody.HOLD_ANNOTATION
+                        + ": "
+                        + since
+                        + "); freshet resume lets Freshet update it again");
+    return new Custody(held, annotations.containsKey(Custody.RESUME_ANNOTATION), false);
+  }
+
+  /** Events for a hold that starts or ends, and the resume request consumed. */
+  private void reportCustody(App app, AppStatus before, Decision decision, Context<App> context) {
+    if (decision instanceof Decision.Hold hold
+        && !AppConditions.hasReason(before, AppConditions.UP_TO_DATE, "Held")) {
+      events.record(app, EventReason.Held, hold.why());
+    }
+    if (custody(app).resumeAsked()) {
+      context
+          .getClient()
+          .resource(app)
+          .patch(
+              new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+              "{\"metadata\":{\"annotations\":{\"" + Custody.RESUME_ANNOTATION + "\":null}}}");
+      events.record(app, EventReason.Resumed, "updates resumed by a person");
     }
   }
 

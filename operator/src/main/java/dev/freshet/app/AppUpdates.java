@@ -215,6 +215,16 @@ public final class AppUpdates {
           "the image is not kept fresh: update policy none, or a digest in spec.image",
           generation);
     }
+    if (decision instanceof Decision.Hold hold) {
+      return AppConditions.condition(
+          AppConditions.UP_TO_DATE,
+          false,
+          "Held",
+          hold.why()
+              + "; the workload runs "
+              + hold.target().map(Pin::toString).orElse("the declared image"),
+          generation);
+    }
     if (resolution.isPresent() && resolution.get() instanceof Resolution.Failed failed) {
       return AppConditions.condition(
           AppConditions.UP_TO_DATE,

@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
       NotifyCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
-      ApproveCommand.class
+      ApproveCommand.class,
+      HoldCommand.class,
+      ResumeCommand.class
     })
 public class Main implements Runnable {
 

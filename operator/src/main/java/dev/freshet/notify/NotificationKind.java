@@ -17,6 +17,7 @@ public enum NotificationKind {
   SUCCEEDED("Rollout succeeded"),
   ROLLED_BACK("Rolled back"),
   REFUSED("Update refused"),
+  HELD("Updates held"),
   REGISTRY_FAILING("Registry failing");
 
   private final String headline;
@@ -54,6 +55,7 @@ public enum NotificationKind {
           case RolledOut -> SUCCEEDED;
           case RolledBack -> ROLLED_BACK;
           case SignatureInvalid, VerificationInvalid -> REFUSED;
+          case Held -> HELD;
           case RegistryUnauthorized,
               RegistryNotFound,
               RegistryRateLimited,

@@ -31,6 +31,13 @@ public enum EventReason {
   SignatureInvalid(Type.Warning),
   /** Signature verification is asked for but cannot work (keyless, a missing or bad key Secret). */
   VerificationInvalid(Type.Warning),
+  /**
+   * Someone else changed a pinned image (a rollout undo, an edit) or a person asked to hold:
+   * Freshet updates nothing until resumed.
+   */
+  Held(Type.Warning),
+  /** A person resumed updates of a held workload. */
+  Resumed(Type.Normal),
   /** An object Freshet does not own holds the name of one it would create. */
   Blocked(Type.Warning),
   /** A reconcile failed; it is retried, later and later. */

@@ -2,6 +2,7 @@ package dev.freshet.operator;
 
 import dev.freshet.app.AppReconciler;
 import dev.freshet.app.AppUpdates;
+import dev.freshet.app.api.App;
 import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.SignatureMetrics;
@@ -85,10 +86,15 @@ public final class FreshetOperator {
             c.settingNamespaces(settings.namespaces());
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
-          // An approval (the annotation freshet.dev/approve) does not bump the generation: without
-          // this, it would wait for the next poll or resync. A status write of Freshet's own then
-          // reconciles once more, and that reconcile writes nothing.
+          // A spec change, or an annotation a person sets (hold, resume, approve, a window
+          // override), which leave the generation alone; Freshet's own status writes stay out.
           c.withGenerationAware(false);
+          c.withOnUpdateFilter(
+              (next, previous) ->
+                  !java.util.Objects.equals(
+                          next.getMetadata().getGeneration(),
+                          previous.getMetadata().getGeneration())
+                      || !personsAnnotations(previous).equals(personsAnnotations(next)));
           // An App the informer can list but Freshet cannot read is reported, never reconciled.
           c.withGenericFilter(new UnreadableApps(events));
         });
@@ -113,5 +119,24 @@ public final class FreshetOperator {
         le.identity(),
         pod == null ? null : new LeaderLabel(client, le.leaseNamespace(), pod).callbacks(),
         le.exitOnStopLeading());
+  }
+
+  /**
+   * The annotations by which a person steers updates ({@code freshet.dev/hold}, {@code resume},
+   * {@code approve}, {@code window-override}…): a change of any of them is worth a reconcile.
+   */
+  private static java.util.Map<String, String> personsAnnotations(App app) {
+    var steering = new java.util.TreeMap<String, String>();
+    if (app.getMetadata().getAnnotations() != null) {
+      app.getMetadata()
+          .getAnnotations()
+          .forEach(
+              (key, value) -> {
+                if (key.startsWith("freshet.dev/")) {
+                  steering.put(key, value);
+                }
+              });
+    }
+    return steering;
   }
 }

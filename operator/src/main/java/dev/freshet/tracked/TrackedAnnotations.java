@@ -3,6 +3,7 @@ package dev.freshet.tracked;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.registry.policy.PatternPolicy;
 import dev.freshet.registry.policy.SemverPolicy;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Intervals;
 import dev.freshet.update.MaintenanceWindow;
 import dev.freshet.update.VerifyConfig;
@@ -42,7 +43,25 @@ public final class TrackedAnnotations {
   private static final java.util.regex.Pattern SECRET_NAME =
       java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
+  /**
+   * How long a StatefulSet's or DaemonSet's rollout may take; their controllers keep no deadline.
+   */
+  public static final String PROGRESS_DEADLINE = PREFIX + "progress-deadline";
+
+  /** Set by a person ({@code freshet hold}): updates stop until resumed. */
+  public static final String HOLD = Custody.HOLD_ANNOTATION;
+
+  /** Set by a person ({@code freshet resume}), removed by Freshet once it resumed updates. */
+  public static final String RESUME = Custody.RESUME_ANNOTATION;
+
+  /**
+   * As a Deployment's default {@code progressDeadlineSeconds}: the deadline Freshet keeps for a
+   * StatefulSet or DaemonSet that names none.
+   */
+  public static final Duration DEFAULT_PROGRESS_DEADLINE = Duration.ofMinutes(10);
+
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+  static final Duration MIN_PROGRESS_DEADLINE = Duration.ofSeconds(5);
   private static final Set<String> ORDERS = Set.of("semver", "numeric", "alphabetical");
 
   /** As {@code spec.update.semver} and {@code spec.update.pattern} are bounded in the App CRD. */
@@ -163,6 +182,21 @@ public final class TrackedAnnotations {
         throw new IllegalArgumentException(MIN_AGE + ": " + e.getMessage());
       }
     }
+    Duration progressDeadline = DEFAULT_PROGRESS_DEADLINE;
+    if (annotations.containsKey(PROGRESS_DEADLINE)) {
+      try {
+        progressDeadline = Intervals.parseDuration(annotations.get(PROGRESS_DEADLINE));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PROGRESS_DEADLINE + ": " + e.getMessage());
+      }
+      if (progressDeadline.compareTo(MIN_PROGRESS_DEADLINE) < 0) {
+        throw new IllegalArgumentException(
+            PROGRESS_DEADLINE
+                + " \""
+                + annotations.get(PROGRESS_DEADLINE).trim()
+                + "\" is below the minimum of 5s: a rollout cannot finish sooner");
+      }
+    }
     return new TrackedPolicy(
         new PolicySpec(kind, semver, pattern, order, includePrerelease),
         interval,
@@ -171,7 +205,8 @@ public final class TrackedAnnotations {
         manual,
         windows,
         minAge,
-        verify(annotations));
+        verify(annotations),
+        progressDeadline);
   }
 
   private static Optional<VerifyConfig> verify(Map<String, String> annotations) {

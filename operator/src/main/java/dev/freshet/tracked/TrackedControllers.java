@@ -6,6 +6,7 @@ import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
+import dev.freshet.update.StuckPods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -57,6 +58,7 @@ public final class TrackedControllers {
             new ImageFieldApplier(client),
             new TrackedStatusWriter(client),
             events,
+            new StuckPods(client),
             clock);
     for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler :
         List.of(

@@ -20,6 +20,9 @@ import java.util.Set;
  * @param windows updates roll only while one is open; empty means at any time
  * @param minAge how long a digest must have been seen before it rolls
  * @param verify the signatures a new digest needs before it rolls out, if any
+ * @param progressDeadline how long a StatefulSet's or DaemonSet's rollout of a new pin may take
+ *     before the health gate rolls it back (a Deployment keeps its own, {@code
+ *     spec.progressDeadlineSeconds})
  */
 public record TrackedPolicy(
     PolicySpec policy,
@@ -29,12 +32,22 @@ public record TrackedPolicy(
     boolean manualApproval,
     List<MaintenanceWindow> windows,
     Duration minAge,
-    Optional<VerifyConfig> verify) {
+    Optional<VerifyConfig> verify,
+    Duration progressDeadline) {
 
-  /** A policy with no wait and no signature requirement. */
+  /** A policy with no wait, no signature requirement and the default progress deadline. */
   public TrackedPolicy(
       PolicySpec policy, Duration interval, Set<String> containers, boolean force) {
-    this(policy, interval, containers, force, false, List.of(), Duration.ZERO, Optional.empty());
+    this(
+        policy,
+        interval,
+        containers,
+        force,
+        false,
+        List.of(),
+        Duration.ZERO,
+        Optional.empty(),
+        TrackedAnnotations.DEFAULT_PROGRESS_DEADLINE);
   }
 
   /**

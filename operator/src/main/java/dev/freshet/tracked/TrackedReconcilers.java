@@ -5,6 +5,7 @@ import dev.freshet.poll.Poller;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
+import dev.freshet.update.StuckPods;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -25,6 +26,7 @@ final class TrackedReconcilers {
       ImageFieldApplier applier,
       TrackedStatusWriter status,
       EventRecorder events,
+      StuckPods stuckPods,
       Clock clock) {}
 
   static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
@@ -37,6 +39,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -51,6 +54,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -65,6 +69,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }
@@ -79,6 +84,7 @@ final class TrackedReconcilers {
           p.applier(),
           p.status(),
           p.events(),
+          p.stuckPods(),
           p.clock());
     }
   }

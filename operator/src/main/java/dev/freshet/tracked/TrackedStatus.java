@@ -22,12 +22,6 @@ public final class TrackedStatus {
   public static final String HISTORY = PREFIX + "history";
 
   /**
-   * Digests refused for their signature, comma-separated, newest last: never pinned again, as an
-   * App's {@code status.image.quarantinedDigests}.
-   */
-  public static final String QUARANTINED = PREFIX + "quarantined";
-
-  /**
    * What waits before it rolls, per container, as JSON: {@code {"web": {"tag", "digest", "since",
    * "waitingFor", "nextWindow"|"matureAt"}}}.
    */
@@ -50,13 +44,16 @@ public final class TrackedStatus {
     return digests;
   }
 
-  /** The status annotations present on a workload. */
+  /**
+   * The status annotations present on a workload that the status writer owns (not those written
+   * with the image, see {@link TrackedRecord}).
+   */
   public static Map<String, String> of(Map<String, String> annotations) {
     Map<String, String> status = new LinkedHashMap<>();
     if (annotations != null) {
       annotations.forEach(
           (k, v) -> {
-            if (k.startsWith(PREFIX)) {
+            if (k.startsWith(PREFIX) && !TrackedRecord.WRITTEN_WITH_IMAGE.contains(k)) {
               status.put(k, v);
             }
           });

@@ -24,7 +24,6 @@ import java.util.stream.Collectors;
  */
 public final class TrackedStatusWriter {
   static final int HISTORY_LENGTH = 5;
-  static final int QUARANTINE_REMEMBERED = 10;
 
   /**
    * How stale {@code checked-at} may grow when nothing else changed. Every write of an annotation
@@ -75,6 +74,20 @@ public final class TrackedStatusWriter {
         < 0;
   }
 
+  /**
+   * Removes {@link TrackedAnnotations#RESUME} once updates resumed: a person's request, consumed by
+   * the one who acts on it. A JSON merge patch, since a person's tool owns the annotation.
+   */
+  public void consumeResume(HasMetadata workload) {
+    client
+        .resource(workload)
+        .patch(
+            new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE)
+                .build(),
+            "{\"metadata\":{\"annotations\":{\"" + TrackedAnnotations.RESUME + "\":null}}}");
+  }
+
   /** Removes every status annotation, when a workload stops being tracked. */
   public void clear(HasMetadata workload) {
     if (!TrackedStatus.of(workload.getMetadata().getAnnotations()).isEmpty()) {
@@ -103,10 +116,27 @@ public final class TrackedStatusWriter {
     private final Map<String, String> waiting = new TreeMap<>();
     private Instant checkedAt;
     private boolean rolledOut;
+    private final Map<String, String> record = new LinkedHashMap<>();
 
     Builder(HasMetadata workload, Clock clock) {
       this.previous = TrackedStatus.of(workload.getMetadata().getAnnotations());
       this.clock = clock;
+      // The engine's record outlives a reconcile; a hold lasts only while it is decided again.
+      for (String kept : List.of(TrackedRecord.LAST_GOOD, TrackedRecord.QUARANTINED)) {
+        if (previous.containsKey(kept)) {
+          record.put(kept, previous.get(kept));
+        }
+      }
+    }
+
+    /** The current value of one of {@link TrackedRecord}'s status annotations, if any. */
+    String record(String annotation) {
+      return record.get(annotation);
+    }
+
+    /** Sets one of {@link TrackedRecord}'s status annotations. */
+    void record(String annotation, String value) {
+      record.put(annotation, value);
     }
 
     void pinned(String container, Optional<String> digest) {
@@ -128,16 +158,12 @@ public final class TrackedStatusWriter {
     }
 
     private String refusedHint;
-    private final List<String> quarantined = new ArrayList<>();
 
-    /** Digests quarantined before, from the annotation, oldest first. */
-    List<String> quarantined() {
-      String value = previous.get(TrackedStatus.QUARANTINED);
-      return value == null || value.isBlank() ? List.of() : List.of(value.split(","));
-    }
-
-    void quarantine(String digest) {
-      quarantined.add(digest);
+    /** Quarantines {@code digest} for {@code container}, in the engine's record. */
+    void quarantine(String container, String digest) {
+      record(
+          TrackedRecord.QUARANTINED,
+          TrackedRecord.quarantine(record(TrackedRecord.QUARANTINED), container, digest));
     }
 
     void refusedHint(String digest) {
@@ -199,17 +225,6 @@ public final class TrackedStatusWriter {
             TrackedStatus.HISTORY,
             String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
       }
-      List<String> allQuarantined = new ArrayList<>(quarantined());
-      quarantined.stream().filter(d -> !allQuarantined.contains(d)).forEach(allQuarantined::add);
-      if (!allQuarantined.isEmpty()) {
-        status.put(
-            TrackedStatus.QUARANTINED,
-            String.join(
-                ",",
-                allQuarantined.subList(
-                    Math.max(0, allQuarantined.size() - QUARANTINE_REMEMBERED),
-                    allQuarantined.size())));
-      }
       String hint = refusedHint != null ? refusedHint : previous.get(TrackedStatus.REFUSED_HINT);
       if (hint != null) {
         status.put(TrackedStatus.REFUSED_HINT, hint);
@@ -224,6 +239,8 @@ public final class TrackedStatusWriter {
                           pinned
                               .getOrDefault(e.getKey(), Optional.empty())
                               .equals(Optional.of(e.getValue().digest())));
+      status.putAll(record);
+      upToDate = upToDate && !record.containsKey(TrackedRecord.HELD);
       status.put(TrackedStatus.UP_TO_DATE, upToDate ? "True" : "False");
       if (!pending.isEmpty()) {
         status.put(TrackedStatus.PENDING, TrackedWaits.write(pending));

@@ -10,6 +10,7 @@ import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidReferenceException;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.ImageFieldApplier.TemplateContainer;
@@ -20,6 +21,7 @@ import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.RolloutState;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.SignatureGate;
+import dev.freshet.update.StuckPods;
 import dev.freshet.update.UpdateEngine;
 import dev.freshet.update.Waits;
 import io.fabric8.kubernetes.api.model.Container;
@@ -35,12 +37,15 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Keeps a Deployment, StatefulSet, DaemonSet or CronJob that Freshet did not create on the newest
@@ -58,6 +63,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final ImageFieldApplier applier;
   private final TrackedStatusWriter statusWriter;
   private final EventRecorder events;
+  private final StuckPods stuckPods;
   private final Clock clock;
   private final SimpleInboundEventSource<W> pollResults =
       new SimpleInboundEventSource<>("poll-results");
@@ -70,6 +76,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       ImageFieldApplier applier,
       TrackedStatusWriter statusWriter,
       EventRecorder events,
+      StuckPods stuckPods,
       Clock clock) {
     this.kind = kind;
     this.poller = poller;
@@ -78,6 +85,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     this.applier = applier;
     this.statusWriter = statusWriter;
     this.events = events;
+    this.stuckPods = stuckPods;
     this.clock = clock;
   }
 
@@ -106,18 +114,36 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       return UpdateControl.noUpdate();
     }
 
+    if (kind == WorkloadKind.DEPLOYMENT
+        && annotations.containsKey(TrackedAnnotations.PROGRESS_DEADLINE)) {
+      String message =
+          TrackedAnnotations.PROGRESS_DEADLINE
+              + " is for StatefulSets and DaemonSets: a Deployment keeps its own deadline, set"
+              + " spec.progressDeadlineSeconds instead";
+      events.record(workload, EventReason.InvalidAnnotation, message);
+      statusWriter.write(workload, TrackedStatusWriter.problem(workload, message));
+      return UpdateControl.noUpdate();
+    }
+
     PodTemplateSpec template = kind.template().apply(workload);
+    Instant now = clock.instant();
+    Custody custody = custody(annotations);
+    Map<String, Pin> newPins = new TreeMap<>();
+    Map<String, Decision.RollBack> rollBacks = new TreeMap<>();
+    Map<String, Pin> completed = new TreeMap<>();
+    List<String> holds = new ArrayList<>();
+    Optional<Duration> recheck = Optional.empty();
+    // A resume is consumed only once the engine acted on it (the registry may not have answered).
+    boolean decided = false;
     ResourceID id = ResourceID.fromResource(workload);
     Set<String> subscribers = new HashSet<>();
     Map<TemplateContainer, String> newImages = new LinkedHashMap<>();
     Map<TemplateContainer, Decision.RollForward> forwards = new LinkedHashMap<>();
     Map<String, String> trackedImages = new LinkedHashMap<>();
     var status = new TrackedStatusWriter.Builder(workload, clock);
-    Instant now = clock.instant();
     Map<String, TrackedWaits.PendingText> pendingBefore = TrackedWaits.pending(annotations);
     Set<String> approved = Waits.digests(annotations.get(Waits.APPROVE));
     Set<String> overrides = Waits.digests(annotations.get(Waits.WINDOW_OVERRIDE));
-    Optional<Duration> recheck = Optional.empty();
 
     for (Map.Entry<TemplateContainer, Container> entry : containers(template).entrySet()) {
       TemplateContainer slot = entry.getKey();
@@ -203,11 +229,12 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               ImageChange.of(container.getName(), container.getImage()));
         }
       }
-      // The template is this workload's record: Freshet's one write is the image field itself, so
-      // there is no window in which the record and the workload disagree. Only the digests refused
-      // for their signature live in an annotation.
+      // The record of the pin is written with the image (see TrackedRecord), so a template that
+      // names another pin was changed by someone else, and the engine holds.
       Optional<Pin> running = ImagePins.pinOf(container.getImage(), container.getImage());
-      var record = new ImageRecord(running, Optional.empty(), status.quarantined(), List.of());
+      ImageRecord record = TrackedRecord.of(annotations, container.getName());
+      Optional<RolloutState> rollout =
+          RolloutState.of(workload, policy.progressDeadline(), record.pinnedAt(), now);
       ImageReference image = reference;
       SignatureGate gate =
           policy.verify().isEmpty()
@@ -230,10 +257,21 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               approved,
               overrides);
       Decision decision =
-          UpdateEngine.decide(running, record, latest, Optional.empty(), gate, waits, now);
-      if (decision instanceof Decision.RollForward forward) {
-        newImages.put(slot, forward.to().on(container.getImage()));
-        forwards.put(slot, forward);
+          UpdateEngine.decide(
+              running,
+              record,
+              latest,
+              rollout,
+              custody.with(takenBy(workload, slot)),
+              gate,
+              waits,
+              now);
+      decided = true;
+      if (decision instanceof Decision.Hold hold) {
+        holds.add(hold.why());
+      } else if (decision instanceof Decision.RollBack back) {
+        rollBacks.put(container.getName(), back);
+        newPins.put(container.getName(), back.target().get());
       } else if (decision instanceof Decision.Untrusted untrusted) {
         reportUntrusted(workload, container.getName(), untrusted, status);
       } else if (decision instanceof Decision.Wait wait) {
@@ -249,23 +287,82 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               container.getName() + ": " + wait.reason().condition() + ": " + wait.why());
         }
         recheck = earliest(recheck, wait.recheckAfter(now));
-      } else if (resolution instanceof Resolution.Found found
-          && record.isQuarantined(found.digest())) {
-        // Said at every reconcile, not only the first: the quarantine outlives the Event.
-        status.problem(
-            container.getName(),
-            "SignatureInvalid: "
-                + found.digest()
-                + " is quarantined: its signature did not verify (see "
-                + TrackedStatus.QUARANTINED
-                + ")");
+      } else if (decision instanceof Decision.Stay) {
+        if (custody.resumeAsked()) {
+          // The person's image becomes Freshet's pin again, written as usual with the image.
+          running.ifPresent(pin -> newPins.put(container.getName(), pin));
+        }
+        if (running.isPresent()
+            && (record.pinned().isEmpty() || running.equals(record.pinned()))
+            && rollout.map(RolloutState::isDone).orElse(false)) {
+          completed.put(container.getName(), running.get());
+        }
+        if (resolution instanceof Resolution.Found found && record.isQuarantined(found.digest())) {
+          // Said at every reconcile, not only the first: the quarantine outlives the Event.
+          status.problem(
+              container.getName(),
+              found.digest()
+                  + " is quarantined: it failed its health gate or its signature check (see "
+                  + TrackedRecord.QUARANTINED
+                  + ")");
+        }
+      } else {
+        if (decision instanceof Decision.RollForward forward) {
+          forwards.put(slot, forward);
+        }
+        newPins.put(container.getName(), decision.target().get());
+      }
+      if (!newPins.containsKey(container.getName()) || decision instanceof Decision.Stay) {
+        recheck =
+            earliest(
+                recheck,
+                RolloutState.untilDeadline(
+                    workload, policy.progressDeadline(), record.pinnedAt(), now));
+      }
+      if (newPins.containsKey(container.getName())) {
+        newImages.put(slot, newPins.get(container.getName()).on(container.getImage()));
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
 
+    if (!holds.isEmpty()) {
+      // A person holds the workload: nothing of it changes, whatever the other containers found.
+      newImages.clear();
+      String why = holds.get(0);
+      status.record(TrackedRecord.HELD, why);
+      if (!why.equals(annotations.get(TrackedRecord.HELD))) {
+        events.record(workload, EventReason.Held, why);
+      }
+    }
+    if (!completed.isEmpty()) {
+      status.record(
+          TrackedRecord.LAST_GOOD,
+          TrackedRecord.withPins(status.record(TrackedRecord.LAST_GOOD), completed));
+    }
+    if (!newImages.isEmpty() && !rollBacks.isEmpty()) {
+      // Intent first: the quarantine is in the API server before the image goes back, so a
+      // restart in between finishes the rollback instead of retrying the digest.
+      rollBacks.forEach(
+          (c, back) ->
+              status.record(
+                  TrackedRecord.QUARANTINED,
+                  TrackedRecord.quarantine(
+                      status.record(TrackedRecord.QUARANTINED), c, back.failed().digest())));
+      statusWriter.write(workload, status.build());
+    }
+
     if (!newImages.isEmpty()) {
+      Map<String, String> pinRecord = new TreeMap<>();
+      pinRecord.put(
+          TrackedRecord.PINNED,
+          TrackedRecord.withPins(annotations.get(TrackedRecord.PINNED), newPins));
+      pinRecord.put(TrackedRecord.PINNED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
       ImageFieldApplier.Result result =
-          applier.apply(workload, kind.templatePath(), newImages, policy.force());
+          applier.apply(workload, kind.templatePath(), newImages, pinRecord, policy.force());
+      if (!(result instanceof ImageFieldApplier.Result.Applied)) {
+        // The person's image did not become Freshet's pin: the resume must wait for a next try.
+        decided = false;
+      }
       if (result instanceof ImageFieldApplier.Result.Applied applied) {
         String takeover =
             applied.tookOverFrom().isEmpty()
@@ -275,20 +372,52 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                     + ")";
         newImages.forEach(
             (container, image) -> {
+              Decision.RollBack back = rollBacks.get(container.name());
+              Decision.RollForward forward = forwards.get(container);
               ImageChange change =
-                  change(container.name(), image, forwards.get(container).from().map(Pin::digest));
-              events.record(
-                  workload,
-                  EventReason.UpdateFound,
-                  container + ": the registry serves " + forwards.get(container).to(),
-                  change);
-              events.record(
-                  workload,
-                  EventReason.RollingOut,
-                  container + " rolling to " + image + takeover,
-                  change);
-              status.updated(container.name(), image);
+                  change(
+                      container.name(),
+                      image,
+                      forward == null
+                          ? Optional.ofNullable(back).map(b -> b.failed().digest())
+                          : forward.from().map(Pin::digest));
+              if (back != null) {
+                events.record(
+                    workload,
+                    EventReason.RolledBack,
+                    container
+                        + ": rollout of "
+                        + back.failed()
+                        + " failed its health gate ("
+                        + back.why()
+                        + "); rolled back to "
+                        + image
+                        + "; "
+                        + back.failed().digest()
+                        + " is quarantined and will not be tried again",
+                    change);
+              } else if (!image.equals(currentImage(template, container))) {
+                if (forward != null) {
+                  events.record(
+                      workload,
+                      EventReason.UpdateFound,
+                      container + ": the registry serves " + forward.to(),
+                      change);
+                }
+                events.record(
+                    workload,
+                    EventReason.RollingOut,
+                    container + " rolling to " + image + takeover,
+                    change);
+              }
+              if (!image.equals(currentImage(template, container))) {
+                status.updated(container.name(), image);
+              }
             });
+        if (!rollBacks.isEmpty()) {
+          stuckPods.deleteAfterRollback(
+              workload, rollBacks.values().stream().map(b -> b.failed().digest()).toList());
+        }
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
@@ -298,14 +427,48 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         newImages.keySet().forEach(c -> status.problem(c.name(), message));
       }
     }
+    if (custody.resumeAsked() && decided) {
+      statusWriter.consumeResume(workload);
+      events.record(workload, EventReason.Resumed, "updates resumed by a person");
+    }
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     Map<String, String> written = status.build();
     reportRolledOut(workload, annotations, written, trackedImages);
     statusWriter.write(workload, written);
-    // A wait that ends by itself (a window opens, a digest comes of age) needs no poll to end it.
-    return recheck
-        .map(UpdateControl.<W>noUpdate()::rescheduleAfter)
-        .orElse(UpdateControl.noUpdate());
+    // A wait that ends by itself (a window opens, a digest comes of age) and a stuck rollout (it
+    // sends no event) need no poll to be seen.
+    UpdateControl<W> control = UpdateControl.noUpdate();
+    return recheck.map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * What the workload's annotations say of a person's hold. A hold Freshet found is not read back
+   * from {@link TrackedRecord#HELD}: it lasts as long as its cause, the template or its image field
+   * changed by someone else, which the API server keeps and only Freshet's resume undoes. Read
+   * back, a stale copy of the workload could bring a resumed hold back.
+   */
+  private static Custody custody(Map<String, String> annotations) {
+    Optional<String> held =
+        annotations.containsKey(TrackedAnnotations.HOLD)
+            ? Optional.of(
+                "held by a person ("
+                    + TrackedAnnotations.HOLD
+                    + "); freshet resume lets Freshet update it again")
+            : Optional.empty();
+    return new Custody(held, annotations.containsKey(TrackedAnnotations.RESUME), true);
+  }
+
+  /**
+   * The managers of {@code slot}'s image field, when Freshet's is not among them: someone else set
+   * the image since Freshet pinned it.
+   */
+  private Optional<String> takenBy(W workload, TemplateContainer slot) {
+    Set<String> managers =
+        ImageFieldApplier.imageManagers(workload, kind.templatePath()).getOrDefault(slot, Set.of());
+    if (managers.isEmpty() || managers.contains(ImageFieldApplier.FIELD_MANAGER)) {
+      return Optional.empty();
+    }
+    return Optional.of(String.join(", ", managers));
   }
 
   private static Optional<Duration> earliest(Optional<Duration> a, Optional<Duration> b) {
@@ -336,7 +499,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
             + (untrusted.quarantine() ? "; it is quarantined" : "");
     status.problem(container, message);
     if (untrusted.quarantine()) {
-      status.quarantine(untrusted.candidate().digest());
+      status.quarantine(container, untrusted.candidate().digest());
     }
     String said = workload.getMetadata().getAnnotations().get(TrackedStatus.MESSAGE);
     if (said == null || !said.contains(message)) {
@@ -405,6 +568,19 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         tag,
         from,
         ImagePins.digest(pinned));
+  }
+
+  private static String currentImage(PodTemplateSpec template, TemplateContainer slot) {
+    return Optional.ofNullable(
+            slot.init()
+                ? template.getSpec().getInitContainers()
+                : template.getSpec().getContainers())
+        .orElse(List.of())
+        .stream()
+        .filter(c -> c.getName().equals(slot.name()))
+        .findFirst()
+        .map(Container::getImage)
+        .orElse("");
   }
 
   /**

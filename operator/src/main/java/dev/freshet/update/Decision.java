@@ -130,4 +130,14 @@ public sealed interface Decision {
           });
     }
   }
+
+  /**
+   * A person took this workload's image into their own hands (a {@code kubectl rollout undo}, an
+   * edit of the pinned image, {@code freshet hold}): the template keeps what it names, and Freshet
+   * updates nothing until a person resumes it. Freshet never fights a person.
+   *
+   * @param target the pin the template carries now, empty when it names an unpinned image
+   * @param why what Freshet found, in words for the status and the Event
+   */
+  record Hold(Optional<Pin> target, String why) implements Decision {}
 }

@@ -108,10 +108,27 @@ public final class ImageFieldApplier {
       List<String> templatePath,
       Map<TemplateContainer, String> images,
       boolean force) {
+    return apply(workload, templatePath, images, Map.of(), force);
+  }
+
+  /**
+   * As {@link #apply(HasMetadata, List, Map, boolean)}, with {@code record} written as annotations
+   * in the same request: a record of what the images are set to can then never disagree with them.
+   * The apply owns these annotations, so each apply repeats all of them.
+   */
+  public Result apply(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<TemplateContainer, String> images,
+      Map<String, String> record,
+      boolean force) {
     Map<TemplateContainer, String> applied =
         new LinkedHashMap<>(stillOwned(workload, templatePath));
     applied.putAll(images);
     GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, applied);
+    if (!record.isEmpty()) {
+      patch.getMetadata().setAnnotations(new TreeMap<>(record));
+    }
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
@@ -151,6 +168,43 @@ public final class ImageFieldApplier {
    * without an image is invalid. So every apply repeats what Freshet set before, or updating one
    * container of several would fail until all of them change at once.
    */
+  /**
+   * Who manages each container's image field in {@code workload}, by its managed-fields entries: a
+   * {@code kubectl rollout undo} or {@code kubectl set image} moves the field from Freshet's
+   * manager to theirs, even where the values it restores look like Freshet's own.
+   */
+  public static Map<TemplateContainer, Set<String>> imageManagers(
+      HasMetadata workload, List<String> templatePath) {
+    Map<TemplateContainer, Set<String>> managers = new LinkedHashMap<>();
+    for (ManagedFieldsEntry entry :
+        Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of())) {
+      if ((entry.getSubresource() != null && !entry.getSubresource().isEmpty())
+          || entry.getFieldsV1() == null) {
+        continue;
+      }
+      Object node = entry.getFieldsV1().getAdditionalProperties();
+      for (String step : templatePath) {
+        node = child(node, "f:" + step);
+      }
+      node = child(node, "f:spec");
+      for (boolean init : new boolean[] {false, true}) {
+        if (!(child(node, "f:" + (init ? "initContainers" : "containers"))
+            instanceof Map<?, ?> items)) {
+          continue;
+        }
+        for (Map.Entry<?, ?> item : items.entrySet()) {
+          String name = mergeKeyName(String.valueOf(item.getKey()));
+          if (name != null && child(item.getValue(), "f:image") != null) {
+            managers
+                .computeIfAbsent(new TemplateContainer(name, init), k -> new TreeSet<>())
+                .add(entry.getManager());
+          }
+        }
+      }
+    }
+    return managers;
+  }
+
   static Map<TemplateContainer, String> stillOwned(
       HasMetadata workload, List<String> templatePath) {
     Map<TemplateContainer, String> owned = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +86,69 @@ public record RolloutState(
       return Optional.of(of(cronJob));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The state of {@code workload} judged against a deadline Freshet keeps for the kinds whose
+   * controller keeps none: a StatefulSet or DaemonSet whose rollout of the pin made at {@code
+   * pinnedAt} is not done {@code deadline} after it is stalled, as a Deployment past its {@code
+   * progressDeadlineSeconds} is. A Deployment reports its own stall and a CronJob has no rollout;
+   * with no known pin time nothing stalls.
+   */
+  public static Optional<RolloutState> of(
+      HasMetadata workload, Duration deadline, Optional<Instant> pinnedAt, Instant now) {
+    Optional<RolloutState> state = of(workload);
+    if (!keepsNoDeadline(workload) || pinnedAt.isEmpty() || state.isEmpty()) {
+      return state;
+    }
+    RolloutState s = state.get();
+    Instant due = pinnedAt.get().plus(deadline);
+    if (s.isDone() || s.isStalled() || !s.current() || now.isBefore(due)) {
+      return state;
+    }
+    return Optional.of(
+        new RolloutState(
+            s.desired(),
+            s.replicas(),
+            s.ready(),
+            s.updated(),
+            s.current(),
+            s.rolledOut(),
+            workload.getKind()
+                + " "
+                + workload.getMetadata().getName()
+                + " has "
+                + s.updated()
+                + " of "
+                + s.desired()
+                + " replicas updated and "
+                + s.ready()
+                + " ready, "
+                + deadline.toSeconds()
+                + " s after the pin (Freshet's progress deadline for this kind)",
+            Optional.of(due)));
+  }
+
+  /**
+   * How long until {@code workload}'s Freshet-kept deadline passes, when it is still ahead: the
+   * reconcilers look again then, since a rollout stuck without change sends no event.
+   */
+  public static Optional<Duration> untilDeadline(
+      HasMetadata workload, Duration deadline, Optional<Instant> pinnedAt, Instant now) {
+    if (!keepsNoDeadline(workload) || pinnedAt.isEmpty()) {
+      return Optional.empty();
+    }
+    if (of(workload).map(RolloutState::isDone).orElse(true)) {
+      return Optional.empty();
+    }
+    Duration left = Duration.between(now, pinnedAt.get().plus(deadline));
+    // One second past it: the stall is judged strictly after the deadline.
+    return left.isNegative() ? Optional.empty() : Optional.of(left.plusSeconds(1));
+  }
+
+  /** Kinds whose controller never gives up on a rollout, so Freshet keeps the deadline. */
+  private static boolean keepsNoDeadline(HasMetadata workload) {
+    return workload instanceof StatefulSet || workload instanceof DaemonSet;
   }
 
   public static RolloutState of(Deployment deployment) {

@@ -38,7 +38,15 @@ public final class UpdateEngine {
       ImageRecord record,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout) {
-    return decide(running, record, answer, rollout, SignatureGate.OPEN, Waits.NONE, Instant.EPOCH);
+    return decide(
+        running,
+        record,
+        answer,
+        rollout,
+        Custody.FRESHET,
+        SignatureGate.OPEN,
+        Waits.NONE,
+        Instant.EPOCH);
   }
 
   /**
@@ -51,7 +59,8 @@ public final class UpdateEngine {
       Optional<Resolution> answer,
       Optional<RolloutState> rollout,
       SignatureGate gate) {
-    return decide(running, record, answer, rollout, gate, Waits.NONE, Instant.EPOCH);
+    return decide(
+        running, record, answer, rollout, Custody.FRESHET, gate, Waits.NONE, Instant.EPOCH);
   }
 
   /**
@@ -65,7 +74,23 @@ public final class UpdateEngine {
       Optional<RolloutState> rollout,
       Waits waits,
       Instant now) {
-    return decide(running, record, answer, rollout, SignatureGate.OPEN, waits, now);
+    return decide(
+        running, record, answer, rollout, Custody.FRESHET, SignatureGate.OPEN, waits, now);
+  }
+
+  /**
+   * As {@link #decide(Optional, ImageRecord, Optional, Optional)}, leaving a person's choice alone:
+   * a recorded hold, or a template that names another pin than the one Freshet wrote with it, holds
+   * updates until a person resumes them; a resume makes the template's pin the base.
+   */
+  public static Decision decide(
+      Optional<Pin> running,
+      ImageRecord record,
+      Optional<Resolution> answer,
+      Optional<RolloutState> rollout,
+      Custody custody) {
+    return decide(
+        running, record, answer, rollout, custody, SignatureGate.OPEN, Waits.NONE, Instant.EPOCH);
   }
 
   /**
@@ -74,21 +99,63 @@ public final class UpdateEngine {
    * when updates happen. The first pin of an image the workload names by tag alone never waits: it
    * pins the digest the tag names, which is the image the workload already asked for.
    *
+   * @param custody whether a person holds the image, or asked to resume
    * @param gate the signature check a new digest must pass, {@link SignatureGate#OPEN} for none
    * @param waits the owner's rules for when updates happen and what the API server holds of them
    * @param now the time the rules are judged at
    */
   public static Decision decide(
       Optional<Pin> running,
-      ImageRecord record,
+      ImageRecord recorded,
       Optional<Resolution> answer,
       Optional<RolloutState> rollout,
+      Custody custody,
       SignatureGate gate,
       Waits waits,
       Instant now) {
+    // On resume the person's image is where updates start again: the record's pin is what they
+    // undid.
+    ImageRecord record =
+        custody.resumeAsked()
+            ? new ImageRecord(
+                running,
+                recorded.lastGood(),
+                recorded.quarantined(),
+                recorded.leftBehind(),
+                Optional.empty())
+            : recorded;
+    if (!custody.resumeAsked() && custody.held().isPresent()) {
+      return new Decision.Hold(running, custody.held().get());
+    }
+    if (!custody.resumeAsked()
+        && custody.recordChangesWithTemplate()
+        && record.pinned().isPresent()
+        && (!running.equals(record.pinned()) || custody.imageTakenBy().isPresent())) {
+      String found =
+          !running.equals(record.pinned())
+              ? "the template names "
+                  + running.map(Pin::toString).orElse("an unpinned image")
+                  + ", not "
+                  + record.pinned().get()
+                  + " which Freshet pinned"
+              : "the template names "
+                  + running.map(Pin::toString).orElse("an unpinned image")
+                  + ", set by "
+                  + custody.imageTakenBy().get()
+                  + " after Freshet pinned "
+                  + record.pinned().get();
+      return new Decision.Hold(
+          running,
+          found
+              + ": someone else changed it (a rollout undo or an edit), so Freshet holds updates"
+              + " until resumed (freshet resume)");
+    }
     Optional<Pin> base = base(running, record);
     if (base.isPresent()
         && base.equals(running)
+        // A stall of the last good pin is not its own rollout's (a rollback still settling, pods
+        // lost later): going "back" from it would quarantine the one digest known to work.
+        && !record.lastGood().equals(base)
         // Only a status that has seen the current template judges it: right after a patch the
         // cached status still describes the template before.
         && rollout
@@ -101,6 +168,18 @@ public final class UpdateEngine {
               .lastGood()
               .filter(pin -> !pin.equals(failed) && !record.isQuarantined(pin.digest()));
       return new Decision.RollBack(failed, good, rollout.get().stalledMessage());
+    }
+    Optional<Pin> goodToReturnTo =
+        record.lastGood().filter(pin -> !record.isQuarantined(pin.digest()));
+    if (base.isPresent()
+        && base.equals(running)
+        && record.isQuarantined(base.get().digest())
+        && goodToReturnTo.isPresent()) {
+      // The quarantine was recorded but the template still runs the digest (the process stopped
+      // between the two writes, or the digest was quarantined for another reason): finish going
+      // back.
+      return new Decision.RollBack(
+          base.get(), goodToReturnTo, base.get().digest() + " is quarantined");
     }
     if (answer.isPresent() && answer.get() instanceof Resolution.Found found) {
       Pin latest = new Pin(found.tag(), found.digest());

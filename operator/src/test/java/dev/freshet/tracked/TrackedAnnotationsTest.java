@@ -175,4 +175,27 @@ class TrackedAnnotationsTest {
         .hasMessageContaining("keyless verification")
         .hasMessageContaining("not supported yet");
   }
+
+  @Test
+  void readsAProgressDeadlineWithTheOneDurationParserAndDefaultsToTenMinutes() {
+    var base = Map.of("freshet.dev/policy", "digest");
+    var withDeadline = new java.util.HashMap<>(base);
+    withDeadline.put("freshet.dev/progress-deadline", "1m30s");
+
+    assertThat(TrackedAnnotations.parse(base).progressDeadline()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(TrackedAnnotations.parse(withDeadline).progressDeadline())
+        .isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"soon, not a duration", "2s, below the minimum of 5s"})
+  void refusesAProgressDeadlineARolloutCouldNotMeet(String deadline, String why) {
+    var annotations =
+        Map.of("freshet.dev/policy", "digest", "freshet.dev/progress-deadline", deadline);
+
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("freshet.dev/progress-deadline")
+        .hasMessageContaining(why);
+  }
 }

@@ -241,6 +241,84 @@ class UpdateEngineTest {
     assertThat(decision).isEqualTo(new Decision.RollForward(D2, Optional.of(D1)));
   }
 
+  @Test
+  void aTemplateSomeoneElseChangedIsHeldWhereTheRecordIsWrittenWithTheTemplate() {
+    // Freshet pinned D2 with its record; a rollout undo put D1 back.
+    var record = record(Optional.of(D2), Optional.of(D2), List.of(), List.of(D1.digest()));
+    var custody = new Custody(Optional.empty(), false, true);
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody);
+
+    assertThat(decision).isInstanceOf(Decision.Hold.class);
+    assertThat(decision.target()).contains(D1);
+    assertThat(((Decision.Hold) decision).why()).contains(D1.toString(), D2.toString());
+  }
+
+  @Test
+  void aTemplateAndRecordRestoredTogetherAreHeldWhenAnotherManagerSetTheImage() {
+    // A Deployment's rollout undo restores the annotations with the template: the record agrees
+    // with the template again, and only the image field's manager tells.
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+    var custody = new Custody(Optional.empty(), false, true, Optional.of("kubectl"));
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody);
+
+    assertThat(decision).isInstanceOf(Decision.Hold.class);
+    assertThat(((Decision.Hold) decision).why()).contains("kubectl");
+  }
+
+  @Test
+  void theSameDifferenceIsAResumeWhereTheRecordIsWrittenFirst() {
+    var record = record(Optional.of(D2), Optional.of(D1), List.of(), List.of(D1.digest()));
+
+    Decision decision =
+        UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), Custody.FRESHET);
+
+    assertThat(decision).isEqualTo(new Decision.Resume(D2));
+  }
+
+  @Test
+  void aRecordedHoldKeepsTheTemplateWhateverTheRegistrySays() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
+    var custody = new Custody(Optional.of("held by a person"), false, true);
+
+    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody);
+
+    assertThat(decision).isEqualTo(new Decision.Hold(Optional.of(D1), "held by a person"));
+  }
+
+  @Test
+  void aResumeStartsFromThePersonsImageAndRollsToTheNewest() {
+    var record = record(Optional.of(D2), Optional.of(D2), List.of(), List.of(D1.digest()));
+    var custody = new Custody(Optional.of("held"), true, true);
+
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D0), done(), custody))
+        .isEqualTo(new Decision.RollForward(D0, Optional.of(D1)));
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, Optional.empty(), done(), custody))
+        .isEqualTo(new Decision.Stay(Optional.of(D1), "no newer answer from the registry"));
+  }
+
+  @Test
+  void aStallOfTheLastGoodPinIsNotItsRolloutsAndQuarantinesNothing() {
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of(D0.digest()));
+
+    Decision decision =
+        UpdateEngine.decide(Optional.of(D1), record, found(D1), Optional.of(STALLED));
+
+    assertThat(decision).isInstanceOf(Decision.Stay.class);
+  }
+
+  @Test
+  void aQuarantinedDigestStillInTheTemplateIsRolledBackToTheLastGoodPin() {
+    // The quarantine was written, then the process stopped before the template went back.
+    var record = record(Optional.of(D2), Optional.of(D1), List.of(D2.digest()), List.of());
+
+    Decision decision = UpdateEngine.decide(Optional.of(D2), record, found(D2), done());
+
+    assertThat(decision).isInstanceOf(Decision.RollBack.class);
+    assertThat(decision.target()).contains(D1);
+  }
+
   private static ImageRecord record(
       Optional<Pin> pinned, Optional<Pin> lastGood, List<String> quarantined, List<String> left) {
     return new ImageRecord(pinned, lastGood, quarantined, left);
