@@ -117,7 +117,9 @@ public class HistoryCommand implements Callable<Integer> {
       return rollouts;
     }
     String history =
-        TrackedStatus.of(object.getMetadata().getAnnotations()).get(TrackedStatus.HISTORY);
+        Optional.ofNullable(object.getMetadata().getAnnotations())
+            .map(a -> a.get(TrackedStatus.HISTORY))
+            .orElse(null);
     if (history == null) {
       return rollouts;
     }

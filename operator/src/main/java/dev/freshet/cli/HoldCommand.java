@@ -1,5 +1,6 @@
 package dev.freshet.cli;
 
+import dev.freshet.tracked.TrackedAnnotations;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -7,20 +8,32 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** `freshet hold NAME`: Freshet stops updating the workload's image until `freshet resume`. */
+/** {@code freshet hold TARGET}: Freshet stops updating the image until {@code freshet resume}. */
 @Command(
     name = "hold",
     mixinStandardHelpOptions = true,
     description = "Holds updates of an App or tracked workload until freshet resume.")
 public class HoldCommand implements Callable<Integer> {
-  @Mixin HoldTarget target;
+  @Mixin ClusterOptions cluster;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "TARGET",
+      description = "An App (NAME or app/NAME), or deploy/NAME, sts/NAME, ds/NAME, cronjob/NAME.")
+  String target;
+
+  @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     Map<String, String> annotations = new HashMap<>();
-    annotations.put(HoldTarget.HOLD, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    annotations.put(HoldTarget.RESUME, null);
-    return HoldTarget.run("held", target, annotations);
+    annotations.put(
+        TrackedAnnotations.HOLD, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    annotations.put(TrackedAnnotations.RESUME, null);
+    return PersonsRequest.annotate(spec, cluster, target, "held", annotations);
   }
 }

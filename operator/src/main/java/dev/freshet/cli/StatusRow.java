@@ -72,6 +72,8 @@ public record StatusRow(
         status.get(TrackedStatus.LATEST_DIGEST),
         state,
         status.get(TrackedStatus.MESSAGE),
-        status.get(TrackedStatus.UPDATED_AT));
+        Optional.ofNullable(workload.getMetadata().getAnnotations())
+            .map(a -> a.get(TrackedStatus.UPDATED_AT))
+            .orElse(null));
   }
 }

@@ -37,7 +37,11 @@ public final class TrackedRecord {
   public static final String HELD = TrackedStatus.PREFIX + "held";
 
   /** Written with the image, by the image's field manager; never by the status writer. */
-  static final Set<String> WRITTEN_WITH_IMAGE = Set.of(PINNED, PINNED_AT);
+  static final Set<String> WRITTEN_WITH_IMAGE =
+      Set.of(PINNED, PINNED_AT, TrackedStatus.HISTORY, TrackedStatus.UPDATED_AT);
+
+  /** How many image changes {@link TrackedStatus#HISTORY} keeps, newest first. */
+  static final int HISTORY_LENGTH = 5;
 
   /** How many quarantined digests a container keeps, as an App's status does. */
   static final int QUARANTINE_REMEMBERED = 10;
@@ -89,6 +93,20 @@ public final class TrackedRecord {
     return all.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));
+  }
+
+  /**
+   * The {@link TrackedStatus#HISTORY} value with {@code changes} ({@code "<time>
+   * <container>=<image>"} lines) added in front of {@code before}. It is written with the image
+   * change it records: written after it, by the status writer, a reconcile that read the workload
+   * between the two writes dropped the entry.
+   */
+  public static String withHistory(String before, List<String> changes) {
+    List<String> history = new ArrayList<>(changes);
+    if (before != null && !before.isBlank()) {
+      history.addAll(Arrays.asList(before.split("\n")));
+    }
+    return String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size())));
   }
 
   private static Map<String, String> entries(String value) {

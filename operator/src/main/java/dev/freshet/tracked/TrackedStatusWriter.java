@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import java.util.stream.Collectors;
  * annotation that Freshet stops sending is removed by the apply itself.
  */
 public final class TrackedStatusWriter {
-  static final int HISTORY_LENGTH = 5;
 
   /**
    * How stale {@code checked-at} may grow when nothing else changed. Every write of an annotation
@@ -209,21 +206,6 @@ public final class TrackedStatusWriter {
         status.put(TrackedStatus.CHECKED_AT, checkedAt.truncatedTo(ChronoUnit.SECONDS).toString());
       } else if (previous.containsKey(TrackedStatus.CHECKED_AT)) {
         status.put(TrackedStatus.CHECKED_AT, previous.get(TrackedStatus.CHECKED_AT));
-      }
-      List<String> history = new ArrayList<>();
-      if (!updated.isEmpty()) {
-        status.put(TrackedStatus.UPDATED_AT, now.toString());
-        updated.forEach((c, image) -> history.add(now + " " + c + "=" + image));
-      } else if (previous.containsKey(TrackedStatus.UPDATED_AT)) {
-        status.put(TrackedStatus.UPDATED_AT, previous.get(TrackedStatus.UPDATED_AT));
-      }
-      if (previous.containsKey(TrackedStatus.HISTORY)) {
-        history.addAll(Arrays.asList(previous.get(TrackedStatus.HISTORY).split("\n")));
-      }
-      if (!history.isEmpty()) {
-        status.put(
-            TrackedStatus.HISTORY,
-            String.join("\n", history.subList(0, Math.min(HISTORY_LENGTH, history.size()))));
       }
       String hint = refusedHint != null ? refusedHint : previous.get(TrackedStatus.REFUSED_HINT);
       if (hint != null) {

@@ -357,6 +357,23 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
           TrackedRecord.PINNED,
           TrackedRecord.withPins(annotations.get(TrackedRecord.PINNED), newPins));
       pinRecord.put(TrackedRecord.PINNED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
+      List<String> changes = new ArrayList<>();
+      newImages.forEach(
+          (container, image) -> {
+            if (!image.equals(currentImage(template, container))) {
+              changes.add(now + " " + container.name() + "=" + image);
+            }
+          });
+      // Always sent once there is one: an apply that left it out would delete it.
+      String history = TrackedRecord.withHistory(annotations.get(TrackedStatus.HISTORY), changes);
+      if (!history.isEmpty()) {
+        pinRecord.put(TrackedStatus.HISTORY, history);
+      }
+      String updatedAt =
+          changes.isEmpty() ? annotations.get(TrackedStatus.UPDATED_AT) : now.toString();
+      if (updatedAt != null) {
+        pinRecord.put(TrackedStatus.UPDATED_AT, updatedAt);
+      }
       ImageFieldApplier.Result result =
           applier.apply(workload, kind.templatePath(), newImages, pinRecord, policy.force());
       if (!(result instanceof ImageFieldApplier.Result.Applied)) {

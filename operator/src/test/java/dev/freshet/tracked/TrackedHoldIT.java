@@ -97,7 +97,7 @@ class TrackedHoldIT {
 
   @Test
   void theCliRefusesANameOfAKindFreshetDoesNotFollow(Testbed testbed, TestNamespace ns) {
-    assertThat(cli(testbed, "hold", "cronjob/report", "-n", ns.name())).isEqualTo(2);
+    assertThat(cli(testbed, "hold", "svc/report", "-n", ns.name())).isEqualTo(2);
     assertThat(cli(testbed, "resume", "deploy/missing", "-n", ns.name())).isEqualTo(1);
   }
 

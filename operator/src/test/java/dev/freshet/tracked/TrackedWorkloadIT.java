@@ -294,6 +294,11 @@ class TrackedWorkloadIT {
               "web",
               image.reference(),
               Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s")));
+      // A new policy is enforced only once the API server has loaded it: until a digest-pinned
+      // image is refused (asked with a dry run), Freshet's pin could still get through.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> refusesDigests(client, image.pinnedReference()));
 
       try (var freshet = new TrackedOperator(testbed, ns.name())) {
         await()
@@ -647,6 +652,17 @@ class TrackedWorkloadIT {
     return client.pods().withLabel("app", app).list().getItems().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .toList();
+  }
+
+  private static boolean refusesDigests(KubernetesClient client, String pinned) {
+    Deployment web = client.apps().deployments().withName("web").get();
+    web.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(pinned);
+    try {
+      client.resource(web).dryRun().update();
+      return false;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      return e.getCode() == 422;
+    }
   }
 
   private static List<Event> events(KubernetesClient client, String reason) {
