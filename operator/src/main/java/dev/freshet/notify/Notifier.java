@@ -96,9 +96,12 @@ public final class Notifier implements EventListener, AutoCloseable {
             clock.instant().truncatedTo(ChronoUnit.MILLIS),
             cluster,
             0);
-    for (Delivery delivery : targets) {
-      if (delivery.target().hears(kind.get())) {
-        delivery.offer(notification.withSequence(next(delivery.target(), regarding)));
+    // Numbering and queueing together: two reconciler threads must not queue 3 before 2.
+    synchronized (sequences) {
+      for (Delivery delivery : targets) {
+        if (delivery.target().hears(kind.get())) {
+          delivery.offer(notification.withSequence(next(delivery.target(), regarding)));
+        }
       }
     }
   }
