@@ -7,6 +7,7 @@ import dev.freshet.app.api.ImageStatus;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.ImageRecord;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The App's image as the update engine sees it: {@code status.image} read as the engine's {@link
@@ -71,6 +73,8 @@ public final class AppImages {
     if (history != null) {
       history.stream()
           .filter(entry -> app.getSpec().getImage().equals(entry.getImage()))
+          // A person's rollback goes away from a newer digest, which its quarantine covers.
+          .filter(entry -> !HistoryEntry.ROLLBACK.equals(entry.getCause()))
           .map(HistoryEntry::getFromDigest)
           .filter(Objects::nonNull)
           .forEach(leftBehind::add);
@@ -154,6 +158,13 @@ public final class AppImages {
     // dropping it would restart its minimum age and report the wait once more.
     if (decision instanceof Decision.Wait || answer.isPresent()) {
       image.setPending(AppWaits.pendingOf(decision));
+    }
+    Set<String> released = AppCustody.of(app).released();
+    if (!released.isEmpty() && image.getQuarantinedDigests() != null) {
+      image.setQuarantinedDigests(
+          released.contains(Custody.ALL)
+              ? null
+              : image.getQuarantinedDigests().stream().filter(d -> !released.contains(d)).toList());
     }
     if (decision instanceof Decision.RollBack rollBack) {
       image.setQuarantinedDigests(quarantine(image.getQuarantinedDigests(), rollBack.failed()));

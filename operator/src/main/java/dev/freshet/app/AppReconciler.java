@@ -107,7 +107,9 @@ public class AppReconciler implements Reconciler<App> {
     var history =
         AppUpdates.history(
             app, before == null ? null : before.getHistory(), decision, Optional.empty(), now);
-    if (AppImages.pinChanged(before == null ? null : before.getImage(), image)) {
+    // A person's request is consumed below: what it changed is written first.
+    if (AppImages.pinChanged(before == null ? null : before.getImage(), image)
+        || AppCustody.of(app).hasRequest()) {
       recordIntent(app, context, rollout, answer, decision, image, history, now);
     }
     reportAnswer(app, before, image, answer);
@@ -130,7 +132,7 @@ public class AppReconciler implements Reconciler<App> {
     }
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
-      if (decision instanceof Decision.RollBack rollBack) {
+      if (decision instanceof Decision.RollBack rollBack && !rollBack.asked()) {
         new StuckPods(context.getClient())
             .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
       }
@@ -201,7 +203,14 @@ public class AppReconciler implements Reconciler<App> {
             // Under the digest policy the tag is the App's: a pin of another tag is another image.
             .filter(pin -> AppImages.policy(app.getSpec()).choosesTags() || sameTag(pin, declared));
     return UpdateEngine.decide(
-        running, AppImages.record(app), answer, rollout, custody(app), gate, AppWaits.of(app), now);
+        running,
+        AppImages.record(app),
+        answer,
+        rollout,
+        AppCustody.of(app),
+        gate,
+        AppWaits.of(app),
+        now);
   }
 
   /**
@@ -244,39 +253,59 @@ public class AppReconciler implements Reconciler<App> {
   }
 
   /**
-   * A person's hold of an App, from its annotations. The App's workload is re-applied from the App,
-   * so nobody else changes its image: a hold is only what a person asks for.
+   * Events for a hold that starts or ends, and a person's requests consumed: called once the status
+   * recording what they changed is written, so a restart before it finds them still asked.
    */
-  static Custody custody(App app) {
-    Map<String, String> annotations =
-        Optional.ofNullable(app.getMetadata().getAnnotations()).orElse(Map.of());
-    Optional<String> held =
-        Optional.ofNullable(annotations.get(Custody.HOLD_ANNOTATION))
-            .map(
-                since ->
-                    "held by a person ("
-                        + Custody.HOLD_ANNOTATION
-                        + ": "
-                        + since
-                        + "); freshet resume lets Freshet update it again");
-    return new Custody(held, annotations.containsKey(Custody.RESUME_ANNOTATION), false);
-  }
-
-  /** Events for a hold that starts or ends, and the resume request consumed. */
   private void reportCustody(App app, AppStatus before, Decision decision, Context<App> context) {
     if (decision instanceof Decision.Hold hold
         && !AppConditions.hasReason(before, AppConditions.UP_TO_DATE, "Held")) {
       events.record(app, EventReason.Held, hold.why());
     }
-    if (custody(app).resumeAsked()) {
-      context
-          .getClient()
-          .resource(app)
-          .patch(
-              new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
-              "{\"metadata\":{\"annotations\":{\"" + Custody.RESUME_ANNOTATION + "\":null}}}");
+    Optional<String> unreadable = AppCustody.unreadableRollback(app);
+    if (unreadable.isPresent()) {
+      consume(app, context, Map.of(Custody.ROLLBACK_ANNOTATION, ""));
+      events.record(
+          app,
+          EventReason.RollbackRefused,
+          Custody.ROLLBACK_ANNOTATION
+              + ": \""
+              + unreadable.get()
+              + "\" names no tag@digest (freshet rollback writes it)");
+    }
+    Custody custody = AppCustody.of(app);
+    if (!custody.hasRequest()) {
+      return;
+    }
+    consume(app, context, Custody.consumed(custody));
+    if (custody.resumeAsked()) {
       events.record(app, EventReason.Resumed, "updates resumed by a person");
     }
+    if (!custody.released().isEmpty()) {
+      events.record(
+          app,
+          EventReason.Released,
+          "released from quarantine by a person: "
+              + String.join(", ", new java.util.TreeSet<>(custody.released())));
+    }
+    if (custody.rollbackTo().isPresent()
+        && decision instanceof Decision.Stay stay
+        && !stay.target()
+            .map(p -> p.digest().equals(custody.rollbackTo().get().digest()))
+            .orElse(false)) {
+      events.record(app, EventReason.RollbackRefused, stay.why());
+    }
+  }
+
+  /** Removes a person's request annotations ({@code keys}; their values do not matter). */
+  private static void consume(App app, Context<App> context, Map<String, String> keys) {
+    var removed = new java.util.HashMap<String, String>();
+    keys.keySet().forEach(key -> removed.put(key, null));
+    context
+        .getClient()
+        .resource(app)
+        .patch(
+            new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(),
+            Serialization.asJson(Map.of("metadata", Map.of("annotations", removed))));
   }
 
   private static boolean sameTag(Pin pin, String declared) {
@@ -332,7 +361,19 @@ public class AppReconciler implements Reconciler<App> {
   }
 
   private void reportRollout(App app, Decision decision, String wanted) {
-    if (decision instanceof Decision.RollBack rollBack) {
+    if (decision instanceof Decision.RollBack rollBack && rollBack.asked()) {
+      events.record(
+          app,
+          EventReason.RolledBack,
+          "rolled back from "
+              + rollBack.failed()
+              + " to "
+              + wanted
+              + " as a person asked; "
+              + rollBack.failed().digest()
+              + " is quarantined until released (freshet unquarantine)",
+          change(app, Optional.of(rollBack.failed()), rollBack.target().get()));
+    } else if (decision instanceof Decision.RollBack rollBack) {
       events.record(
           app,
           EventReason.RolledBack,

@@ -156,6 +156,21 @@ public final class AppUpdates {
       entry.setOutcome(SIGNATURE_INVALID);
       entry.setMessage(untrusted.why());
       history.add(0, entry);
+    } else if (decision instanceof Decision.RollBack rollBack && rollBack.asked()) {
+      if (lastInProgress) {
+        last.setOutcome("Superseded");
+        last.setFinishedAt(AppImages.seconds(now));
+      }
+      var entry = new HistoryEntry();
+      entry.setImage(app.getSpec().getImage());
+      entry.setFromDigest(rollBack.failed().digest());
+      entry.setToDigest(rollBack.target().get().digest());
+      entry.setTag(rollBack.target().get().tag());
+      entry.setStartedAt(AppImages.seconds(now));
+      entry.setOutcome("Progressing");
+      entry.setCause(HistoryEntry.ROLLBACK);
+      entry.setMessage("rolled back by a person; " + rollBack.failed().digest() + " quarantined");
+      history.add(0, entry);
     } else if (decision instanceof Decision.RollBack rollBack
         && lastInProgress
         && rollBack.failed().digest().equals(last.getToDigest())) {

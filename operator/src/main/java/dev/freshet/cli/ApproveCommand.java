@@ -1,12 +1,12 @@
 package dev.freshet.cli;
 
 import dev.freshet.app.api.App;
+import dev.freshet.registry.Digest;
+import dev.freshet.registry.InvalidReferenceException;
 import dev.freshet.tracked.TrackedStatus;
 import dev.freshet.update.Waits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,12 +28,7 @@ import picocli.CommandLine.Spec;
 public class ApproveCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "TARGET",
-      description = "An App (NAME or app/NAME), or deploy/NAME, sts/NAME, ds/NAME, cronjob/NAME.")
-  String target;
+  @Mixin TargetParameter target;
 
   @Option(
       names = "--digest",
@@ -45,57 +39,28 @@ public class ApproveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var out = spec.commandLine().getOut();
-    var err = spec.commandLine().getErr();
-    Target what;
-    try {
-      what = Target.parse(target);
-    } catch (IllegalArgumentException e) {
-      err.println("freshet approve: " + e.getMessage());
-      return 2;
-    }
-    if (digest != null && !digest.matches("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}")) {
-      err.println(
-          "freshet approve: --digest \"" + digest + "\" is not a digest such as sha256:<64 hex>");
-      return 2;
-    }
-    try (KubernetesClient client = cluster.client()) {
-      String namespace = cluster.namespace(client);
-      var object = what.get(client, namespace);
-      if (object.isEmpty()) {
-        err.println("freshet approve: " + what + " not found in namespace " + namespace);
-        return 1;
+    if (digest != null) {
+      try {
+        Digest.parse(digest);
+      } catch (InvalidReferenceException e) {
+        spec.commandLine().getErr().println("freshet approve: --digest: " + e.getMessage());
+        return 2;
       }
-      Set<String> digests = digest != null ? Set.of(digest) : pending(object.get());
-      if (digests.isEmpty()) {
-        err.println(
-            "freshet approve: nothing waits for approval on "
-                + what
-                + " in namespace "
-                + namespace
-                + "; name a digest with --digest to approve it ahead");
-        return 1;
-      }
-      String approval = String.join(",", new TreeSet<>(digests));
-      what.edit(
-          client,
-          namespace,
-          o -> {
-            var annotations =
-                new HashMap<String, String>(
-                    o.getMetadata().getAnnotations() == null
-                        ? java.util.Map.of()
-                        : o.getMetadata().getAnnotations());
-            annotations.put(Waits.APPROVE, approval);
-            o.getMetadata().setAnnotations(annotations);
-            return o;
-          });
-      out.println("approved " + approval + " for " + what + " in namespace " + namespace);
-      return 0;
-    } catch (KubernetesClientException e) {
-      err.println("freshet approve: the API server refused: " + e.getMessage());
-      return 1;
     }
+    return PersonsRequest.ask(
+        spec,
+        cluster,
+        target.target,
+        object -> {
+          Set<String> digests = digest != null ? Set.of(digest) : pending(object);
+          if (digests.isEmpty()) {
+            return new PersonsRequest.Answer.Refuse(
+                "nothing waits for approval; name a digest with --digest to approve it ahead");
+          }
+          String approval = String.join(",", new TreeSet<>(digests));
+          return new PersonsRequest.Answer.Write(
+              Map.of(Waits.APPROVE, approval), "approved " + approval);
+        });
   }
 
   /** What waits now: an App's status.image.pending, a tracked workload's pending annotation. */

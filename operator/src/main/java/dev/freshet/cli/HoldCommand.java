@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code freshet hold TARGET}: Freshet stops updating the image until {@code freshet resume}. */
@@ -20,11 +19,7 @@ import picocli.CommandLine.Spec;
 public class HoldCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "TARGET",
-      description = "An App (NAME or app/NAME), or deploy/NAME, sts/NAME, ds/NAME, cronjob/NAME.")
-  String target;
+  @Mixin TargetParameter target;
 
   @Spec CommandSpec spec;
 
@@ -34,6 +29,6 @@ public class HoldCommand implements Callable<Integer> {
     annotations.put(
         TrackedAnnotations.HOLD, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     annotations.put(TrackedAnnotations.RESUME, null);
-    return PersonsRequest.annotate(spec, cluster, target, "held", annotations);
+    return PersonsRequest.annotate(spec, cluster, target.target, "held", annotations);
   }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       HistoryCommand.class,
       ApproveCommand.class,
+      RollbackCommand.class,
+      UnquarantineCommand.class,
       HoldCommand.class,
       ResumeCommand.class
     })

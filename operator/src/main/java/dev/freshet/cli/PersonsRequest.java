@@ -1,11 +1,13 @@
 package dev.freshet.cli;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -17,16 +19,35 @@ final class PersonsRequest {
 
   private PersonsRequest() {}
 
-  /**
-   * Applies {@code annotations} (a null value removes one) to {@code target}; prints what was done
-   * or why not, and returns the exit code: 0 done, 1 not found or refused, 2 a mistyped target.
-   */
+  /** What a verb makes of the object as the API server holds it now. */
+  sealed interface Answer {
+    /** Write {@code annotations} (a null value removes one) and print {@code done}. */
+    record Write(Map<String, String> annotations, String done) implements Answer {}
+
+    /** Write nothing: {@code why} is printed and the command fails. */
+    record Refuse(String why) implements Answer {}
+  }
+
+  /** Writes {@code annotations} whatever the object holds, and prints {@code done}. */
   static int annotate(
       CommandSpec spec,
       ClusterOptions cluster,
       String target,
       String done,
       Map<String, String> annotations) {
+    return ask(spec, cluster, target, object -> new Answer.Write(annotations, done));
+  }
+
+  /**
+   * Reads {@code target}, lets {@code answer} decide from it what to write, writes it; prints what
+   * was done or why not, and returns the exit code: 0 done, 1 not found or refused, 2 a mistyped
+   * target.
+   */
+  static int ask(
+      CommandSpec spec,
+      ClusterOptions cluster,
+      String target,
+      Function<HasMetadata, Answer> answer) {
     String verb = "freshet " + spec.name();
     Target what;
     try {
@@ -37,19 +58,29 @@ final class PersonsRequest {
     }
     try (KubernetesClient client = cluster.client()) {
       String namespace = cluster.namespace(client);
-      if (what.get(client, namespace).isEmpty()) {
+      var object = what.get(client, namespace);
+      if (object.isEmpty()) {
         spec.commandLine()
             .getErr()
             .println(verb + ": " + what + " not found in namespace " + namespace);
         return 1;
       }
-      String patch = Serialization.asJson(Map.of("metadata", Map.of("annotations", annotations)));
+      Answer decided = answer.apply(object.get());
+      if (decided instanceof Answer.Refuse refuse) {
+        spec.commandLine()
+            .getErr()
+            .println(verb + ": " + what + " in namespace " + namespace + ": " + refuse.why());
+        return 1;
+      }
+      Answer.Write write = (Answer.Write) decided;
+      String patch =
+          Serialization.asJson(Map.of("metadata", Map.of("annotations", write.annotations())));
       client
           .resources(what.kind().type())
           .inNamespace(namespace)
           .withName(what.name())
           .patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), patch);
-      spec.commandLine().getOut().println(what + " in namespace " + namespace + " " + done);
+      spec.commandLine().getOut().println(what + " in namespace " + namespace + " " + write.done());
       return 0;
     } catch (KubernetesClientException e) {
       spec.commandLine().getErr().println(verb + ": the API server refused: " + e.getMessage());

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,11 +23,7 @@ import picocli.CommandLine.Spec;
 public class ResumeCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "TARGET",
-      description = "An App (NAME or app/NAME), or deploy/NAME, sts/NAME, ds/NAME, cronjob/NAME.")
-  String target;
+  @Mixin TargetParameter target;
 
   @Spec CommandSpec spec;
 
@@ -38,6 +33,6 @@ public class ResumeCommand implements Callable<Integer> {
     annotations.put(TrackedAnnotations.HOLD, null);
     annotations.put(
         TrackedAnnotations.RESUME, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    return PersonsRequest.annotate(spec, cluster, target, "resumed", annotations);
+    return PersonsRequest.annotate(spec, cluster, target.target, "resumed", annotations);
   }
 }

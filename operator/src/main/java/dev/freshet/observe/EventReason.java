@@ -22,7 +22,10 @@ public enum EventReason {
    * (the message says which). Recorded once per pending digest and reason.
    */
   Waiting(Type.Normal),
-  /** A rollout failed its health gate: its digest is quarantined and the last good one pinned. */
+  /**
+   * A rollout failed its health gate, or a person rolled it back: its digest is quarantined and an
+   * earlier one pinned.
+   */
   RolledBack(Type.Warning),
   /**
    * A new digest was not rolled out because its cosign signature did not verify (refused and
@@ -38,6 +41,13 @@ public enum EventReason {
   Held(Type.Warning),
   /** A person resumed updates of a held workload. */
   Resumed(Type.Normal),
+  /** A person released quarantined digests ({@code freshet unquarantine}): they may roll again. */
+  Released(Type.Normal),
+  /**
+   * A person's {@code freshet rollback} was not carried out (its digest is quarantined, or nothing
+   * was pinned to go back from); the message says why.
+   */
+  RollbackRefused(Type.Warning),
   /** An object Freshet does not own holds the name of one it would create. */
   Blocked(Type.Warning),
   /** A reconcile failed; it is retried, later and later. */

@@ -1,5 +1,6 @@
 package dev.freshet.tracked;
 
+import dev.freshet.update.Custody;
 import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
 import java.time.Instant;
@@ -82,6 +83,38 @@ public final class TrackedRecord {
       all.removeAll(mine.subList(0, mine.size() - QUARANTINE_REMEMBERED));
     }
     return String.join(",", all);
+  }
+
+  /**
+   * The {@value #QUARANTINED} value without {@code released} digests ({@link Custody#ALL}: none
+   * left), or null when nothing stays quarantined.
+   */
+  public static String release(String before, Set<String> released) {
+    if (released.contains(Custody.ALL)) {
+      return null;
+    }
+    List<String> kept =
+        list(before).stream()
+            .filter(e -> !released.contains(e.substring(e.indexOf('=') + 1)))
+            .toList();
+    return kept.isEmpty() ? null : String.join(",", kept);
+  }
+
+  /**
+   * The pins a {@code container=tag@digest,…} value names by container; empty when any entry is not
+   * such a pin, so a mistyped request is never carried out in part.
+   */
+  public static Optional<Map<String, Pin>> pins(String value) {
+    Map<String, Pin> pins = new TreeMap<>();
+    for (String entry : list(value)) {
+      int eq = entry.indexOf('=');
+      Optional<Pin> pin = eq > 0 ? Pin.parse(entry.substring(eq + 1)) : Optional.empty();
+      if (pin.isEmpty()) {
+        return Optional.empty();
+      }
+      pins.put(entry.substring(0, eq), pin.get());
+    }
+    return pins.isEmpty() ? Optional.empty() : Optional.of(pins);
   }
 
   /**

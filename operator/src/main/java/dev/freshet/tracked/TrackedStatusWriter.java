@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -72,17 +73,20 @@ public final class TrackedStatusWriter {
   }
 
   /**
-   * Removes {@link TrackedAnnotations#RESUME} once updates resumed: a person's request, consumed by
-   * the one who acts on it. A JSON merge patch, since a person's tool owns the annotation.
+   * Removes a person's request annotations ({@code keys}) once acted on: consumed by the one who
+   * acts on them. A JSON merge patch, since a person's tool owns the annotations.
    */
-  public void consumeResume(HasMetadata workload) {
+  public void consume(HasMetadata workload, Set<String> keys) {
+    Map<String, String> removed = new java.util.HashMap<>();
+    keys.forEach(key -> removed.put(key, null));
     client
         .resource(workload)
         .patch(
             new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
                 .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE)
                 .build(),
-            "{\"metadata\":{\"annotations\":{\"" + TrackedAnnotations.RESUME + "\":null}}}");
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                Map.of("metadata", Map.of("annotations", removed))));
   }
 
   /** Removes every status annotation, when a workload stops being tracked. */
@@ -131,9 +135,13 @@ public final class TrackedStatusWriter {
       return record.get(annotation);
     }
 
-    /** Sets one of {@link TrackedRecord}'s status annotations. */
+    /** Sets one of {@link TrackedRecord}'s status annotations; null removes it. */
     void record(String annotation, String value) {
-      record.put(annotation, value);
+      if (value == null) {
+        record.remove(annotation);
+      } else {
+        record.put(annotation, value);
+      }
     }
 
     void pinned(String container, Optional<String> digest) {

@@ -128,6 +128,8 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     PodTemplateSpec template = kind.template().apply(workload);
     Instant now = clock.instant();
     Custody custody = custody(annotations);
+    Optional<Map<String, Pin>> rollbackTo =
+        TrackedRecord.pins(annotations.get(Custody.ROLLBACK_ANNOTATION));
     Map<String, Pin> newPins = new TreeMap<>();
     Map<String, Decision.RollBack> rollBacks = new TreeMap<>();
     Map<String, Pin> completed = new TreeMap<>();
@@ -141,6 +143,12 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     Map<TemplateContainer, Decision.RollForward> forwards = new LinkedHashMap<>();
     Map<String, String> trackedImages = new LinkedHashMap<>();
     var status = new TrackedStatusWriter.Builder(workload, clock);
+    if (!custody.released().isEmpty()) {
+      status.record(
+          TrackedRecord.QUARANTINED,
+          TrackedRecord.release(status.record(TrackedRecord.QUARANTINED), custody.released()));
+    }
+    Map<String, String> rollbacksRefused = new TreeMap<>();
     Map<String, TrackedWaits.PendingText> pendingBefore = TrackedWaits.pending(annotations);
     Set<String> approved = Waits.digests(annotations.get(Waits.APPROVE));
     Set<String> overrides = Waits.digests(annotations.get(Waits.WINDOW_OVERRIDE));
@@ -262,7 +270,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               record,
               latest,
               rollout,
-              custody.with(takenBy(workload, slot)),
+              custody
+                  .with(takenBy(workload, slot))
+                  .asking(
+                      rollbackTo.map(pins -> pins.get(container.getName())), custody.released()),
               gate,
               waits,
               now);
@@ -287,7 +298,12 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               container.getName() + ": " + wait.reason().condition() + ": " + wait.why());
         }
         recheck = earliest(recheck, wait.recheckAfter(now));
-      } else if (decision instanceof Decision.Stay) {
+      } else if (decision instanceof Decision.Stay stay) {
+        Optional<Pin> asked = rollbackTo.map(pins -> pins.get(container.getName()));
+        if (asked.isPresent()
+            && !stay.target().map(p -> p.digest().equals(asked.get().digest())).orElse(false)) {
+          rollbacksRefused.put(container.getName(), stay.why());
+        }
         if (custody.resumeAsked()) {
           // The person's image becomes Freshet's pin again, written as usual with the image.
           running.ifPresent(pin -> newPins.put(container.getName(), pin));
@@ -324,10 +340,22 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       }
     }
     poller.unwatchAll(subscriberPrefix, subscribers);
+    rollbackTo.ifPresent(
+        pins ->
+            pins.keySet().stream()
+                .filter(name -> !trackedImages.containsKey(name))
+                .forEach(
+                    name ->
+                        rollbacksRefused.put(
+                            name, "no container of this name has its image kept fresh")));
 
     if (!holds.isEmpty()) {
-      // A person holds the workload: nothing of it changes, whatever the other containers found.
-      newImages.clear();
+      // A person holds the workload: nothing of it changes, whatever the other containers found,
+      // but for a rollback a person asked for.
+      newImages
+          .keySet()
+          .removeIf(
+              c -> !Optional.ofNullable(rollBacks.get(c.name())).map(b -> b.asked()).orElse(false));
       String why = holds.get(0);
       status.record(TrackedRecord.HELD, why);
       if (!why.equals(annotations.get(TrackedRecord.HELD))) {
@@ -398,7 +426,20 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                       forward == null
                           ? Optional.ofNullable(back).map(b -> b.failed().digest())
                           : forward.from().map(Pin::digest));
-              if (back != null) {
+              if (back != null && back.asked()) {
+                events.record(
+                    workload,
+                    EventReason.RolledBack,
+                    container
+                        + ": rolled back from "
+                        + back.failed()
+                        + " to "
+                        + image
+                        + " as a person asked; "
+                        + back.failed().digest()
+                        + " is quarantined until released (freshet unquarantine)",
+                    change);
+              } else if (back != null) {
                 events.record(
                     workload,
                     EventReason.RolledBack,
@@ -431,9 +472,13 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                 status.updated(container.name(), image);
               }
             });
-        if (!rollBacks.isEmpty()) {
-          stuckPods.deleteAfterRollback(
-              workload, rollBacks.values().stream().map(b -> b.failed().digest()).toList());
+        List<String> failed =
+            rollBacks.values().stream()
+                .filter(b -> !b.asked())
+                .map(b -> b.failed().digest())
+                .toList();
+        if (!failed.isEmpty()) {
+          stuckPods.deleteAfterRollback(workload, failed);
         }
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
@@ -444,10 +489,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         newImages.keySet().forEach(c -> status.problem(c.name(), message));
       }
     }
-    if (custody.resumeAsked() && decided) {
-      statusWriter.consumeResume(workload);
-      events.record(workload, EventReason.Resumed, "updates resumed by a person");
-    }
+    reportRequests(workload, annotations, custody, decided, rollbacksRefused);
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     Map<String, String> written = status.build();
     reportRolledOut(workload, annotations, written, trackedImages);
@@ -456,6 +498,59 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     // sends no event) need no poll to be seen.
     UpdateControl<W> control = UpdateControl.noUpdate();
     return recheck.map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * Consumes a person's requests once the engine acted on them (the registry may not have answered
+   * yet), and says what became of them. A rollback annotation that names no pins is refused and
+   * consumed, never left lying unread.
+   */
+  private void reportRequests(
+      W workload,
+      Map<String, String> annotations,
+      Custody custody,
+      boolean decided,
+      Map<String, String> rollbacksRefused) {
+    String rollback = annotations.get(Custody.ROLLBACK_ANNOTATION);
+    boolean unreadable = rollback != null && TrackedRecord.pins(rollback).isEmpty();
+    if (unreadable) {
+      events.record(
+          workload,
+          EventReason.RollbackRefused,
+          Custody.ROLLBACK_ANNOTATION
+              + ": \""
+              + rollback
+              + "\" names no container=tag@digest pins (freshet rollback writes it)");
+    }
+    if (!decided && !unreadable) {
+      return;
+    }
+    Map<String, String> consumed =
+        new java.util.HashMap<>(decided ? Custody.consumed(custody) : Map.of());
+    // A rollback names its pins per container, outside the workload's custody.
+    if (unreadable || (decided && rollback != null)) {
+      consumed.put(Custody.ROLLBACK_ANNOTATION, null);
+    }
+    if (consumed.isEmpty()) {
+      return;
+    }
+    statusWriter.consume(workload, consumed.keySet());
+    if (!decided) {
+      return;
+    }
+    if (custody.resumeAsked()) {
+      events.record(workload, EventReason.Resumed, "updates resumed by a person");
+    }
+    if (!custody.released().isEmpty()) {
+      events.record(
+          workload,
+          EventReason.Released,
+          "released from quarantine by a person: "
+              + String.join(", ", new java.util.TreeSet<>(custody.released())));
+    }
+    rollbacksRefused.forEach(
+        (container, why) ->
+            events.record(workload, EventReason.RollbackRefused, container + ": " + why));
   }
 
   /**
@@ -472,7 +567,9 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                     + TrackedAnnotations.HOLD
                     + "); freshet resume lets Freshet update it again")
             : Optional.empty();
-    return new Custody(held, annotations.containsKey(TrackedAnnotations.RESUME), true);
+    return new Custody(held, annotations.containsKey(TrackedAnnotations.RESUME), true)
+        .asking(
+            Optional.empty(), Custody.released(annotations.get(Custody.UNQUARANTINE_ANNOTATION)));
   }
 
   /**

@@ -37,8 +37,16 @@ public sealed interface Decision {
   /**
    * The health gate failed: {@code failed} is quarantined and the template goes back to the last
    * good pin, or stays where it is when no rollout ever completed (there is nothing to go back to).
+   * A person's {@code freshet rollback} is the same move, {@code asked}: {@code failed} is what
+   * they rolled away from.
    */
-  record RollBack(Pin failed, Optional<Pin> to, String why) implements Decision {
+  record RollBack(Pin failed, Optional<Pin> to, String why, boolean asked) implements Decision {
+
+    /** The health gate's roll back. */
+    public RollBack(Pin failed, Optional<Pin> to, String why) {
+      this(failed, to, why, false);
+    }
+
     @Override
     public Optional<Pin> target() {
       return to.or(() -> Optional.of(failed));

@@ -3,6 +3,7 @@ package dev.freshet.update;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What Freshet recorded about one workload's image, in the API server (an App's {@code
@@ -39,6 +40,23 @@ public record ImageRecord(
   public ImageRecord {
     quarantined = List.copyOf(quarantined);
     leftBehind = List.copyOf(leftBehind);
+  }
+
+  /**
+   * This record with {@code released} digests ({@link Custody#ALL} for every one) out of quarantine
+   * and no longer counted as left behind: a person asked that they may be pinned again.
+   */
+  public ImageRecord releasing(Set<String> released) {
+    if (released.isEmpty()) {
+      return this;
+    }
+    boolean all = released.contains(Custody.ALL);
+    return new ImageRecord(
+        pinned,
+        lastGood,
+        all ? List.of() : quarantined.stream().filter(d -> !released.contains(d)).toList(),
+        leftBehind.stream().filter(d -> !all && !released.contains(d)).toList(),
+        pinnedAt);
   }
 
   public boolean isQuarantined(String digest) {

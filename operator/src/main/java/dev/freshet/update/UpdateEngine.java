@@ -115,15 +115,20 @@ public final class UpdateEngine {
       Instant now) {
     // On resume the person's image is where updates start again: the record's pin is what they
     // undid.
+    ImageRecord released = recorded.releasing(custody.released());
     ImageRecord record =
         custody.resumeAsked()
             ? new ImageRecord(
                 running,
-                recorded.lastGood(),
-                recorded.quarantined(),
-                recorded.leftBehind(),
+                released.lastGood(),
+                released.quarantined(),
+                released.leftBehind(),
                 Optional.empty())
-            : recorded;
+            : released;
+    if (custody.rollbackTo().isPresent()) {
+      // Before any hold: a person who asks to go back has taken the image into their hands.
+      return rollBackAsked(running, record, custody.rollbackTo().get());
+    }
     if (!custody.resumeAsked() && custody.held().isPresent()) {
       return new Decision.Hold(running, custody.held().get());
     }
@@ -218,6 +223,35 @@ public final class UpdateEngine {
       return new Decision.RollForward(latest, base);
     }
     return stay(base, running, "no newer answer from the registry");
+  }
+
+  /**
+   * A person's {@code freshet rollback}: the pin the workload is on is quarantined, so the
+   * registry's answer does not bring it straight back, and {@code to} is pinned. A quarantined
+   * {@code to} is refused (its release is a separate, deliberate step), and a workload already on
+   * {@code to} stays: the request was carried out before.
+   */
+  private static Decision rollBackAsked(Optional<Pin> running, ImageRecord record, Pin to) {
+    Optional<Pin> base = base(running, record);
+    if (base.map(pin -> pin.digest().equals(to.digest())).orElse(false)) {
+      return stay(base, running, "rolled back to " + to + " as a person asked");
+    }
+    if (record.isQuarantined(to.digest())) {
+      return stay(
+          base,
+          running,
+          "a rollback to "
+              + to
+              + " was asked, but "
+              + to.digest()
+              + " is quarantined; release it first (freshet unquarantine)");
+    }
+    if (base.isEmpty()) {
+      return new Decision.Stay(
+          base, "a rollback to " + to + " was asked, but Freshet pinned nothing to go back from");
+    }
+    return new Decision.RollBack(
+        base.get(), Optional.of(to), "rolled back by a person (freshet rollback)", true);
   }
 
   /**

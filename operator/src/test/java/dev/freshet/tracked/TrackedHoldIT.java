@@ -3,7 +3,7 @@ package dev.freshet.tracked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.freshet.cli.Main;
+import dev.freshet.it.FreshetCli;
 import dev.freshet.it.Kubectl;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * A person's undo is respected: a {@code kubectl rollout undo} of a tracked Deployment makes
@@ -70,7 +69,7 @@ class TrackedHoldIT {
           .atMost(Duration.ofSeconds(25))
           .untilAsserted(() -> assertThat(image(client)).isEqualTo(first.pinnedReference()));
 
-      assertThat(cli(testbed, "resume", "deploy/web", "-n", ns.name())).isZero();
+      assertThat(FreshetCli.run(testbed, "resume", "deploy/web", "-n", ns.name()).exit()).isZero();
 
       await()
           .atMost(Duration.ofSeconds(40))
@@ -82,7 +81,7 @@ class TrackedHoldIT {
                         "status.freshet.dev/held", "freshet.dev/resume", "freshet.dev/hold");
               });
 
-      assertThat(cli(testbed, "hold", "deploy/web", "-n", ns.name())).isZero();
+      assertThat(FreshetCli.run(testbed, "hold", "deploy/web", "-n", ns.name()).exit()).isZero();
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(
@@ -97,16 +96,9 @@ class TrackedHoldIT {
 
   @Test
   void theCliRefusesANameOfAKindFreshetDoesNotFollow(Testbed testbed, TestNamespace ns) {
-    assertThat(cli(testbed, "hold", "svc/report", "-n", ns.name())).isEqualTo(2);
-    assertThat(cli(testbed, "resume", "deploy/missing", "-n", ns.name())).isEqualTo(1);
-  }
-
-  private static int cli(Testbed testbed, String... args) {
-    String[] withConfig = new String[args.length + 2];
-    System.arraycopy(args, 0, withConfig, 0, args.length);
-    withConfig[args.length] = "--kubeconfig";
-    withConfig[args.length + 1] = testbed.kubeconfig().toString();
-    return new CommandLine(new Main()).execute(withConfig);
+    assertThat(FreshetCli.run(testbed, "hold", "svc/report", "-n", ns.name()).exit()).isEqualTo(2);
+    assertThat(FreshetCli.run(testbed, "resume", "deploy/missing", "-n", ns.name()).exit())
+        .isEqualTo(1);
   }
 
   private static Map<String, String> annotations(KubernetesClient client) {

@@ -76,7 +76,9 @@ class TrackedWaitsIT {
                   "--kubeconfig",
                   testbed.kubeconfig().toString());
       assertThat(exit).isZero();
-      assertThat(out.toString()).contains("approved " + second.digest() + " for deploy/web");
+      assertThat(out.toString())
+          .contains("deploy/web in namespace")
+          .contains("approved " + second.digest());
 
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)

@@ -6,6 +6,7 @@ import dev.freshet.poll.Resolution;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -259,7 +260,7 @@ class UpdateEngineTest {
     // A Deployment's rollout undo restores the annotations with the template: the record agrees
     // with the template again, and only the image field's manager tells.
     var record = record(Optional.of(D1), Optional.of(D1), List.of(), List.of());
-    var custody = new Custody(Optional.empty(), false, true, Optional.of("kubectl"));
+    var custody = new Custody(Optional.empty(), false, true).with(Optional.of("kubectl"));
 
     Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody);
 
@@ -296,6 +297,74 @@ class UpdateEngineTest {
         .isEqualTo(new Decision.RollForward(D0, Optional.of(D1)));
     assertThat(UpdateEngine.decide(Optional.of(D1), record, Optional.empty(), done(), custody))
         .isEqualTo(new Decision.Stay(Optional.of(D1), "no newer answer from the registry"));
+  }
+
+  @Test
+  void aPersonsRollbackPinsTheAskedDigestAndQuarantinesWhatRan() {
+    var record = record(Optional.of(D2), Optional.of(D2), List.of(), List.of(D1.digest()));
+    var custody = Custody.FRESHET.asking(Optional.of(D1), Set.of());
+
+    Decision decision = UpdateEngine.decide(Optional.of(D2), record, found(D2), done(), custody);
+
+    assertThat(decision)
+        .isEqualTo(
+            new Decision.RollBack(
+                D2, Optional.of(D1), "rolled back by a person (freshet rollback)", true));
+  }
+
+  @Test
+  void aPersonsRollbackGoesAheadOfAHold() {
+    var record = record(Optional.of(D2), Optional.of(D2), List.of(), List.of());
+    var custody =
+        new Custody(Optional.of("held by a person"), false, true).asking(Optional.of(D1), Set.of());
+
+    assertThat(UpdateEngine.decide(Optional.of(D2), record, found(D2), done(), custody))
+        .isInstanceOf(Decision.RollBack.class)
+        .extracting(Decision::target)
+        .isEqualTo(Optional.of(D1));
+  }
+
+  @Test
+  void aRollbackToAQuarantinedDigestIsRefusedAndOneAlreadyDoneStays() {
+    var quarantined = record(Optional.of(D2), Optional.of(D2), List.of(D1.digest()), List.of());
+    var custody = Custody.FRESHET.asking(Optional.of(D1), Set.of());
+
+    Decision refused =
+        UpdateEngine.decide(Optional.of(D2), quarantined, found(D2), done(), custody);
+    assertThat(refused).isInstanceOf(Decision.Stay.class);
+    assertThat(refused.target()).contains(D2);
+    assertThat(((Decision.Stay) refused).why()).contains("quarantined", "freshet unquarantine");
+
+    var done = record(Optional.of(D1), Optional.of(D2), List.of(D2.digest()), List.of());
+    assertThat(UpdateEngine.decide(Optional.of(D1), done, found(D2), done(), custody))
+        .isInstanceOf(Decision.Stay.class)
+        .extracting(Decision::target)
+        .isEqualTo(Optional.of(D1));
+  }
+
+  @Test
+  void aReleasedDigestIsTriedAgainWhenTheRegistryStillNamesIt() {
+    // D2 failed its gate and was quarantined; the workload went back to D1.
+    var record = record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of());
+
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D2), done()))
+        .isInstanceOf(Decision.Stay.class);
+    for (String released : List.of(D2.digest(), Custody.ALL)) {
+      var custody = Custody.FRESHET.asking(Optional.empty(), Set.of(released));
+      assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody))
+          .isEqualTo(new Decision.RollForward(D2, Optional.of(D1)));
+    }
+  }
+
+  @Test
+  void aDigestAPersonRolledAwayFromAndReleasedIsTriedAgain() {
+    // A person rolled D2 back to D1, and the D1-to-D2 rollout left D1 behind.
+    var record =
+        record(Optional.of(D1), Optional.of(D1), List.of(D2.digest()), List.of(D2.digest()));
+    var custody = Custody.FRESHET.asking(Optional.empty(), Set.of(D2.digest()));
+
+    assertThat(UpdateEngine.decide(Optional.of(D1), record, found(D2), done(), custody))
+        .isEqualTo(new Decision.RollForward(D2, Optional.of(D1)));
   }
 
   @Test

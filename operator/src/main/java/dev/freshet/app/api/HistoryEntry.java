@@ -20,6 +20,20 @@ public class HistoryEntry {
 
   private String message;
 
+  /** Set to {@value #ROLLBACK} when a person rolled the App back; absent for an update. */
+  private String cause;
+
+  /** The {@code cause} of a rollout a person asked for with {@code freshet rollback}. */
+  public static final String ROLLBACK = "Rollback";
+
+  public String getCause() {
+    return cause;
+  }
+
+  public void setCause(String cause) {
+    this.cause = cause;
+  }
+
   /** The image the App declared ({@code spec.image}) when this rollout started. */
   public String getImage() {
     return image;

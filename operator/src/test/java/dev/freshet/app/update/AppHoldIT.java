@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.UpdateSpec;
-import dev.freshet.cli.Main;
+import dev.freshet.it.FreshetCli;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
@@ -20,7 +20,6 @@ import dev.freshet.testbed.WithTestbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code freshet hold app/NAME} stops an App's updates, visibly ({@code UpToDate=False}, reason
@@ -42,7 +41,7 @@ class AppHoldIT {
           .atMost(Duration.ofSeconds(40))
           .untilAsserted(() -> assertRunning(client, "web", first));
 
-      assertThat(cli(testbed, "hold", "app/web", "-n", ns.name())).isZero();
+      assertThat(FreshetCli.run(testbed, "hold", "app/web", "-n", ns.name()).exit()).isZero();
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(
@@ -58,7 +57,7 @@ class AppHoldIT {
           .atMost(Duration.ofSeconds(25))
           .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(first.pinnedReference()));
 
-      assertThat(cli(testbed, "resume", "web", "-n", ns.name())).isZero();
+      assertThat(FreshetCli.run(testbed, "resume", "web", "-n", ns.name()).exit()).isZero();
       await()
           .atMost(Duration.ofSeconds(40))
           .untilAsserted(
@@ -74,13 +73,5 @@ class AppHoldIT {
                     .doesNotContainKeys("freshet.dev/hold", "freshet.dev/resume");
               });
     }
-  }
-
-  private static int cli(Testbed testbed, String... args) {
-    String[] withConfig = new String[args.length + 2];
-    System.arraycopy(args, 0, withConfig, 0, args.length);
-    withConfig[args.length] = "--kubeconfig";
-    withConfig[args.length + 1] = testbed.kubeconfig().toString();
-    return new CommandLine(new Main()).execute(withConfig);
   }
 }

@@ -95,7 +95,9 @@ class WaitsIT {
                   "--kubeconfig",
                   testbed.kubeconfig().toString());
       assertThat(exit).isZero();
-      assertThat(out.toString()).contains("approved " + second.digest() + " for app/web");
+      assertThat(out.toString())
+          .contains("app/web in namespace")
+          .contains("approved " + second.digest());
 
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
