@@ -55,7 +55,7 @@ public record MaintenanceWindow(String schedule, Duration duration, ZoneId zone)
 
   private static Cron cron(String schedule) {
     try {
-      return UNIX.parse(schedule.trim()).validate();
+      return UNIX.parse(WrappingRanges.unwrap(schedule)).validate();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "schedule \""
