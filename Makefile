@@ -16,8 +16,9 @@ build:
 dev: build
 	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
-## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
-test: testbed-up
+## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses),
+## and sign images with cosign, which this builds once.
+test: testbed-up testbed-cosign
 	$(MVN) verify
 
 unit-test:

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Builds cosign (the signing tool the signature tests use) from the Go module proxy into a cache keyed
 # by its version, beside the testbed's binaries; a second run builds nothing. Prints the binary's path.
+# With --locate it builds nothing: it prints the path of a built cosign, or fails saying how to build it
+# (the tests locate cosign this way, so a missing binary fails them instead of starting a long build).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 cosign="$COSIGN_BIN/cosign"
+if [[ ${1:-} == --locate && ! -x $cosign ]]; then
+  die "cosign v$COSIGN_VERSION is not built (expected at $cosign): run testbed/cosign.sh or make testbed-cosign"
+fi
 if [[ -x $cosign ]]; then
   echo "$cosign"
   exit 0

@@ -15,10 +15,11 @@ import java.util.Base64;
 
 /**
  * Cosign's signature formats written with the JDK, for tests that need signatures without the
- * cosign binary (unit tests of the verifier, and cases cosign will not produce, such as a signature
- * over one digest stored under another digest's tag). It follows cosign's formats: the
- * simple-signing payload, the {@code .sig} manifest, the DSSE envelope in a Sigstore bundle. No
- * test runs the cosign binary against these readers yet.
+ * cosign binary (unit tests of the verifier, fuzzing, and cases cosign will not produce). It
+ * follows cosign's formats: the simple-signing payload, the {@code .sig} manifest, the DSSE
+ * envelope in a Sigstore bundle. What the cosign binary itself writes is signed with {@link Cosign}
+ * in {@code CosignSignedImagesIT} and {@code TrackedCosignSignedIT}, and kept byte for byte in the
+ * registry module's {@code CosignArtifactsTest}.
  */
 public final class JdkCosign {
   public static final String SIMPLE_SIGNING_LAYER =

@@ -103,6 +103,38 @@ public final class Testbed {
     return dir.resolve("bin/kubectl");
   }
 
+  /**
+   * The cosign binary of the version {@code testbed/versions.env} pins, as {@code testbed/cosign.sh
+   * --locate} finds it in its cache.
+   *
+   * @throws IllegalStateException when cosign is not built, saying how to build it: a test that
+   *     signs with cosign fails without it, it is never skipped
+   */
+  public Path cosign() {
+    try {
+      Process process =
+          new ProcessBuilder("bash", root.resolve("testbed/cosign.sh").toString(), "--locate")
+              .directory(root.toFile())
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(process.getInputStream().readAllBytes()).trim();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("testbed/cosign.sh --locate did not answer in 30 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("no cosign for the signature tests: " + output);
+      }
+      String[] lines = output.split("\n");
+      return Path.of(lines[lines.length - 1].trim());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The folder holding every testbed process's log, for a failing test to point at. */
   public Path logs() {
     return dir.resolve("run/logs");
