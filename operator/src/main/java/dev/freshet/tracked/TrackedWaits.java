@@ -66,6 +66,9 @@ final class TrackedWaits {
     }
   }
 
+  /** As many windows as an App's {@code spec.update.windows} may hold. */
+  static final int MAX_WINDOWS = 16;
+
   /**
    * Reads {@code freshet.dev/windows}: a YAML or JSON list of {@code {schedule, duration,
    * timeZone}}, as in an App's {@code spec.update.windows}, e.g. {@code [{schedule: "0 22 * * 1-5",
@@ -87,6 +90,15 @@ final class TrackedWaits {
     if (texts == null || texts.isEmpty()) {
       throw new IllegalArgumentException(
           TrackedAnnotations.WINDOWS + " names no window; remove it to allow updates at any time");
+    }
+    if (texts.size() > MAX_WINDOWS) {
+      throw new IllegalArgumentException(
+          TrackedAnnotations.WINDOWS
+              + " names "
+              + texts.size()
+              + " windows; at most "
+              + MAX_WINDOWS
+              + ", as in an App's spec.update.windows");
     }
     List<MaintenanceWindow> windows = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {

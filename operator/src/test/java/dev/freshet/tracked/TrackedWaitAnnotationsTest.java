@@ -59,6 +59,29 @@ class TrackedWaitAnnotationsTest {
     assertThat(policy.minAge()).isZero();
   }
 
+  @Test
+  void moreWindowsThanAnAppMayHoldAreRefused() {
+    String window = "{schedule: \"0 22 * * *\", duration: 1h}";
+    String seventeen = "[" + String.join(",", java.util.Collections.nCopies(17, window)) + "]";
+    String sixteen = "[" + String.join(",", java.util.Collections.nCopies(16, window)) + "]";
+
+    assertThat(
+            TrackedAnnotations.parse(
+                    Map.of(
+                        TrackedAnnotations.POLICY, "digest", TrackedAnnotations.WINDOWS, sixteen))
+                .windows())
+        .hasSize(16);
+    assertThatThrownBy(
+            () ->
+                TrackedAnnotations.parse(
+                    Map.of(
+                        TrackedAnnotations.POLICY,
+                        "digest",
+                        TrackedAnnotations.WINDOWS,
+                        seventeen)))
+        .hasMessageContaining("names 17 windows; at most 16");
+  }
+
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(
       delimiter = '|',
