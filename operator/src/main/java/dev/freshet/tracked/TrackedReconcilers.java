@@ -31,61 +31,25 @@ final class TrackedReconcilers {
 
   static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
     Deployments(Parts p) {
-      super(
-          WorkloadKind.DEPLOYMENT,
-          p.poller(),
-          p.credentials(),
-          p.signatures(),
-          p.applier(),
-          p.status(),
-          p.events(),
-          p.stuckPods(),
-          p.clock());
+      super(WorkloadKind.DEPLOYMENT, p);
     }
   }
 
   static final class StatefulSets extends TrackedWorkloadReconciler<StatefulSet> {
     StatefulSets(Parts p) {
-      super(
-          WorkloadKind.STATEFUL_SET,
-          p.poller(),
-          p.credentials(),
-          p.signatures(),
-          p.applier(),
-          p.status(),
-          p.events(),
-          p.stuckPods(),
-          p.clock());
+      super(WorkloadKind.STATEFUL_SET, p);
     }
   }
 
   static final class DaemonSets extends TrackedWorkloadReconciler<DaemonSet> {
     DaemonSets(Parts p) {
-      super(
-          WorkloadKind.DAEMON_SET,
-          p.poller(),
-          p.credentials(),
-          p.signatures(),
-          p.applier(),
-          p.status(),
-          p.events(),
-          p.stuckPods(),
-          p.clock());
+      super(WorkloadKind.DAEMON_SET, p);
     }
   }
 
   static final class CronJobs extends TrackedWorkloadReconciler<CronJob> {
     CronJobs(Parts p) {
-      super(
-          WorkloadKind.CRON_JOB,
-          p.poller(),
-          p.credentials(),
-          p.signatures(),
-          p.applier(),
-          p.status(),
-          p.events(),
-          p.stuckPods(),
-          p.clock());
+      super(WorkloadKind.CRON_JOB, p);
     }
   }
 }

@@ -89,6 +89,20 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     this.clock = clock;
   }
 
+  /** A reconciler of {@code kind} made of the parts every kind shares. */
+  TrackedWorkloadReconciler(WorkloadKind<W> kind, TrackedReconcilers.Parts p) {
+    this(
+        kind,
+        p.poller(),
+        p.credentials(),
+        p.signatures(),
+        p.applier(),
+        p.status(),
+        p.events(),
+        p.stuckPods(),
+        p.clock());
+  }
+
   @Override
   public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
     return List.of(pollResults);
