@@ -107,6 +107,66 @@ class TrackedWaitsIT {
   }
 
   @Test
+  void aClosedWindowHoldsAnUpdateUntilAPersonOverridesItForThatDigestOnly(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
+    String repo = "tracked/override-" + ns.name();
+    PushedImage first = testbed.registry().pusher().push(repo, "dev");
+    Deployment web = Workloads.deployment("web", first.reference(), 2);
+    web.getMetadata()
+        .setAnnotations(
+            Map.of(
+                "freshet.dev/policy", "digest",
+                "freshet.dev/interval", "10s",
+                // Open one minute a year.
+                "freshet.dev/windows", "[{schedule: \"0 0 1 1 *\", duration: 1m}]"));
+    client.resource(web).create();
+
+    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertThat(image(client)).isEqualTo(first.pinnedReference()));
+
+      PushedImage second = testbed.registry().pusher().push(repo, "dev");
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertThat(TrackedStatus.pendingDigests(annotations(client)))
+                    .containsExactly(second.digest());
+                assertThat(annotations(client))
+                    .hasEntrySatisfying(
+                        TrackedStatus.MESSAGE, m -> assertThat(m).contains("AwaitingWindow"));
+              });
+      assertThat(image(client)).isEqualTo(first.pinnedReference());
+
+      client
+          .apps()
+          .deployments()
+          .withName("web")
+          .edit(
+              d -> {
+                d.getMetadata()
+                    .getAnnotations()
+                    .put("freshet.dev/window-override", second.digest());
+                return d;
+              });
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(() -> assertThat(image(client)).isEqualTo(second.pinnedReference()));
+
+      // The override named one digest: the next one waits for the window again.
+      PushedImage third = testbed.registry().pusher().push(repo, "dev");
+      await()
+          .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
+          .untilAsserted(
+              () ->
+                  assertThat(TrackedStatus.pendingDigests(annotations(client)))
+                      .containsExactly(third.digest()));
+      assertThat(image(client)).isEqualTo(second.pinnedReference());
+    }
+  }
+
+  @Test
   void anInvalidWindowAnnotationIsReportedAndNothingRolls(
       Testbed testbed, TestNamespace ns, KubernetesClient client) {
     PushedImage first = testbed.registry().pusher().push("tracked/window-" + ns.name(), "dev");
