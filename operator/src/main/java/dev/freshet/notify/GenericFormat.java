@@ -29,6 +29,7 @@ public final class GenericFormat implements Format {
     body.put("time", n.time().toString());
     body.put("cluster", n.cluster());
     body.put("sequence", n.sequence());
+    body.put("stream", n.stream());
     return Format.json(body);
   }
 }

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param cluster the cluster's name, as the notifications Secret sets it
  * @param sequence this notification's number among those one target received about this object from
  *     this operator process, from 1: a gap means one was dropped or given up on
+ * @param stream when the operator process that numbered it started numbering: a restart or a new
+ *     leader starts a new stream at 1, and (stream, sequence) orders every notification about an
+ *     object
  */
 public record Notification(
     NotificationKind kind,
@@ -37,9 +40,10 @@ public record Notification(
     String message,
     Instant time,
     String cluster,
-    long sequence) {
+    long sequence,
+    String stream) {
 
-  Notification withSequence(long number) {
+  Notification withSequence(String stream, long number) {
     return new Notification(
         kind,
         objectKind,
@@ -54,7 +58,8 @@ public record Notification(
         message,
         time,
         cluster,
-        number);
+        number,
+        stream);
   }
 
   /** {@code App team-a/web}. */

@@ -33,6 +33,7 @@ public final class Notifier implements EventListener, AutoCloseable {
   private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
   private volatile List<Delivery> deliveries = List.of();
   private volatile String cluster = "";
+  private final String stream;
 
   public Notifier(MeterRegistry meters, Clock clock) {
     this(meters, clock, Delivery.Limits.DEFAULT);
@@ -42,6 +43,11 @@ public final class Notifier implements EventListener, AutoCloseable {
     this.meters = meters;
     this.clock = clock;
     this.limits = limits;
+    // Always with milliseconds, so streams sort as text the way they do in time.
+    this.stream =
+        java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(clock.instant());
   }
 
   /**
@@ -95,12 +101,13 @@ public final class Notifier implements EventListener, AutoCloseable {
             message,
             clock.instant().truncatedTo(ChronoUnit.MILLIS),
             cluster,
-            0);
+            0,
+            stream);
     // Numbering and queueing together: two reconciler threads must not queue 3 before 2.
     synchronized (sequences) {
       for (Delivery delivery : targets) {
         if (delivery.target().hears(kind.get())) {
-          delivery.offer(notification.withSequence(next(delivery.target(), regarding)));
+          delivery.offer(notification.withSequence(stream, next(delivery.target(), regarding)));
         }
       }
     }

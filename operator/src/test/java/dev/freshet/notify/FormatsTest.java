@@ -33,7 +33,8 @@ class FormatsTest {
         message,
         Instant.parse("2026-12-01T10:15:30.123Z"),
         "prod",
-        7);
+        7,
+        "2026-12-01T09:00:00Z");
   }
 
   private static JsonNode read(byte[] body) throws Exception {
@@ -134,10 +135,12 @@ class FormatsTest {
             "message",
             "time",
             "cluster",
-            "sequence");
+            "sequence",
+            "stream");
     assertThat(body.get("kind").asText()).isEqualTo("succeeded");
     assertThat(body.get("time").asText()).isEqualTo("2026-12-01T10:15:30.123Z");
     assertThat(body.get("sequence").asLong()).isEqualTo(7);
+    assertThat(body.get("stream").asText()).isEqualTo("2026-12-01T09:00:00Z");
 
     var bare =
         new Notification(
@@ -154,7 +157,8 @@ class FormatsTest {
             "connection refused",
             Instant.EPOCH,
             "",
-            1);
+            1,
+            "2026-12-01T09:00:00Z");
     JsonNode unknown = read(new GenericFormat().body(bare));
     assertThat(unknown.get("kind").asText()).isEqualTo("registry-failing");
     assertThat(unknown.get("toDigest").isNull()).isTrue();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.it.Apps;
+import dev.freshet.it.NeverReady;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.notify.NotificationServer.Received;
 import dev.freshet.observe.EventRecorder;
@@ -64,11 +65,23 @@ class NotificationsIT {
           .getMetadata()
           .setAnnotations(Map.of("freshet.dev/policy", "digest", "freshet.dev/interval", "10s"));
       client.resource(tracked).create();
+      Deployment quietTracked = Workloads.deployment("quiet-tracked", first.reference(), 2);
+      quietTracked
+          .getMetadata()
+          .setAnnotations(
+              Map.of(
+                  "freshet.dev/policy",
+                  "digest",
+                  "freshet.dev/interval",
+                  "10s",
+                  Notifier.OPT_OUT,
+                  "false"));
+      client.resource(quietTracked).create();
       await()
           .atMost(ROLLOUT)
           .untilAsserted(
               () -> {
-                for (String name : List.of("web", "quiet", "tracked")) {
+                for (String name : List.of("web", "quiet", "tracked", "quiet-tracked")) {
                   assertRolledOut(client, name, first);
                 }
               });
@@ -89,8 +102,15 @@ class NotificationsIT {
                 }
               });
       // The opted-out App rolls on its own schedule: its surge pod may still be there.
-      await().atMost(ROLLOUT).untilAsserted(() -> assertRolledOut(client, "quiet", second));
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                assertRolledOut(client, "quiet", second);
+                assertRolledOut(client, "quiet-tracked", second);
+              });
       assertThat(of(server, "quiet")).isEmpty();
+      assertThat(of(server, "quiet-tracked")).isEmpty();
 
       var verifier =
           new GenericSignature.Verifier(
@@ -103,9 +123,12 @@ class NotificationsIT {
       }
       for (String name : List.of("web", "tracked")) {
         List<JsonNode> heard = of(server, name);
-        // Numbered 1, 2, 3… per object: nothing was lost on the way.
+        // Numbered 1, 2, 3… per object in one stream: nothing was lost on the way.
         for (int i = 0; i < heard.size(); i++) {
           assertThat(heard.get(i).get("sequence").asLong()).isEqualTo(i + 1);
+          assertThat(heard.get(i).get("stream").asText())
+              .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z")
+              .isEqualTo(heard.get(0).get("stream").asText());
         }
         JsonNode succeeded = heard.get(heard.size() - 1);
         assertThat(succeeded.get("kind").asText()).isEqualTo("succeeded");
@@ -119,6 +142,51 @@ class NotificationsIT {
       assertThat(of(server, "web").get(0).get("object").get("kind").asText()).isEqualTo("App");
       assertThat(of(server, "tracked").get(0).get("object").get("kind").asText())
           .isEqualTo("Deployment");
+    } finally {
+      notifier.close();
+    }
+  }
+
+  @Test
+  void aReleaseThatFailsItsHealthGateIsHeardAsRolledBack(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
+    Registry registry = testbed.registry();
+    String repo = "notify/rolled-back-" + ns.name();
+    PushedImage good = registry.pusher().push(repo, "dev");
+    var meters = new SimpleMeterRegistry();
+    var notifier = new Notifier(meters, Clock.systemUTC());
+    Poller poller = RunningOperator.testbedPoller();
+    try (var server = new NotificationServer();
+        var secret = configure(client, ns, notifier, meters, server);
+        var operator = RunningOperator.start(client, ns.name(), poller, notifier)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> notifier.targets().contains("generic"));
+      App web = app("web", good.reference(), Map.of());
+      web.getSpec().getUpdate().setProgressDeadlineSeconds(5);
+      client.resource(web).create();
+      await().atMost(ROLLOUT).untilAsserted(() -> assertRolledOut(client, "web", good));
+
+      PushedImage bad = registry.pusher().push(repo, "dev");
+      try (var broken = NeverReady.digest(client, bad.digest())) {
+        assertThat(poller.recheck(bad.registry(), bad.repository(), Optional.of("dev")))
+            .isPositive();
+        await()
+            .atMost(ROLLOUT)
+            .untilAsserted(
+                () ->
+                    assertThat(of(server, "web"))
+                        .anySatisfy(
+                            n -> {
+                              assertThat(n.get("kind").asText()).isEqualTo("rolled-back");
+                              assertThat(n.get("fromDigest").asText()).isEqualTo(bad.digest());
+                              assertThat(n.get("toDigest").asText()).isEqualTo(good.digest());
+                              assertThat(n.get("message").asText()).contains("quarantined");
+                            }));
+      }
+      // Heard once, after the rollout it ends.
+      assertThat(of(server, "web").stream().map(n -> n.get("kind").asText()).toList())
+          .containsSubsequence("found", "started", "rolled-back")
+          .filteredOn("rolled-back"::equals)
+          .hasSize(1);
     } finally {
       notifier.close();
     }
