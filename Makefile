@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build dev test unit-test format testbed-build testbed-cosign testbed-up testbed-down testbed-status clean
+.PHONY: build dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
@@ -17,8 +17,8 @@ dev: build
 	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses),
-## and sign images with cosign, which this builds once.
-test: testbed-up testbed-cosign
+## sign images with cosign and check the workflows with actionlint, which this builds once.
+test: testbed-up testbed-cosign testbed-actionlint
 	$(MVN) verify
 
 unit-test:
@@ -30,6 +30,10 @@ format:
 
 testbed-build:
 	testbed/build.sh
+
+## testbed-actionlint: builds actionlint (checks .github/workflows) from the Go module proxy into its cache.
+testbed-actionlint:
+	testbed/actionlint.sh
 
 ## testbed-cosign: builds cosign (for signing test images) from the Go module proxy into its cache.
 testbed-cosign:

@@ -22,3 +22,5 @@ command -v go >/dev/null || { echo "Go >= 1.26 is required to build the testbed 
 testbed/build.sh
 # The signature tests sign images with the real cosign; its first build takes 10-30 minutes on two cores.
 testbed/cosign.sh >/dev/null
+# The workflow tests check .github/workflows with actionlint (a build of seconds).
+testbed/actionlint.sh >/dev/null

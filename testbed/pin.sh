@@ -31,4 +31,6 @@ fresh_module "$TESTBED_SRC/kwok"; cd "$TESTBED_SRC/kwok"
 go get -tool "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION"; go mod tidy
 fresh_module "$TESTBED_SRC/cosign"; cd "$TESTBED_SRC/cosign"
 go get -tool "github.com/sigstore/cosign/v3/cmd/cosign@v$COSIGN_VERSION"; go mod tidy
-say "modules pinned to $TESTBED_KEY and cosign $COSIGN_VERSION; commit testbed/*/go.mod and go.sum"
+fresh_module "$TESTBED_SRC/actionlint"; cd "$TESTBED_SRC/actionlint"
+go get -tool "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"; go mod tidy
+say "modules pinned to $TESTBED_KEY, cosign $COSIGN_VERSION and actionlint $ACTIONLINT_VERSION; commit testbed/*/go.mod and go.sum"
