@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-up testbed-down testbed-status clean
+.PHONY: packages build dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
@@ -13,12 +13,12 @@ build:
 
 ## dev: the operator in the foreground on a testbed of its own (.testbed/dev, so it never collides with
 ## the test testbed), with the CRD and the sample App applied; Ctrl-C stops what it started.
-dev: build
+dev: packages build
 	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses),
 ## sign images with cosign and check the workflows with actionlint, which this builds once.
-test: testbed-up testbed-cosign testbed-actionlint
+test: packages testbed-up testbed-cosign testbed-actionlint
 	$(MVN) verify
 
 unit-test:
@@ -27,6 +27,10 @@ unit-test:
 ## format: rewrites every Java source with google-java-format; the build refuses unformatted sources.
 format:
 	$(MVN) -q spotless:apply
+
+## packages: installs the Debian packages a fresh machine lacks (make dev and make test run it first).
+packages:
+	testbed/packages.sh
 
 testbed-build:
 	testbed/build.sh

@@ -5,20 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v docker-registry >/dev/null || need+=(docker-registry)
-command -v htpasswd >/dev/null || need+=(apache2-utils)
-command -v mvn >/dev/null || need+=(maven)
-command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
-command -v curl >/dev/null || need+=(curl)
-command -v python3 >/dev/null || need+=(python3)
-if ((${#need[@]})); then
-  echo "installing Debian packages: ${need[*]}"
-  SUDO=; [[ $(id -u) == 0 ]] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-command -v go >/dev/null || { echo "Go >= 1.26 is required to build the testbed (https://go.dev/doc/install)"; exit 1; }
+testbed/packages.sh
 testbed/build.sh
 # The signature tests sign images with the real cosign; its first build takes 10-30 minutes on two cores.
 testbed/cosign.sh >/dev/null
