@@ -12,4 +12,12 @@ public interface EventListener {
   EventListener NONE = (regarding, reason, message, change) -> {};
 
   void recorded(HasMetadata regarding, EventReason reason, String message, ImageChange change);
+
+  /** Both listeners hear each piece of news, this one first. */
+  default EventListener andThen(EventListener next) {
+    return (regarding, reason, message, change) -> {
+      recorded(regarding, reason, message, change);
+      next.recorded(regarding, reason, message, change);
+    };
+  }
 }

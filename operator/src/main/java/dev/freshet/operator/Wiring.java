@@ -6,6 +6,7 @@ import dev.freshet.notify.Notifier;
 import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.RegistryMetrics;
+import dev.freshet.observe.RolloutMetrics;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
 import dev.freshet.poll.TagChooser;
@@ -70,7 +71,8 @@ public final class Wiring implements AutoCloseable {
         poller,
         registry,
         clock,
-        settings.notifications().isPresent() ? notifier : EventListener.NONE);
+        new RolloutMetrics(meters, clock)
+            .andThen(settings.notifications().isPresent() ? notifier : EventListener.NONE));
   }
 
   /**
