@@ -1,8 +1,6 @@
 package dev.freshet.cli;
 
 import dev.freshet.app.api.App;
-import dev.freshet.registry.Digest;
-import dev.freshet.registry.InvalidReferenceException;
 import dev.freshet.tracked.TrackedStatus;
 import dev.freshet.update.Waits;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,6 +30,7 @@ public class ApproveCommand implements Callable<Integer> {
 
   @Option(
       names = "--digest",
+      converter = DigestConverter.class,
       description = "The digest to approve (sha256:…); by default the one that waits now.")
   String digest;
 
@@ -39,14 +38,6 @@ public class ApproveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (digest != null) {
-      try {
-        Digest.parse(digest);
-      } catch (InvalidReferenceException e) {
-        spec.commandLine().getErr().println("freshet approve: --digest: " + e.getMessage());
-        return 2;
-      }
-    }
     return PersonsRequest.ask(
         spec,
         cluster,

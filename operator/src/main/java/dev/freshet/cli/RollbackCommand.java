@@ -1,7 +1,5 @@
 package dev.freshet.cli;
 
-import dev.freshet.registry.Digest;
-import dev.freshet.registry.InvalidReferenceException;
 import dev.freshet.update.Custody;
 import dev.freshet.update.Pin;
 import java.util.ArrayList;
@@ -37,6 +35,7 @@ public class RollbackCommand implements Callable<Integer> {
 
   @Option(
       names = "--to",
+      converter = DigestConverter.class,
       paramLabel = "DIGEST",
       description = "The digest to go back to (sha256:…); by default the one it ran before.")
   String to;
@@ -50,14 +49,6 @@ public class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (to != null) {
-      try {
-        Digest.parse(to);
-      } catch (InvalidReferenceException e) {
-        spec.commandLine().getErr().println("freshet rollback: --to: " + e.getMessage());
-        return 2;
-      }
-    }
     return PersonsRequest.ask(
         spec,
         cluster,

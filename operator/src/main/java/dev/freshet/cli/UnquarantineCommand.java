@@ -37,6 +37,17 @@ public class UnquarantineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Checked here, not by a converter: picocli reports a refused positional as unmatched.
+    for (String digest : digests == null ? List.<String>of() : digests) {
+      try {
+        new DigestConverter().convert(digest);
+      } catch (picocli.CommandLine.TypeConversionException e) {
+        spec.commandLine()
+            .getErr()
+            .println("freshet unquarantine: invalid value '" + digest + "': " + e.getMessage());
+        return 2;
+      }
+    }
     return PersonsRequest.ask(
         spec,
         cluster,
