@@ -2,14 +2,25 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build dev test unit-test format testbed-build testbed-cosign testbed-up testbed-down testbed-status clean
+.PHONY: build image dev test unit-test format testbed-build testbed-cosign testbed-up testbed-down testbed-status clean
 
-## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
+## build: compiles and installs every module, builds the operator image as an OCI tarball
+## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
 ## reassembles deploy/install.yaml around the CRD the build generated.
 build:
 	$(MVN) -q -DskipTests install
 	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
 	deploy/assemble-install.sh >/dev/null
+
+## image: builds the operator image and pushes it to IMAGE (make image IMAGE=registry.example.com/freshet:0.1.0),
+## then prints it by digest: the digest install.yaml names when the sources are the same. INSECURE=true
+## allows a plain-HTTP registry.
+IMAGE ?=
+INSECURE ?= false
+image:
+	@test -n "$(IMAGE)" || { echo "usage: make image IMAGE=host/repository:tag [INSECURE=true]" >&2; exit 1; }
+	$(MVN) -q -DskipTests package -Dimage=$(IMAGE) -Djib.allowInsecureRegistries=$(INSECURE)
+	@echo "$(IMAGE)@$$(cat operator/target/jib-pushed.digest)"
 
 ## dev: the operator in the foreground on a testbed of its own (.testbed/dev, so it never collides with
 ## the test testbed), with the CRD and the sample App applied; Ctrl-C stops what it started.
