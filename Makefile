@@ -6,7 +6,7 @@ export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
-## reassembles deploy/install.yaml around the CRD the build generated.
+## reassembles deploy/install.yaml around the CRD and the image digest the build produced.
 build:
 	$(MVN) -q -DskipTests install
 	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
