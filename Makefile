@@ -19,7 +19,7 @@ IMAGE ?=
 INSECURE ?= false
 image:
 	@test -n "$(IMAGE)" || { echo "usage: make image IMAGE=host/repository:tag [INSECURE=true]" >&2; exit 1; }
-	$(MVN) -q -DskipTests package -Dimage=$(IMAGE) -Djib.allowInsecureRegistries=$(INSECURE)
+	$(MVN) -q -DskipTests package -DpushImage=$(IMAGE) -Djib.allowInsecureRegistries=$(INSECURE)
 	@echo "$(IMAGE)@$$(cat operator/target/jib-pushed.digest)"
 
 ## dev: the operator in the foreground on a testbed of its own (.testbed/dev, so it never collides with
