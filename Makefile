@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: build image dev test unit-test format testbed-build testbed-cosign testbed-up testbed-down testbed-status clean
+.PHONY: build image dev test unit-test format testbed-build testbed-cosign testbed-helm testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
@@ -27,8 +27,9 @@ image:
 dev: build
 	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
-## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses).
-test: testbed-up
+## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses),
+## and the chart's tests use helm, which this builds once.
+test: testbed-up testbed-helm
 	$(MVN) verify
 
 unit-test:
@@ -44,6 +45,10 @@ testbed-build:
 ## testbed-cosign: builds cosign (for signing test images) from the Go module proxy into its cache.
 testbed-cosign:
 	testbed/cosign.sh
+
+## testbed-helm: builds helm (for the chart's tests) from the Go module proxy into its cache.
+testbed-helm:
+	testbed/helm.sh >/dev/null
 
 testbed-up:
 	testbed/up.sh

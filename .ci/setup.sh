@@ -19,5 +19,7 @@ if ((${#need[@]})); then
 fi
 command -v go >/dev/null || { echo "Go >= 1.26 is required to build the testbed (https://go.dev/doc/install)"; exit 1; }
 testbed/build.sh
+# helm, for the chart's tests (HelmChartIT).
+testbed/helm.sh >/dev/null
 # cosign (testbed/cosign.sh, `make testbed-cosign`) is not built here: no test runs it yet, and its
 # first build takes the better part of an hour on two cores.

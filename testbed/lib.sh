@@ -9,6 +9,8 @@ TESTBED_CACHE="${FRESHET_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/freshet/
 TESTBED_BIN="$TESTBED_CACHE/bin"
 # cosign has a cache of its own: its version moves independently of the control plane's.
 COSIGN_BIN="$(dirname "$TESTBED_CACHE")/cosign-${COSIGN_VERSION}/bin"
+# So has helm.
+HELM_BIN="$(dirname "$TESTBED_CACHE")/helm-${HELM_VERSION}/bin"
 # Per-checkout state: kubeconfig, registry addresses, logs, PIDs.
 TESTBED_DIR="${FRESHET_TESTBED_DIR:-$REPO_ROOT/.testbed}"
 
