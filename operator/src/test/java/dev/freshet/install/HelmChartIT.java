@@ -65,7 +65,7 @@ class HelmChartIT {
               "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
                   + ".nodeSelectorTerms[0].matchExpressions[0].operator=Exists",
               "--set",
-              "receivers.service.type=NodePort",
+              "receivers.service.type=NodePort,receivers.secretName=ci-webhooks",
               "--set",
               "imagePullSecrets[0].name=registry",
               "--set",
