@@ -2,14 +2,25 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: packages build dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-up testbed-down testbed-status clean
+.PHONY: packages build image dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
 
-## build: compiles and installs every module, leaves the freshet launcher at bin/freshet and
-## reassembles deploy/install.yaml around the CRD the build generated.
+## build: compiles and installs every module, builds the operator image as an OCI tarball
+## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
+## reassembles deploy/install.yaml around the CRD and the image digest the build produced.
 build:
 	$(MVN) -q -DskipTests install
 	install -D -m 0755 operator/src/main/dist/freshet bin/freshet
 	deploy/assemble-install.sh >/dev/null
+
+## image: builds the operator image and pushes it to IMAGE (make image IMAGE=registry.example.com/freshet:0.1.0),
+## then prints it by digest: the digest install.yaml names when the sources are the same. INSECURE=true
+## allows a plain-HTTP registry.
+IMAGE ?=
+INSECURE ?= false
+image:
+	@test -n "$(IMAGE)" || { echo "usage: make image IMAGE=host/repository:tag [INSECURE=true]" >&2; exit 1; }
+	$(MVN) -q -DskipTests package -DpushImage=$(IMAGE) -Djib.allowInsecureRegistries=$(INSECURE)
+	@echo "$(IMAGE)@$$(cat operator/target/jib-pushed.digest)"
 
 ## dev: the operator in the foreground on a testbed of its own (.testbed/dev, so it never collides with
 ## the test testbed), with the CRD and the sample App applied; Ctrl-C stops what it started.
@@ -17,8 +28,8 @@ dev: packages build
 	FRESHET_TESTBED_DIR=$(CURDIR)/.testbed/dev deploy/dev.sh
 
 ## test: unit and integration tests; the integration tests run on the testbed, which this starts (or reuses),
-## sign images with cosign and check the workflows with actionlint, which this builds once.
-test: packages testbed-up testbed-cosign testbed-actionlint
+## sign images with cosign, check the workflows with actionlint and test the chart with helm, each built once.
+test: packages testbed-up testbed-cosign testbed-actionlint testbed-helm
 	$(MVN) verify
 
 unit-test:
@@ -42,6 +53,10 @@ testbed-actionlint:
 ## testbed-cosign: builds cosign (for signing test images) from the Go module proxy into its cache.
 testbed-cosign:
 	testbed/cosign.sh
+
+## testbed-helm: builds helm (for the chart's tests) from the Go module proxy into its cache.
+testbed-helm:
+	testbed/helm.sh >/dev/null
 
 testbed-up:
 	testbed/up.sh

@@ -11,3 +11,5 @@ testbed/build.sh
 testbed/cosign.sh >/dev/null
 # The workflow tests check .github/workflows with actionlint (a build of seconds).
 testbed/actionlint.sh >/dev/null
+# helm, for the chart's tests (HelmChartIT).
+testbed/helm.sh >/dev/null

@@ -10,6 +10,8 @@ TESTBED_BIN="$TESTBED_CACHE/bin"
 # cosign has a cache of its own: its version moves independently of the control plane's.
 COSIGN_BIN="$(dirname "$TESTBED_CACHE")/cosign-${COSIGN_VERSION}/bin"
 ACTIONLINT_BIN="$(dirname "$TESTBED_CACHE")/actionlint-${ACTIONLINT_VERSION}/bin"
+# So has helm.
+HELM_BIN="$(dirname "$TESTBED_CACHE")/helm-${HELM_VERSION}/bin"
 # Per-checkout state: kubeconfig, registry addresses, logs, PIDs.
 TESTBED_DIR="${FRESHET_TESTBED_DIR:-$REPO_ROOT/.testbed}"
 

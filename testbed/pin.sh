@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rewrites the Go modules k8s/, etcd/ and kwok/ to the versions in versions.env. Run it after changing a
+# Rewrites the Go modules k8s/, etcd/, kwok/, cosign/ and helm/ to the versions in versions.env. Run it after changing a
 # pin, then commit the go.mod and go.sum files: build.sh builds exactly what they require.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -33,4 +33,6 @@ fresh_module "$TESTBED_SRC/cosign"; cd "$TESTBED_SRC/cosign"
 go get -tool "github.com/sigstore/cosign/v3/cmd/cosign@v$COSIGN_VERSION"; go mod tidy
 fresh_module "$TESTBED_SRC/actionlint"; cd "$TESTBED_SRC/actionlint"
 go get -tool "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"; go mod tidy
-say "modules pinned to $TESTBED_KEY, cosign $COSIGN_VERSION and actionlint $ACTIONLINT_VERSION; commit testbed/*/go.mod and go.sum"
+fresh_module "$TESTBED_SRC/helm"; cd "$TESTBED_SRC/helm"
+go get -tool "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION"; go mod tidy
+say "modules pinned to $TESTBED_KEY, cosign $COSIGN_VERSION, actionlint $ACTIONLINT_VERSION and helm $HELM_VERSION; commit testbed/*/go.mod and go.sum"

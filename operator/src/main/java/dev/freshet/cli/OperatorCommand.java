@@ -121,13 +121,20 @@ public class OperatorCommand implements Callable<Integer> {
       names = "--receiver-addr",
       description =
           "host:port of the webhook receivers (registry and CI notifications). Their secrets are"
-              + " read from Secret freshet-webhook in the --webhook-namespace. Default: no receivers.")
+              + " read from the Secret --webhook-secret in the --webhook-namespace. Default: no"
+              + " receivers.")
   String receiverAddress;
+
+  @Option(
+      names = "--webhook-secret",
+      defaultValue = OperatorSettings.Receivers.DEFAULT_SECRET_NAME,
+      description = "Name of the Secret holding the receivers' secrets. Default: ${DEFAULT-VALUE}.")
+  String webhookSecret;
 
   @Option(
       names = "--webhook-namespace",
       description =
-          "Namespace of Secret freshet-webhook. Default: the first --namespace, else the pod's or"
+          "Namespace of the --webhook-secret. Default: the first --namespace, else the pod's or"
               + " the kubeconfig's namespace.")
   String webhookNamespace;
 
@@ -245,7 +252,8 @@ public class OperatorCommand implements Callable<Integer> {
                         OperatorSettings.Receivers.parseAddress(address),
                         webhookNamespace != null
                             ? webhookNamespace
-                            : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client))),
+                            : !namespaces.isEmpty() ? namespaces.get(0) : ownNamespace(client),
+                        webhookSecret)),
         new OperatorSettings.Registries(
             platform,
             insecureRegistries,

@@ -1,6 +1,7 @@
 package dev.freshet.operator;
 
 import dev.freshet.poll.RegistryResolution;
+import dev.freshet.trigger.WebhookEndpoint;
 import dev.freshet.update.Intervals;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -91,9 +92,17 @@ public record OperatorSettings(
 
   /**
    * @param address where the webhook receivers listen
-   * @param secretNamespace the namespace of Secret {@code freshet-webhook}, their secrets
+   * @param secretNamespace the namespace of the Secret holding their secrets
+   * @param secretName that Secret's name
    */
-  public record Receivers(InetSocketAddress address, String secretNamespace) {
+  public record Receivers(InetSocketAddress address, String secretNamespace, String secretName) {
+
+    public static final String DEFAULT_SECRET_NAME = WebhookEndpoint.SECRET_NAME;
+
+    /** Receivers reading Secret {@value #DEFAULT_SECRET_NAME}. */
+    public Receivers(InetSocketAddress address, String secretNamespace) {
+      this(address, secretNamespace, DEFAULT_SECRET_NAME);
+    }
 
     /** Reads {@code host:port}. */
     public static InetSocketAddress parseAddress(String hostAndPort) {

@@ -100,6 +100,7 @@ public final class Wiring implements AutoCloseable {
     return WebhookEndpoint.start(
         client,
         receivers.secretNamespace(),
+        receivers.secretName(),
         receivers.address(),
         new HintDispatcher(poller, meters),
         meters,

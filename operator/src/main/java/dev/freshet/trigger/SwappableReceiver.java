@@ -14,15 +14,18 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SwappableReceiver implements Receiver {
   private final String source;
   private final String keys;
+  private final String secretName;
   private final AtomicReference<Optional<Receiver>> current =
       new AtomicReference<>(Optional.empty());
 
   /**
    * @param keys the keys of the Secret that enable the source, in words
+   * @param secretName the Secret they are read from
    */
-  SwappableReceiver(String source, String keys) {
+  SwappableReceiver(String source, String keys, String secretName) {
     this.source = source;
     this.keys = keys;
+    this.secretName = secretName;
   }
 
   void set(Optional<Receiver> receiver) {
@@ -51,7 +54,7 @@ final class SwappableReceiver implements Receiver {
                         + " webhooks are not enabled: key "
                         + keys
                         + " of Secret "
-                        + WebhookEndpoint.SECRET_NAME
+                        + secretName
                         + " is not set or not usable"));
   }
 }

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhook endpoint of the operator: every receiver on its documented path, their secrets read
- * from the Secret {@value #SECRET_NAME} in the operator's namespace at start and whenever it
- * changes, and accepted pushes coalesced (a multi-arch push sends one event per manifest) before
- * they trigger a re-check. A source whose key is missing from the Secret refuses every request.
+ * from one Secret ({@value #SECRET_NAME} unless the operator is told another name) in the
+ * operator's namespace at start and whenever it changes, and accepted pushes coalesced (a
+ * multi-arch push sends one event per manifest) before they trigger a re-check. A source whose key
+ * is missing from the Secret refuses every request.
  *
  * <p>Paths, source names and keys are the {@link Source} table's: {@code hmac} (the generic signed
  * form that {@code freshet notify} sends), {@code distribution}, {@code harbor}, {@code acr},
@@ -64,6 +65,7 @@ public final class WebhookEndpoint implements AutoCloseable {
   private WebhookEndpoint(
       KubernetesClient client,
       String namespace,
+      String secretName,
       InetSocketAddress address,
       Consumer<ImageHint> sink,
       Predicate<ImageHint> followed,
@@ -72,7 +74,9 @@ public final class WebhookEndpoint implements AutoCloseable {
       throws IOException {
     this.clock = clock;
     for (Source source : Source.values()) {
-      routes.put(source.path(), new SwappableReceiver(source.sourceName(), source.enablingKeys()));
+      routes.put(
+          source.path(),
+          new SwappableReceiver(source.sourceName(), source.enablingKeys(), secretName));
       meters.gauge(
           CONFIG_PROBLEMS,
           java.util.List.of(io.micrometer.core.instrument.Tag.of("source", source.sourceName())),
@@ -93,7 +97,7 @@ public final class WebhookEndpoint implements AutoCloseable {
         client
             .secrets()
             .inNamespace(namespace)
-            .withField("metadata.name", SECRET_NAME)
+            .withField("metadata.name", secretName)
             .inform(
                 new ResourceEventHandler<>() {
                   @Override
@@ -125,7 +129,7 @@ public final class WebhookEndpoint implements AutoCloseable {
       MeterRegistry meters,
       Clock clock)
       throws IOException {
-    return start(client, namespace, address, sink, hint -> true, meters, clock);
+    return start(client, namespace, SECRET_NAME, address, sink, hint -> true, meters, clock);
   }
 
   /**
@@ -140,19 +144,35 @@ public final class WebhookEndpoint implements AutoCloseable {
       MeterRegistry meters,
       Clock clock)
       throws IOException {
-    return start(client, namespace, address, dispatcher, dispatcher::follows, meters, clock);
+    return start(client, namespace, SECRET_NAME, address, dispatcher, meters, clock);
+  }
+
+  /** The same, reading the secrets from the Secret {@code secretName} in {@code namespace}. */
+  public static WebhookEndpoint start(
+      KubernetesClient client,
+      String namespace,
+      String secretName,
+      InetSocketAddress address,
+      HintDispatcher dispatcher,
+      MeterRegistry meters,
+      Clock clock)
+      throws IOException {
+    return start(
+        client, namespace, secretName, address, dispatcher, dispatcher::follows, meters, clock);
   }
 
   private static WebhookEndpoint start(
       KubernetesClient client,
       String namespace,
+      String secretName,
       InetSocketAddress address,
       Consumer<ImageHint> sink,
       Predicate<ImageHint> followed,
       MeterRegistry meters,
       Clock clock)
       throws IOException {
-    var endpoint = new WebhookEndpoint(client, namespace, address, sink, followed, meters, clock);
+    var endpoint =
+        new WebhookEndpoint(client, namespace, secretName, address, sink, followed, meters, clock);
     endpoint.server.start();
     log.info("webhook receivers listening on {}", endpoint.server.address());
     return endpoint;

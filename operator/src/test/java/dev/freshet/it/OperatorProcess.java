@@ -44,17 +44,31 @@ public final class OperatorProcess implements AutoCloseable {
   /** The same, with options for the JVM, such as a class-data sharing archive. */
   public static OperatorProcess start(Path log, List<String> jvmOptions, List<String> arguments) {
     try {
-      int port = freePort();
-      var command = new ArrayList<String>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      var launcher = new ArrayList<String>();
+      launcher.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       // Quick start-up on a small machine; the process lives seconds to minutes.
-      command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-      command.addAll(jvmOptions);
-      command.addAll(
+      launcher.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      launcher.addAll(jvmOptions);
+      launcher.addAll(
           List.of(
               "-cp",
               packagedJar() + ":" + Path.of("target", "lib") + "/*",
               "dev.freshet.cli.Main"));
+      return start(launcher, log, arguments);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Starts {@code freshet operator} with another launcher: {@code launcher} is the command up to
+   * and including the main class (an image's entrypoint, say), {@code operator} and the HTTP
+   * endpoints' options follow it.
+   */
+  public static OperatorProcess start(List<String> launcher, Path log, List<String> arguments) {
+    try {
+      int port = freePort();
+      var command = new ArrayList<>(launcher);
       command.add("operator");
       command.addAll(List.of("--http-address=127.0.0.1", "--http-port=" + port));
       command.addAll(arguments);
