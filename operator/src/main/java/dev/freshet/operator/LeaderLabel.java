@@ -1,5 +1,6 @@
 package dev.freshet.operator;
 
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -41,14 +42,23 @@ final class LeaderLabel {
             + (value == null ? "null" : "\"" + value + "\"")
             + "}}}";
     try {
+      // Patched through a stub, not withName(pod): fabric8 would GET the pod first, and the
+      // installed Role grants only patch on pods.
       client
           .pods()
           .inNamespace(namespace)
-          .withName(pod)
+          .resource(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withName(pod)
+                  .withNamespace(namespace)
+                  .endMetadata()
+                  .build())
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (KubernetesClientException e) {
-      // Out of a cluster there is no pod to label; webhooks then reach this process directly.
-      log.debug("could not label pod {}/{}: {}", namespace, pod, e.getMessage());
+      // Only a replica told its pod's name (POD_NAME) labels it: without the label the webhook
+      // Service has no endpoint, which a person must hear of.
+      log.warn("could not label pod {}/{}: {}", namespace, pod, e.getMessage());
     }
   }
 }
