@@ -1,6 +1,8 @@
 package dev.freshet.app;
 
+import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
+import dev.freshet.observe.WorkloadStates;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
@@ -57,6 +59,33 @@ public final class AppConditions {
       merged.add(stamped.build());
     }
     return merged;
+  }
+
+  /**
+   * The App's state as {@code freshet_workloads} counts it, from its {@code UpToDate} condition.
+   */
+  static String state(App app) {
+    var condition =
+        app.getStatus() == null || app.getStatus().getConditions() == null
+            ? null
+            : app.getStatus().getConditions().stream()
+                .filter(c -> UP_TO_DATE.equals(c.getType()))
+                .findFirst()
+                .orElse(null);
+    if (condition == null) {
+      return WorkloadStates.UNKNOWN;
+    }
+    String reason = String.valueOf(condition.getReason());
+    if ("True".equals(condition.getStatus())) {
+      return WorkloadStates.UP_TO_DATE;
+    } else if (reason.equals("RollingOut")) {
+      return WorkloadStates.ROLLING_OUT;
+    } else if (reason.startsWith("Awaiting")) {
+      return WorkloadStates.WAITING;
+    } else if (reason.equals("Held")) {
+      return WorkloadStates.HELD;
+    }
+    return WorkloadStates.FAILING;
   }
 
   /** Whether {@code status} has condition {@code type} with {@code reason}. */

@@ -9,6 +9,7 @@ import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
 import dev.freshet.observe.ImageChange;
+import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Resolution;
 import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
@@ -67,10 +68,14 @@ public class AppReconciler implements Reconciler<App> {
   private final AppUpdates updates;
   private final Clock clock;
 
-  public AppReconciler(EventRecorder events, AppUpdates updates, Clock clock) {
+  private final WorkloadStates states;
+
+  public AppReconciler(
+      EventRecorder events, AppUpdates updates, Clock clock, WorkloadStates states) {
     this.events = events;
     this.updates = updates;
     this.clock = clock;
+    this.states = states;
   }
 
   @Override
@@ -79,6 +84,7 @@ public class AppReconciler implements Reconciler<App> {
         new ArrayList<>(
             EventSourceUtils.dependentEventSources(context, deployment, statefulSet, service));
     sources.add(updates.eventSource(context.getPrimaryCache()));
+    states.count("App", () -> context.getPrimaryCache().list(), AppConditions::state);
     return sources;
   }
 

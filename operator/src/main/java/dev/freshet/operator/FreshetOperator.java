@@ -6,17 +6,21 @@ import dev.freshet.app.api.App;
 import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.SignatureMetrics;
+import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.tracked.TrackedControllers;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Assembles the JOSDK Operator that runs Freshet's controllers. */
 public final class FreshetOperator {
@@ -71,14 +75,22 @@ public final class FreshetOperator {
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meterRegistry));
               settings
                   .leaderElection()
-                  .ifPresent(le -> o.withLeaderElectionConfiguration(leaderElection(client, le)));
+                  .ifPresent(
+                      le ->
+                          o.withLeaderElectionConfiguration(
+                              leaderElection(client, le, leading(meterRegistry, 0))));
+              if (settings.leaderElection().isEmpty()) {
+                // Without an election this process is the one that reconciles.
+                leading(meterRegistry, 1);
+              }
             });
     var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock, listener);
     var credentials = new PullSecretCredentials(client, clock);
     var signatures =
         new SignatureChecks(client, registry, clock, new SignatureMetrics(meterRegistry));
+    var states = new WorkloadStates(meterRegistry);
     var reconciler =
-        new AppReconciler(events, new AppUpdates(poller, credentials, signatures), clock);
+        new AppReconciler(events, new AppUpdates(poller, credentials, signatures), clock, states);
     operator.register(
         reconciler,
         c -> {
@@ -100,16 +112,43 @@ public final class FreshetOperator {
         });
     if (settings.trackWorkloads()) {
       TrackedControllers.register(
-          operator, client, poller, signatures, settings.namespaces(), events, clock);
+          operator, client, poller, signatures, settings.namespaces(), events, clock, states);
     }
     return operator;
   }
 
+  /**
+   * {@code freshet_leader}: 1 while this process reconciles, 0 while it stands by, so an alert can
+   * tell that no replica leads.
+   */
+  private static AtomicInteger leading(MeterRegistry meters, int initially) {
+    AtomicInteger gauge = new AtomicInteger(initially);
+    Gauge.builder("freshet_leader", gauge, AtomicInteger::get)
+        .description("1 while this replica holds the lease and reconciles")
+        .register(meters);
+    return gauge;
+  }
+
   private static LeaderElectionConfiguration leaderElection(
-      KubernetesClient client, OperatorSettings.LeaderElection le) {
+      KubernetesClient client, OperatorSettings.LeaderElection le, AtomicInteger leading) {
     // In a cluster the pod knows its name (POD_NAME, from the downward API) and marks itself
     // leader.
     String pod = System.getenv("POD_NAME");
+    LeaderCallbacks label =
+        pod == null
+            ? new LeaderCallbacks(() -> {}, () -> {}, leader -> {})
+            : new LeaderLabel(client, le.leaseNamespace(), pod).callbacks();
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> {
+              leading.set(1);
+              label.onStartLeading();
+            },
+            () -> {
+              leading.set(0);
+              label.onStopLeading();
+            },
+            label::onNewLeader);
     return new LeaderElectionConfiguration(
         le.leaseName(),
         le.leaseNamespace(),
@@ -117,7 +156,7 @@ public final class FreshetOperator {
         le.renewDeadline(),
         le.retryPeriod(),
         le.identity(),
-        pod == null ? null : new LeaderLabel(client, le.leaseNamespace(), pod).callbacks(),
+        callbacks,
         le.exitOnStopLeading());
   }
 

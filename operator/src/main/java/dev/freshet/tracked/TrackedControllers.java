@@ -1,6 +1,7 @@
 package dev.freshet.tracked;
 
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.update.ImageFieldApplier;
@@ -39,7 +40,8 @@ public final class TrackedControllers {
         new SignatureChecks(client, Resolver.builder().build(), clock, result -> {}),
         namespaces,
         events,
-        clock);
+        clock,
+        WorkloadStates.NONE);
   }
 
   public static void register(
@@ -49,7 +51,8 @@ public final class TrackedControllers {
       SignatureChecks signatures,
       Set<String> namespaces,
       EventRecorder events,
-      Clock clock) {
+      Clock clock,
+      WorkloadStates states) {
     var parts =
         new TrackedReconcilers.Parts(
             poller,
@@ -59,7 +62,8 @@ public final class TrackedControllers {
             new TrackedStatusWriter(client),
             events,
             new StuckPods(client),
-            clock);
+            clock,
+            states);
     for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler :
         List.of(
             new TrackedReconcilers.Deployments(parts),

@@ -1,6 +1,7 @@
 package dev.freshet.tracked;
 
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
@@ -27,7 +28,8 @@ final class TrackedReconcilers {
       TrackedStatusWriter status,
       EventRecorder events,
       StuckPods stuckPods,
-      Clock clock) {}
+      Clock clock,
+      WorkloadStates states) {}
 
   static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
     Deployments(Parts p) {

@@ -1,5 +1,6 @@
 package dev.freshet.tracked;
 
+import dev.freshet.observe.WorkloadStates;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,6 +34,22 @@ public final class TrackedStatus {
   public static final String REFUSED_HINT = PREFIX + "refused-hint";
 
   private TrackedStatus() {}
+
+  /** A tracked workload's state as {@code freshet_workloads} counts it, from its annotations. */
+  public static String state(Map<String, String> annotations) {
+    Map<String, String> a = annotations == null ? Map.of() : annotations;
+    if (a.containsKey(TrackedRecord.HELD)) {
+      return WorkloadStates.HELD;
+    } else if (a.containsKey(PENDING)) {
+      return WorkloadStates.WAITING;
+    } else if ("True".equals(a.get(UP_TO_DATE))) {
+      return WorkloadStates.UP_TO_DATE;
+    } else if ("False".equals(a.get(UP_TO_DATE))) {
+      // Without a message nothing is wrong: the rollout has not completed yet.
+      return a.containsKey(MESSAGE) ? WorkloadStates.FAILING : WorkloadStates.ROLLING_OUT;
+    }
+    return WorkloadStates.UNKNOWN;
+  }
 
   /** The digests that wait now, in any container, as {@link #PENDING} records them. */
   public static java.util.Set<String> pendingDigests(Map<String, String> annotations) {

@@ -4,6 +4,7 @@ import dev.freshet.observe.EventReason;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.Failures;
 import dev.freshet.observe.ImageChange;
+import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.PolicySpec;
 import dev.freshet.poll.Poller;
@@ -65,46 +66,34 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final EventRecorder events;
   private final StuckPods stuckPods;
   private final Clock clock;
+  private final WorkloadStates states;
   private final SimpleInboundEventSource<W> pollResults =
       new SimpleInboundEventSource<>("poll-results");
 
-  public TrackedWorkloadReconciler(
-      WorkloadKind<W> kind,
-      Poller poller,
-      PullSecretCredentials credentials,
-      SignatureChecks signatures,
-      ImageFieldApplier applier,
-      TrackedStatusWriter statusWriter,
-      EventRecorder events,
-      StuckPods stuckPods,
-      Clock clock) {
-    this.kind = kind;
-    this.poller = poller;
-    this.credentials = credentials;
-    this.signatures = signatures;
-    this.applier = applier;
-    this.statusWriter = statusWriter;
-    this.events = events;
-    this.stuckPods = stuckPods;
-    this.clock = clock;
-  }
-
   /** A reconciler of {@code kind} made of the parts every kind shares. */
   TrackedWorkloadReconciler(WorkloadKind<W> kind, TrackedReconcilers.Parts p) {
-    this(
-        kind,
-        p.poller(),
-        p.credentials(),
-        p.signatures(),
-        p.applier(),
-        p.status(),
-        p.events(),
-        p.stuckPods(),
-        p.clock());
+    this.kind = kind;
+    this.poller = p.poller();
+    this.credentials = p.credentials();
+    this.signatures = p.signatures();
+    this.applier = p.applier();
+    this.statusWriter = p.status();
+    this.events = p.events();
+    this.stuckPods = p.stuckPods();
+    this.clock = p.clock();
+    this.states = p.states();
   }
 
   @Override
   public List<EventSource<?, W>> prepareEventSources(EventSourceContext<W> context) {
+    states.count(
+        kind.name(),
+        () ->
+            context
+                .getPrimaryCache()
+                .list()
+                .filter(w -> TrackedAnnotations.isTracked(w.getMetadata().getAnnotations())),
+        w -> TrackedStatus.state(w.getMetadata().getAnnotations()));
     return List.of(pollResults);
   }
 
