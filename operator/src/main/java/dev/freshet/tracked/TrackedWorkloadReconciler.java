@@ -380,6 +380,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                   TrackedRecord.quarantine(
                       status.record(TrackedRecord.QUARANTINED), c, back.failed().digest())));
       statusWriter.write(workload, status.build());
+    } else if (!newImages.isEmpty() && !custody.released().isEmpty()) {
+      // A release is recorded before the image it lets roll: a reconcile that sees the new image
+      // with the old quarantine would take it for a rollback left half done and go back.
+      statusWriter.write(workload, status.build());
     }
 
     if (!newImages.isEmpty()) {
