@@ -68,7 +68,18 @@ class InstalledOperatorIT {
   private static final String HMAC = "installed-operator-webhook-secret";
   private static final String RECONCILES =
       "operator_sdk_controllers_execution_reconcile_seconds_count";
-  private static final Pattern FORBIDDEN = Pattern.compile("(?i)forbidden|\\bcode=403\\b");
+
+  /**
+   * A refusal by the authorizer, the API server's words for RBAC saying no. Not any "forbidden":
+   * the operator watches every namespace, and an admission policy a test before this one left
+   * behind may still refuse a change there ("is forbidden: ValidatingAdmissionPolicy …"), which
+   * says nothing of the RBAC.
+   */
+  private static final Pattern FORBIDDEN =
+      Pattern.compile(
+          "(?i)\\bcannot [a-z]+ resource\\b|forbidden: User\\b|Forbidden!Configured service"
+              + " account|\\bcode=403\\b");
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path imageRoot;
