@@ -15,6 +15,7 @@ import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImagePins;
 import dev.freshet.update.Pin;
+import dev.freshet.update.PullSecretRefused;
 import dev.freshet.update.RolloutState;
 import dev.freshet.update.SignatureGate;
 import dev.freshet.update.StuckPods;
@@ -480,6 +481,13 @@ public class AppReconciler implements Reconciler<App> {
       return ErrorStatusUpdateControl.<App>noStatusUpdate().withNoRetry();
     }
     String message = Failures.describe(e);
+    // A refused pull secret is the spec's fault, not the cluster's: named for what it is, so the
+    // App's owner finds it among their Events; it is retried all the same (the same backoff), as
+    // the reference may be fixed in the service account, which triggers no reconcile.
+    EventReason reason =
+        Failures.causedBy(e, PullSecretRefused.class)
+            ? EventReason.PullSecretRefused
+            : EventReason.ReconcileError;
     log.warn(
         "Reconciling App {}/{} failed; it will be retried: {}",
         app.getMetadata().getNamespace(),
@@ -491,13 +499,13 @@ public class AppReconciler implements Reconciler<App> {
             app,
             ownedWorkload(app).flatMap(RolloutState::of).orElse(null),
             List.of(),
-            message,
+            new AppStatusCalculator.Failure(reason.name(), message),
             AppStatusCalculator.UpdatePart.unchanged(app.getStatus()),
             clock.instant());
     if (sameStatus(app.getStatus(), status)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    events.record(app, EventReason.ReconcileError, message);
+    events.record(app, reason, message);
     app.setStatus(status);
     unlock(app);
     return ErrorStatusUpdateControl.patchStatus(app);

@@ -46,19 +46,26 @@ public final class AppStatusCalculator {
     }
   }
 
+  /**
+   * Why a reconcile failed: the conditions' reason ({@code ReconcileError}, or a more telling one)
+   * and what a person can act on.
+   */
+  public record Failure(String reason, String message) {}
+
   private AppStatusCalculator() {}
 
   /**
    * @param workload the workload's state, or null if there is none yet
    * @param blockers messages about objects that stop Freshet from creating the App's own
-   * @param error the failure of this reconcile, for a person to act on, or null
+   * @param error the failure of this reconcile: its reason, and a message for a person to act on;
+   *     or null
    * @param update the image record, history and {@code UpToDate} condition to carry
    */
   public static AppStatus compute(
       App app,
       RolloutState workload,
       List<String> blockers,
-      String error,
+      Failure error,
       UpdatePart update,
       Instant now) {
     long generation =
@@ -86,7 +93,7 @@ public final class AppStatusCalculator {
   }
 
   private static List<Condition> conditions(
-      App app, RolloutState workload, List<String> blockers, String error, long generation) {
+      App app, RolloutState workload, List<String> blockers, Failure error, long generation) {
     String kind = app.getSpec().getWorkload().name();
     if (!blockers.isEmpty()) {
       String message = String.join(" ", blockers);
@@ -104,8 +111,8 @@ public final class AppStatusCalculator {
               .orElseThrow();
       return List.of(
           ready,
-          condition(PROGRESSING, false, "ReconcileError", error, generation),
-          condition(DEGRADED, true, "ReconcileError", error, generation));
+          condition(PROGRESSING, false, error.reason(), error.message(), generation),
+          condition(DEGRADED, true, error.reason(), error.message(), generation));
     }
     if (workload == null) {
       String message = kind + " is being created";

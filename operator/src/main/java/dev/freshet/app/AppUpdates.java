@@ -7,10 +7,12 @@ import dev.freshet.poll.ImageWatch;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
+import dev.freshet.registry.auth.Credential;
 import dev.freshet.update.Decision;
 import dev.freshet.update.Intervals;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.PullSecretRefused;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.SignatureGate;
 import dev.freshet.update.VerifyConfig;
@@ -98,16 +100,25 @@ public final class AppUpdates {
       return Optional.empty();
     }
     ImageReference reference = ImageReference.parse(app.getSpec().getImage());
+    Optional<Credential> credential;
+    try {
+      credential =
+          credentials.find(
+              app.getMetadata().getNamespace(),
+              PodTemplates.of(app, app.getSpec().getImage()).getSpec(),
+              reference.registry());
+    } catch (PullSecretRefused refused) {
+      // Nothing is checked with a reference Freshet refuses, not even with the credential it had.
+      poller.unwatch(subscriber);
+      throw refused;
+    }
     var watch =
         new ImageWatch(
             reference.registry(),
             reference.repository(),
             reference.tagOrLatest(),
             AppImages.policy(app.getSpec()),
-            credentials.find(
-                app.getMetadata().getNamespace(),
-                PodTemplates.of(app, app.getSpec().getImage()).getSpec(),
-                reference.registry()));
+            credential);
     ResourceID id = ResourceID.fromResource(app);
     poller.watch(
         subscriber,

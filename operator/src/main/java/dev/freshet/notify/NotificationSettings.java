@@ -102,17 +102,26 @@ public record NotificationSettings(List<Target> targets, String cluster, List<St
     return new NotificationSettings(targets, data.getOrDefault(CLUSTER, ""), problems);
   }
 
+  /**
+   * The target's URL, or a problem that does not repeat it: a webhook URL is a credential (a Slack
+   * or Teams URL's path is its secret), and problems go to the log and to an Event.
+   */
   private static Optional<URI> url(String key, String value, List<String> problems) {
     try {
       URI url = new URI(value);
       if (url.getHost() == null
           || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
-        problems.add(key + " must be an http or https URL with a host, not \"" + value + "\"");
+        problems.add(
+            key
+                + " must be an http or https URL with a host (the value, "
+                + value.length()
+                + " characters, is not repeated: a webhook URL holds its secret)");
         return Optional.empty();
       }
       return Optional.of(url);
     } catch (URISyntaxException e) {
-      problems.add(key + " is not a URL: " + e.getMessage());
+      // getMessage() would quote the input; the reason and index say what is wrong without it.
+      problems.add(key + " is not a URL: " + e.getReason() + " at index " + e.getIndex());
       return Optional.empty();
     }
   }

@@ -43,6 +43,12 @@ public record Target(
     return headers;
   }
 
+  /** Its name and the URL's scheme and host only: a webhook URL's path is its secret. */
+  @Override
+  public String toString() {
+    return "Target[" + name + " " + url.getScheme() + "://" + url.getHost() + "/…]";
+  }
+
   /** Same URL, format, kinds and secret: a reconfiguration can keep the target's queue. */
   boolean sameAs(Target other) {
     return name.equals(other.name)

@@ -55,6 +55,12 @@ public enum EventReason {
   /** A webhook named a digest the registry does not serve for that tag. */
   HintRefused(Type.Warning),
   InvalidAnnotation(Type.Warning),
+  /**
+   * A workload names a pull secret Freshet will not read: in another namespace ({@code
+   * namespace/name}), or by something that is not a Secret's name. Nothing is checked or rolled
+   * until the reference is fixed.
+   */
+  PullSecretRefused(Type.Warning),
   /** An App stored under an older, laxer schema that Freshet cannot read: left alone. */
   SpecUnreadable(Type.Warning),
   /** A continuously reconciling controller owns the image field of a tracked workload. */

@@ -49,6 +49,19 @@ public final class Failures {
     return false;
   }
 
+  /** Whether {@code failure} is, or was caused by, a {@code kind}. */
+  public static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (kind.isInstance(cause)) {
+        return true;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private static String firstLine(String text) {
     if (text == null) {
       return "no detail";

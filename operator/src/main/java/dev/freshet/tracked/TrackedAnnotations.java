@@ -6,6 +6,7 @@ import dev.freshet.registry.policy.SemverPolicy;
 import dev.freshet.update.Custody;
 import dev.freshet.update.Intervals;
 import dev.freshet.update.MaintenanceWindow;
+import dev.freshet.update.SecretNames;
 import dev.freshet.update.VerifyConfig;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,10 +39,6 @@ public final class TrackedAnnotations {
 
   /** Reserved for keyless verification, which is refused until it is supported. */
   public static final String VERIFY_KEYLESS = PREFIX + "verify-keyless";
-
-  /** A Secret's name: a DNS subdomain, as the App CRD checks spec.update.verify.keySecret. */
-  private static final java.util.regex.Pattern SECRET_NAME =
-      java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
 
   /**
    * How long a StatefulSet's or DaemonSet's rollout may take; their controllers keep no deadline.
@@ -217,7 +214,7 @@ public final class TrackedAnnotations {
       return Optional.empty();
     }
     String secret = annotations.get(VERIFY_KEY_SECRET).trim();
-    if (!SECRET_NAME.matcher(secret).matches()) {
+    if (!SecretNames.isValid(secret)) {
       throw new IllegalArgumentException(
           VERIFY_KEY_SECRET
               + " \""

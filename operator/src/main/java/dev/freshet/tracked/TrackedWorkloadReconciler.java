@@ -11,6 +11,7 @@ import dev.freshet.poll.Poller;
 import dev.freshet.poll.Resolution;
 import dev.freshet.registry.ImageReference;
 import dev.freshet.registry.InvalidReferenceException;
+import dev.freshet.registry.auth.Credential;
 import dev.freshet.update.Custody;
 import dev.freshet.update.Decision;
 import dev.freshet.update.ImageFieldApplier;
@@ -19,6 +20,7 @@ import dev.freshet.update.ImagePins;
 import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretCredentials;
+import dev.freshet.update.PullSecretRefused;
 import dev.freshet.update.RolloutState;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.SignatureGate;
@@ -172,14 +174,25 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
             "image " + container.getImage() + " is invalid: " + e.getMessage());
         continue;
       }
+      Optional<Credential> credential;
+      try {
+        credential =
+            credentials.find(
+                workload.getMetadata().getNamespace(), template.getSpec(), reference.registry());
+      } catch (PullSecretRefused refused) {
+        // The pod template is every container's: nothing of this workload is checked or rolled.
+        poller.unwatchAll(subscriberPrefix, Set.of());
+        events.record(workload, EventReason.PullSecretRefused, refused.getMessage());
+        statusWriter.write(workload, TrackedStatusWriter.problem(workload, refused.getMessage()));
+        return UpdateControl.noUpdate();
+      }
       var watch =
           new ImageWatch(
               reference.registry(),
               reference.repository(),
               reference.tagOrLatest(),
               policy.policy(),
-              credentials.find(
-                  workload.getMetadata().getNamespace(), template.getSpec(), reference.registry()));
+              credential);
       String subscriber = subscriberPrefix + container.getName();
       subscribers.add(subscriber);
       poller.watch(subscriber, watch, policy.interval(), () -> pollResults.propagateEvent(id));

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the credential a workload's pods would pull with: the pod's {@code imagePullSecrets}, then
- * its service account's, in that order, as the kubelet does. Secrets are read through a short-lived
- * cache, because every poll result reconciles every subscriber and the answer rarely changes.
+ * its service account's, in that order, as the kubelet does. Secrets are read on demand, by name,
+ * in the workload's namespace only (no informer: caching every Secret of the cluster would take a
+ * privilege and memory Freshet does not need), through a short-lived cache, because every poll
+ * result reconciles every subscriber and the answer rarely changes.
  */
 public final class PullSecretCredentials {
   private static final Logger log = LoggerFactory.getLogger(PullSecretCredentials.class);
@@ -47,14 +49,24 @@ public final class PullSecretCredentials {
 
   /**
    * The credential for {@code registry} that pods of {@code pod} in {@code namespace} would use.
+   *
+   * @throws PullSecretRefused when a pull secret's name could not be a Secret's in {@code
+   *     namespace}, such as {@code other-namespace/name}: nothing is read then
    */
   public Optional<Credential> find(String namespace, PodSpec pod, String registry) {
     Set<String> names = new LinkedHashSet<>();
     if (pod.getImagePullSecrets() != null) {
-      pod.getImagePullSecrets().stream().map(LocalObjectReference::getName).forEach(names::add);
+      for (LocalObjectReference reference : pod.getImagePullSecrets()) {
+        PullSecretRefused.check(namespace, reference.getName(), "imagePullSecrets");
+        names.add(reference.getName());
+      }
     }
     String account = pod.getServiceAccountName() == null ? "default" : pod.getServiceAccountName();
-    names.addAll(accountPullSecrets(namespace, account));
+    for (String name : accountPullSecrets(namespace, account)) {
+      PullSecretRefused.check(
+          namespace, name, "the imagePullSecrets of service account " + account);
+      names.add(name);
+    }
     List<DockerConfig> configs = new ArrayList<>();
     for (String name : names) {
       configs.add(config(namespace, name));

@@ -126,7 +126,8 @@ class AppStatusCalculatorTest {
             app,
             ready(),
             List.of(),
-            "the API server refused a change (422): replicas too high",
+            new AppStatusCalculator.Failure(
+                "ReconcileError", "the API server refused a change (422): replicas too high"),
             AppStatusCalculator.UpdatePart.unchanged(app.getStatus()),
             T1);
 
@@ -136,7 +137,11 @@ class AppStatusCalculatorTest {
   }
 
   private static AppStatus compute(
-      App app, RolloutState workload, List<String> blockers, String error, Instant now) {
+      App app,
+      RolloutState workload,
+      List<String> blockers,
+      AppStatusCalculator.Failure error,
+      Instant now) {
     return AppStatusCalculator.compute(
         app,
         workload,

@@ -62,7 +62,11 @@ class NotificationSettingsTest {
         .hasSize(4)
         .anySatisfy(p -> assertThat(p).startsWith("key webhook.url is not one Freshet reads"))
         .anySatisfy(
-            p -> assertThat(p).startsWith("slack.url must be an http or https URL with a host"))
+            p ->
+                assertThat(p)
+                    .startsWith("slack.url must be an http or https URL with a host")
+                    // A webhook URL is a secret: a problem is logged and recorded as an Event.
+                    .doesNotContain("services/x"))
         .anySatisfy(
             p -> assertThat(p).contains("teams.events names \"deployed\", which is no kind"))
         .anySatisfy(p -> assertThat(p).startsWith("generic.url is set but generic.secret is not"));
@@ -87,5 +91,29 @@ class NotificationSettingsTest {
     }
     assertThat(NotificationKind.of(dev.freshet.observe.EventReason.Created)).isEmpty();
     assertThat(NotificationKind.of(dev.freshet.observe.EventReason.NotificationsInvalid)).isEmpty();
+  }
+
+  @Test
+  void aUrlThatIsNoUrlIsNotRepeatedInItsProblem() {
+    var settings =
+        NotificationSettings.parse(
+            Map.of("slack.url", "https://hooks.slack.com/services/T0/B0/se cret"));
+
+    assertThat(settings.targets()).isEmpty();
+    assertThat(settings.problems())
+        .singleElement()
+        .satisfies(
+            p -> assertThat(p).startsWith("slack.url is not a URL: ").doesNotContain("se cret"));
+  }
+
+  @Test
+  void aTargetPrintsNoMoreOfItsUrlThanTheHost() {
+    var target =
+        NotificationSettings.parse(
+                Map.of("slack.url", "https://hooks.slack.com/services/T0/B0/XYZ"))
+            .targets()
+            .get(0);
+
+    assertThat(target.toString()).isEqualTo("Target[slack https://hooks.slack.com/…]");
   }
 }

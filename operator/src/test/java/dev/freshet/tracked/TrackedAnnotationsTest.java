@@ -169,6 +169,11 @@ class TrackedAnnotationsTest {
     assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
         .hasMessageContaining("is not a Secret name");
 
+    // No Secret of another namespace can be named: the keys are read in the workload's own.
+    annotations.put(TrackedAnnotations.VERIFY_KEY_SECRET, "kube-system/cosign-keys");
+    assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
+        .hasMessageContaining("is not a Secret name");
+
     annotations.remove(TrackedAnnotations.VERIFY_KEY_SECRET);
     annotations.put(TrackedAnnotations.VERIFY_KEYLESS, "true");
     assertThatThrownBy(() -> TrackedAnnotations.parse(annotations))
