@@ -24,8 +24,12 @@ public record ClientRate(int perSecond, int burst) {
     }
   }
 
-  /** What a refused client is told to wait: the time one request drains from a full bucket. */
+  /**
+   * What a refused client is told to wait: the time two requests drain from a full bucket. Refused
+   * requests fill the bucket too, so a client retrying every one request's time would stay full for
+   * ever; after two, its retry finds room.
+   */
   public Duration retryAfter() {
-    return Duration.ofSeconds(Math.max(1, (long) Math.ceil(1.0 / perSecond)));
+    return Duration.ofSeconds(Math.max(1, (long) Math.ceil(2.0 / perSecond)));
   }
 }

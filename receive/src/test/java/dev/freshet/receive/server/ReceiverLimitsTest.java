@@ -79,7 +79,7 @@ class ReceiverLimitsTest {
             a ->
                 assertThat(a)
                     .startsWith("HTTP/1.1 429")
-                    .contains("Retry-After: 1")
+                    .contains("Retry-After: 2")
                     .contains("more than 1 requests a second (burst 3) from 127.0.0.2"));
     assertThat(other).startsWith("HTTP/1.1 202");
     assertThat(counters.refusals("generic", RefusalReason.RATE_LIMITED)).isEqualTo(3);
