@@ -9,6 +9,7 @@ import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
 import dev.freshet.poll.RegistryResolution;
 import dev.freshet.poll.TagChooser;
+import dev.freshet.receive.server.ClientRate;
 import dev.freshet.registry.RegistryHosts;
 import dev.freshet.registry.resolve.Platform;
 import dev.freshet.registry.resolve.Resolver;
@@ -149,7 +150,9 @@ public final class WebhookLatencyBench {
                     dispatcher.accept(hint);
                   },
                   meters,
-                  clock)) {
+                  clock,
+                  // The bench's one sender stands for many pipelines: no per-address limit.
+                  new ClientRate(100_000, 100_000))) {
             await(() -> endpoint.isEnabled("/hooks/generic"));
             await(() -> pinned(client, namespace, images, plan) == plan.apps());
             System.out.printf(

@@ -7,6 +7,7 @@ import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
 import dev.freshet.receive.RefusalReason;
+import dev.freshet.receive.server.ClientRate;
 import dev.freshet.receive.server.ReceiverServer;
 import dev.freshet.receive.server.Source;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,8 +52,15 @@ public final class WebhookEndpoint implements AutoCloseable {
   /** Problems with the Secret's keys of a source, as last read (0 when all is well). */
   public static final String CONFIG_PROBLEMS = "freshet_webhook_config_problems";
 
-  /** Refused requests with a stable reason (pipeline tokens), per source and reason. */
+  /**
+   * Refused requests with a stable reason (pipeline tokens, and the endpoint's own limits: {@code
+   * rate-limited}, {@code busy}, {@code headers-too-large}, {@code malformed-request}), per source
+   * and reason.
+   */
   public static final String REFUSED = "freshet_webhook_refused_total";
+
+  /** Accepted hints lost because the sink failed or fell behind its bounded queue. */
+  public static final String SINK_FAILURES = "freshet_webhook_sink_failures_total";
 
   private final Map<String, SwappableReceiver> routes = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> problems =
@@ -70,7 +78,8 @@ public final class WebhookEndpoint implements AutoCloseable {
       Consumer<ImageHint> sink,
       Predicate<ImageHint> followed,
       MeterRegistry meters,
-      Clock clock)
+      Clock clock,
+      ClientRate clientRate)
       throws IOException {
     this.clock = clock;
     for (Source source : Source.values()) {
@@ -89,6 +98,7 @@ public final class WebhookEndpoint implements AutoCloseable {
             .address(address)
             .sink(coalescer)
             .followed(followed)
+            .clientRate(clientRate)
             .listener(new Metrics(meters));
     routes.forEach(builder::route);
     this.server = builder.build();
@@ -129,7 +139,24 @@ public final class WebhookEndpoint implements AutoCloseable {
       MeterRegistry meters,
       Clock clock)
       throws IOException {
-    return start(client, namespace, SECRET_NAME, address, sink, hint -> true, meters, clock);
+    return start(client, namespace, address, sink, meters, clock, ClientRate.DEFAULT);
+  }
+
+  /**
+   * The same, letting each client address send at {@code clientRate} (for a benchmark whose one
+   * sender stands for many pipelines).
+   */
+  public static WebhookEndpoint start(
+      KubernetesClient client,
+      String namespace,
+      InetSocketAddress address,
+      Consumer<ImageHint> sink,
+      MeterRegistry meters,
+      Clock clock,
+      ClientRate clientRate)
+      throws IOException {
+    return start(
+        client, namespace, SECRET_NAME, address, sink, hint -> true, meters, clock, clientRate);
   }
 
   /**
@@ -158,7 +185,15 @@ public final class WebhookEndpoint implements AutoCloseable {
       Clock clock)
       throws IOException {
     return start(
-        client, namespace, secretName, address, dispatcher, dispatcher::follows, meters, clock);
+        client,
+        namespace,
+        secretName,
+        address,
+        dispatcher,
+        dispatcher::follows,
+        meters,
+        clock,
+        ClientRate.DEFAULT);
   }
 
   private static WebhookEndpoint start(
@@ -169,10 +204,12 @@ public final class WebhookEndpoint implements AutoCloseable {
       Consumer<ImageHint> sink,
       Predicate<ImageHint> followed,
       MeterRegistry meters,
-      Clock clock)
+      Clock clock,
+      ClientRate clientRate)
       throws IOException {
     var endpoint =
-        new WebhookEndpoint(client, namespace, secretName, address, sink, followed, meters, clock);
+        new WebhookEndpoint(
+            client, namespace, secretName, address, sink, followed, meters, clock, clientRate);
     endpoint.server.start();
     log.info("webhook receivers listening on {}", endpoint.server.address());
     return endpoint;
@@ -244,6 +281,11 @@ public final class WebhookEndpoint implements AutoCloseable {
     @Override
     public void refused(String source, RefusalReason reason) {
       meters.counter(REFUSED, "source", source, "reason", reason.label()).increment();
+    }
+
+    @Override
+    public void sinkFailed(ImageHint hint, RuntimeException failure) {
+      meters.counter(SINK_FAILURES, "source", hint.source()).increment();
     }
 
     @Override

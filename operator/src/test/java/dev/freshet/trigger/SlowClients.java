@@ -1,6 +1,7 @@
 package dev.freshet.trigger;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -26,6 +27,7 @@ final class SlowClients implements AutoCloseable {
       HEAD + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{";
 
   private final InetSocketAddress target;
+  private final List<InetAddress> from;
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final List<Connection> connections = new ArrayList<>();
   private final AtomicInteger ticks = new AtomicInteger();
@@ -33,15 +35,27 @@ final class SlowClients implements AutoCloseable {
   private final List<Duration> bodyTricklerLives = new CopyOnWriteArrayList<>();
   private final List<String> bodyTricklerAnswers = new CopyOnWriteArrayList<>();
 
-  private SlowClients(InetSocketAddress target) {
+  private SlowClients(InetSocketAddress target, List<InetAddress> from) {
     this.target = target;
+    this.from = from;
   }
 
   /** Opens the connections, then sends each one more byte every second. */
   static SlowClients open(InetSocketAddress target, int inHeaders, int inBody) throws IOException {
-    SlowClients slow = new SlowClients(target);
+    return open(target, inHeaders, inBody, List.of());
+  }
+
+  /**
+   * The same, each connection from one of the addresses {@code from} in turn (any loopback address
+   * of 127/8), so that the attacker is not the legitimate sender's address; none: the default.
+   */
+  static SlowClients open(
+      InetSocketAddress target, int inHeaders, int inBody, List<InetAddress> from)
+      throws IOException {
+    SlowClients slow = new SlowClients(target, List.copyOf(from));
     for (int i = 0; i < inHeaders + inBody; i++) {
-      Connection c = slow.new Connection(i >= inHeaders);
+      Connection c =
+          slow.new Connection(i >= inHeaders, from.isEmpty() ? null : from.get(i % from.size()));
       c.open();
       slow.connections.add(c);
     }
@@ -91,17 +105,23 @@ final class SlowClients implements AutoCloseable {
 
   private final class Connection {
     private final boolean inBody;
+    private final InetAddress local;
     private final ByteBuffer readBuffer = ByteBuffer.allocate(4096);
     private final StringBuilder answer = new StringBuilder();
     private SocketChannel channel;
     private Instant openedAt;
 
-    Connection(boolean inBody) {
+    Connection(boolean inBody, InetAddress local) {
       this.inBody = inBody;
+      this.local = local;
     }
 
     void open() throws IOException {
-      channel = SocketChannel.open(target);
+      channel = SocketChannel.open();
+      if (local != null) {
+        channel.bind(new InetSocketAddress(local, 0));
+      }
+      channel.connect(target);
       channel.configureBlocking(false);
       openedAt = Instant.now();
       answer.setLength(0);

@@ -3,8 +3,8 @@ package dev.freshet.receive;
 /**
  * Why a request was refused, where the status alone does not say it: each has a stable {@link
  * #label()} for the {@code reason} label of {@code freshet_webhook_refused_total}, so that an
- * expired token and a forged one are told apart on a dashboard. Today these are the pipeline (OIDC)
- * refusals of the generic form.
+ * expired token and a forged one are told apart on a dashboard: the pipeline (OIDC) refusals of the
+ * generic form, and the endpoint's own limits, which protect it from floods whatever the source.
  */
 public enum RefusalReason {
   TOKEN_MALFORMED("token-malformed", "the bearer token is not a well-formed JWT"),
@@ -22,7 +22,18 @@ public enum RefusalReason {
   IMAGE_NOT_ALLOWED(
       "image-not-allowed", "a valid token, but no rule of its issuer lets it announce the image"),
   OIDC_NOT_ENABLED(
-      "oidc-not-enabled", "a bearer token was sent, but no valid oidc configuration is loaded");
+      "oidc-not-enabled", "a bearer token was sent, but no valid oidc configuration is loaded"),
+  RATE_LIMITED(
+      "rate-limited",
+      "more requests from one client address than its rate allows; answered 429 with Retry-After"),
+  BUSY(
+      "busy",
+      "the bodies being read at once already fill the endpoint's memory budget; answered 429 with"
+          + " Retry-After"),
+  HEADERS_TOO_LARGE(
+      "headers-too-large", "the request line and headers are larger than the endpoint reads"),
+  MALFORMED_REQUEST(
+      "malformed-request", "the request line or headers are not HTTP/1.1 the endpoint can parse");
 
   private final String label;
   private final String words;

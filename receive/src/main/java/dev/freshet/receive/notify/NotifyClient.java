@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import java.util.Optional;
  * The core of {@code freshet notify}: tells a Freshet receiver that {@code REPO:TAG} was pushed, in
  * the generic form, signed with the shared secret ({@link GenericSignature}) or carrying the CI
  * job's OIDC token as {@code Authorization: Bearer} ({@link CiToken}). Retries briefly on
- * connection errors and 5xx, which are the receiver restarting or a proxy hiccup; a 4xx is final
+ * connection errors and 5xx, which are the receiver restarting or a proxy hiccup, and on 429 (too
+ * many requests from this address) after the receiver's {@code Retry-After}; any other 4xx is final
  * and reported with the receiver's reason, because resending the same request cannot fix a wrong
  * secret or a bad image name.
  *
@@ -107,9 +109,10 @@ public final class NotifyClient {
       throws NotifyException, InterruptedException {
     byte[] body = body(image, digest);
     NotifyException last = null;
+    Duration retryAfter = Duration.ZERO;
     for (int attempt = 0; attempt <= backoff.size(); attempt++) {
       if (attempt > 0) {
-        Thread.sleep(backoff.get(attempt - 1).toMillis());
+        Thread.sleep(Collections.max(List.of(backoff.get(attempt - 1), retryAfter)).toMillis());
       }
       HttpRequest.Builder builder =
           HttpRequest.newBuilder(url)
@@ -130,6 +133,15 @@ public final class NotifyClient {
       if (status >= 200 && status < 300) {
         return new Delivered(status, reason, attempt + 1);
       }
+      if (status == 429) {
+        // Too many requests from this address: the receiver says when to come back; a pipeline
+        // waits that long (at most MAX_RETRY_AFTER), as it would for a receiver restarting.
+        retryAfter = retryAfter(response);
+        last =
+            new NotifyException(
+                status, "refused by " + url + ": " + status + " " + reason, attempt + 1);
+        continue;
+      }
       if (status >= 400 && status < 500) {
         throw new NotifyException(
             status, "refused by " + url + ": " + status + " " + reason, attempt + 1);
@@ -137,6 +149,20 @@ public final class NotifyClient {
       last = new NotifyException(status, url + " answered " + status + " " + reason, attempt + 1);
     }
     throw last;
+  }
+
+  /** The longest {@code Retry-After} a notify waits for before its next attempt. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
+  /** The receiver's {@code Retry-After} in seconds (the form it sends), bounded; else nothing. */
+  private static Duration retryAfter(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .filter(v -> v.matches("\\d{1,9}"))
+        .map(v -> Duration.ofSeconds(Long.parseLong(v)))
+        .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d)
+        .orElse(Duration.ZERO);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.freshet.receive.OncePerKey;
 import dev.freshet.receive.Outcome;
 import dev.freshet.receive.Receiver;
 import dev.freshet.receive.ReceiverListener;
+import dev.freshet.receive.RefusalReason;
 import dev.freshet.receive.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,17 +23,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Connection;
@@ -48,6 +53,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.DoSHandler;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -59,9 +66,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * hands accepted hints to the sink on a separate thread, so a slow sink never delays a sender
  * (registries retry on timeouts and back their queues up).
  *
- * <p>Checks in order: route (404), method (405), body size (413), then the receiver's own media
- * type (415), authenticity (401) and content (400) checks. See {@link Routes} for the documented
- * paths.
+ * <p>Checks in order: request line and headers within {@link #DEFAULT_MAX_HEADER_BYTES} (431, or
+ * 400 when they are not HTTP), the client address's rate (429 with {@code Retry-After}, see {@link
+ * ClientRate}), route (404), method (405), body size (413), the memory budget for bodies (429 with
+ * {@code Retry-After}), then the receiver's own media type (415), authenticity (401) and content
+ * (400) checks. See {@link Routes} for the documented paths. Every refusal, Jetty's own included,
+ * reaches the {@link ReceiverListener}; the endpoint's limits carry a {@link RefusalReason}.
  *
  * <p>The endpoint faces the internet, so a slow or idle client must not cost more than a socket for
  * a bounded time. Jetty parses requests without holding a thread while it waits for bytes, and the
@@ -79,7 +89,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *       connection would let a client trickle a second request's headers without a deadline.
  * </ul>
  *
- * The JDK's {@code HttpServer}, used before, reads headers on its request threads and has no
+ * <p>So what an attacker can make the endpoint hold is bounded, whatever it sends: {@link
+ * #DEFAULT_MAX_CONNECTIONS} sockets, each for at most the header plus body deadlines; {@link
+ * #DEFAULT_THREADS} threads plus the sink's one; {@link #DEFAULT_MAX_HEADER_BYTES} of headers per
+ * connection (about 4 MiB for all); request bodies up to {@link #FREE_BODY_BYTES} each without
+ * asking (32 MiB for all) and beyond that out of a shared {@link #DEFAULT_MAX_BUFFERED_BYTES}; rate
+ * trackers for {@link #DEFAULT_MAX_CLIENTS} addresses (a few hundred bytes each); and {@link
+ * #DEFAULT_MAX_PENDING_HINTS} hints waiting for the sink. About 100 MiB at the very worst, a few
+ * MiB in practice.
+ *
+ * <p>The JDK's {@code HttpServer}, used before, reads headers on its request threads and has no
  * per-request deadline in JDK 17 other than process-wide system properties, so a few slow clients
  * took every thread.
  */
@@ -112,9 +131,43 @@ public final class ReceiverServer implements AutoCloseable {
    */
   public static final int DEFAULT_THREADS = 16;
 
+  /**
+   * Request line and headers, in bytes (431 past it). Webhook headers are a few hundred bytes; an
+   * OIDC bearer token adds one to two KiB. Bounding the bytes bounds the number of headers too.
+   */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+
+  /**
+   * Body bytes of all requests being read at once, beyond the first {@link #FREE_BODY_BYTES} of
+   * each. Without it, {@link #DEFAULT_MAX_CONNECTIONS} slow bodies of {@link
+   * #DEFAULT_MAX_BODY_BYTES} each would hold 512 MiB.
+   */
+  public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
+
+  /**
+   * What each request may buffer without drawing on the shared budget: every real webhook body
+   * fits, so an attacker filling the budget with slow large bodies never delays a legitimate one.
+   */
+  public static final int FREE_BODY_BYTES = 64 * 1024;
+
+  /**
+   * Client addresses whose rate is tracked at once (an idle one is forgotten within seconds); past
+   * it, requests from addresses not yet tracked are answered 429.
+   */
+  public static final int DEFAULT_MAX_CLIENTS = 10_000;
+
+  /**
+   * Hints accepted and not yet handed to the sink. The sink is quick (the operator's coalesces), so
+   * this fills only if it stalls; a hint that does not fit is counted as a sink failure and the
+   * poller catches up.
+   */
+  public static final int DEFAULT_MAX_PENDING_HINTS = 4096;
+
   private static final System.Logger LOG = System.getLogger(ReceiverServer.class.getName());
   private static final Duration IGNORED_LOG_PERIOD = Duration.ofMinutes(5);
   private static final int IGNORED_LOG_KEYS = 1024;
+  private static final Duration LIMIT_LOG_PERIOD = Duration.ofMinutes(1);
+  private static final String UNROUTED = "unrouted";
 
   private final Server server;
   private final ServerConnector connector;
@@ -127,6 +180,15 @@ public final class ReceiverServer implements AutoCloseable {
   private final int maxBodyBytes;
   private final Duration bodyTimeout;
   private final HeaderDeadline headerDeadline;
+  private final ClientRate clientRate;
+  private final BodyBudget bodyBudget;
+
+  /**
+   * A flood would turn each refusal into a log line: the endpoint's own limits are logged once per
+   * (reason, client address) per minute, and counted every time.
+   */
+  private final OncePerKey limitLogged =
+      new OncePerKey(Clock.systemUTC(), LIMIT_LOG_PERIOD, IGNORED_LOG_KEYS);
 
   /**
    * Ignored events are logged at INFO, but a registry that sends the same uninteresting event for
@@ -143,6 +205,8 @@ public final class ReceiverServer implements AutoCloseable {
     this.listener = b.listener;
     this.maxBodyBytes = b.maxBodyBytes;
     this.bodyTimeout = b.bodyTimeout;
+    this.clientRate = b.clientRate;
+    this.bodyBudget = new BodyBudget(b.maxBufferedBytes);
 
     QueuedThreadPool threads = new QueuedThreadPool(b.threads, Math.min(4, b.threads));
     threads.setName("freshet-receiver");
@@ -153,6 +217,7 @@ public final class ReceiverServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(b.maxHeaderBytes);
     HttpConnectionFactory http11 = new HttpConnectionFactory(http);
     // One acceptor and one selector: webhooks are few, and the machine may have two cores.
     if (b.sslContext != null) {
@@ -171,11 +236,29 @@ public final class ReceiverServer implements AutoCloseable {
     connector.addBean(headerDeadline);
     server.addConnector(connector);
     server.addBean(new NetworkConnectionLimit(b.maxConnections, connector));
-    server.setHandler(new Routing());
+    // Jetty's leaky bucket per client address, checked once the headers are parsed and before the
+    // body is read; Bucket4j is not among our libraries and would do the same with more code.
+    server.setHandler(
+        new DoSHandler(
+            new Routing(),
+            DoSHandler.ID_FROM_REMOTE_ADDRESS,
+            new DoSHandler.LeakingBucketTrackerFactory(
+                // Its bucket refuses the request that fills it: one more lets `burst` through.
+                clientRate.perSecond(), clientRate.burst() + 1, Duration.ofSeconds(10)),
+            new RateLimited(),
+            b.maxClients));
+    server.setErrorHandler(new CountedErrors());
     // Bound now, so the port is known before start (and taken, as a bound JDK server's was).
     connector.open();
 
-    this.sinkThread = Executors.newSingleThreadExecutor(daemon("freshet-receiver-sink-"));
+    this.sinkThread =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(b.maxPendingHints),
+            daemon("freshet-receiver-sink-"));
   }
 
   public static Builder builder() {
@@ -224,7 +307,7 @@ public final class ReceiverServer implements AutoCloseable {
       String path = request.getHttpURI().getPath();
       Optional<Receiver> receiver = route(path == null ? "/" : path);
       if (receiver.isEmpty()) {
-        exchange.answer("unrouted", new Verdict.Refused(404, "no receiver at " + path));
+        exchange.answer(UNROUTED, new Verdict.Refused(404, "no receiver at " + path));
         return true;
       }
       String source = receiver.get().source();
@@ -244,6 +327,11 @@ public final class ReceiverServer implements AutoCloseable {
           server.getScheduler().schedule(() -> exchange.answer(source, tooSlow), bodyTimeout);
       new BodyReader(
               request,
+              exchange,
+              () -> {
+                deadline.cancel();
+                exchange.answer(source, busy());
+              },
               body -> {
                 deadline.cancel();
                 if (body.isEmpty()) {
@@ -277,6 +365,114 @@ public final class ReceiverServer implements AutoCloseable {
     return new Verdict.Refused(413, "body larger than " + maxBodyBytes + " bytes");
   }
 
+  private Verdict.Refused busy() {
+    return new Verdict.Refused(
+        429,
+        "the endpoint is reading " + bodyBudget.max + " bytes of bodies already; retry shortly",
+        Optional.of(RefusalReason.BUSY));
+  }
+
+  private Verdict.Refused rateLimited(Request request) {
+    return new Verdict.Refused(
+        429,
+        "more than "
+            + clientRate.perSecond()
+            + " requests a second (burst "
+            + clientRate.burst()
+            + ") from "
+            + clientAddress(request),
+        Optional.of(RefusalReason.RATE_LIMITED));
+  }
+
+  private static String clientAddress(Request request) {
+    var remote = request.getConnectionMetaData().getRemoteSocketAddress();
+    return remote instanceof InetSocketAddress inet
+        ? inet.getAddress().getHostAddress()
+        : String.valueOf(remote);
+  }
+
+  /** Answers a client past its rate, before its body is read. */
+  private final class RateLimited implements Request.Handler {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      headerDeadline.met(request.getConnectionMetaData().getConnection());
+      String path = request.getHttpURI().getPath();
+      String source = route(path == null ? "/" : path).map(Receiver::source).orElse(UNROUTED);
+      new Exchange(request, response, callback).answer(source, rateLimited(request));
+      return true;
+    }
+  }
+
+  /**
+   * Jetty answers by itself what it cannot parse (headers too large: 431, not HTTP: 400) and what
+   * fails inside it; those answers are counted and logged like the receivers' own.
+   */
+  private final class CountedErrors extends ErrorHandler {
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      RefusalReason why =
+          status == 431 ? RefusalReason.HEADERS_TOO_LARGE : RefusalReason.MALFORMED_REQUEST;
+      refusedByJetty(status, why, reason);
+      fields.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      return super.badMessageError(status, reason, fields);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      Object status = request.getAttribute(ERROR_STATUS);
+      if (status instanceof Integer code && code >= 400 && code < 500) {
+        refusedByJetty(
+            code,
+            code == 431 ? RefusalReason.HEADERS_TOO_LARGE : RefusalReason.MALFORMED_REQUEST,
+            String.valueOf(request.getAttribute(ERROR_MESSAGE)));
+      } else {
+        listener.requestHandled(UNROUTED, Outcome.REFUSED, status instanceof Integer c ? c : 500);
+      }
+      return super.handle(request, response, callback);
+    }
+  }
+
+  private void refusedByJetty(int status, RefusalReason why, String detail) {
+    listener.requestHandled(UNROUTED, Outcome.REFUSED, status);
+    listener.refused(UNROUTED, why);
+    if (limitLogged.tryAcquire(why.label())) {
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: refused {1}: {2} [{3}] (repeats are counted, not logged, for {4} s)",
+          UNROUTED,
+          status,
+          detail,
+          why.label(),
+          LIMIT_LOG_PERIOD.toSeconds());
+    }
+  }
+
+  /** Body bytes held beyond each request's free allowance, across all requests. */
+  private static final class BodyBudget {
+    private final long max;
+    private final AtomicLong used = new AtomicLong();
+
+    BodyBudget(long max) {
+      this.max = max;
+    }
+
+    boolean tryTake(long bytes) {
+      while (true) {
+        long now = used.get();
+        if (now + bytes > max) {
+          return false;
+        }
+        if (used.compareAndSet(now, now + bytes)) {
+          return true;
+        }
+      }
+    }
+
+    void giveBack(long bytes) {
+      used.addAndGet(-bytes);
+    }
+  }
+
   private Optional<Receiver> route(String path) {
     Receiver r = exact.get(path);
     if (r != null) {
@@ -301,12 +497,21 @@ public final class ReceiverServer implements AutoCloseable {
    */
   private final class BodyReader implements Runnable {
     private final Request request;
+    private final Exchange exchange;
+    private final Runnable overBudget;
     private final Consumer<Optional<byte[]>> done;
     private final Consumer<Throwable> failed;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    BodyReader(Request request, Consumer<Optional<byte[]>> done, Consumer<Throwable> failed) {
+    BodyReader(
+        Request request,
+        Exchange exchange,
+        Runnable overBudget,
+        Consumer<Optional<byte[]>> done,
+        Consumer<Throwable> failed) {
       this.request = request;
+      this.exchange = exchange;
+      this.overBudget = overBudget;
       this.done = done;
       this.failed = failed;
     }
@@ -325,6 +530,11 @@ public final class ReceiverServer implements AutoCloseable {
         }
         ByteBuffer bytes = chunk.getByteBuffer();
         boolean fits = body.size() + bytes.remaining() <= maxBodyBytes;
+        if (fits && !exchange.buffer(bytes.remaining())) {
+          chunk.release();
+          overBudget.run();
+          return;
+        }
         if (fits) {
           byte[] copy = new byte[bytes.remaining()];
           bytes.get(copy);
@@ -350,6 +560,8 @@ public final class ReceiverServer implements AutoCloseable {
     private final Response response;
     private final Callback callback;
     private final AtomicBoolean answered = new AtomicBoolean();
+    private long buffered;
+    private long fromBudget;
 
     Exchange(Request request, Response response, Callback callback) {
       this.request = request;
@@ -357,9 +569,34 @@ public final class ReceiverServer implements AutoCloseable {
       this.callback = callback;
     }
 
+    /**
+     * Accounts for {@code bytes} more of the body held in memory: free up to {@link
+     * #FREE_BODY_BYTES}, beyond from the shared budget. False if the budget has no room (or the
+     * exchange is over).
+     */
+    synchronized boolean buffer(long bytes) {
+      if (answered.get()) {
+        return false;
+      }
+      long beyondFree = Math.max(0, buffered + bytes - FREE_BODY_BYTES) - fromBudget;
+      if (beyondFree > 0 && !bodyBudget.tryTake(beyondFree)) {
+        return false;
+      }
+      fromBudget += Math.max(0, beyondFree);
+      buffered += bytes;
+      return true;
+    }
+
+    /** The body is no longer held for this exchange (its bytes are garbage once answered). */
+    private synchronized void releaseBody() {
+      bodyBudget.giveBack(fromBudget);
+      fromBudget = 0;
+    }
+
     /** Ends the exchange without an answer, unless one was sent already. */
     void abandon(Throwable failure) {
       if (answered.compareAndSet(false, true)) {
+        releaseBody();
         callback.failed(failure);
       }
     }
@@ -369,6 +606,7 @@ public final class ReceiverServer implements AutoCloseable {
       if (!answered.compareAndSet(false, true)) {
         return false;
       }
+      releaseBody();
       String text;
       if (verdict instanceof Verdict.Accepted a) {
         List<String> unfollowed =
@@ -401,7 +639,30 @@ public final class ReceiverServer implements AutoCloseable {
           logIgnored(source, ignored);
         }
       }
-      if (verdict.outcome() == Outcome.REFUSED) {
+      Optional<RefusalReason> limit =
+          verdict instanceof Verdict.Refused refused
+              ? refused.why().filter(ReceiverServer::isLimit)
+              : Optional.empty();
+      if (limit.isPresent()) {
+        if (limitLogged.tryAcquire(limit.get().label() + "\n" + clientAddress(request))) {
+          LOG.log(
+              System.Logger.Level.INFO,
+              "{0}: refused {1}: {2} (repeats from this address are counted, not logged, for {3}"
+                  + " s)",
+              source,
+              verdict.status(),
+              text.trim(),
+              LIMIT_LOG_PERIOD.toSeconds());
+        }
+        response
+            .getHeaders()
+            .put(
+                HttpHeader.RETRY_AFTER,
+                Long.toString(
+                    limit.get() == RefusalReason.RATE_LIMITED
+                        ? clientRate.retryAfter().toSeconds()
+                        : 1));
+      } else if (verdict.outcome() == Outcome.REFUSED) {
         LOG.log(
             System.Logger.Level.INFO,
             "{0}: refused {1}: {2}",
@@ -433,21 +694,40 @@ public final class ReceiverServer implements AutoCloseable {
     }
   }
 
+  private static boolean isLimit(RefusalReason why) {
+    return why == RefusalReason.RATE_LIMITED || why == RefusalReason.BUSY;
+  }
+
   private void handOver(List<ImageHint> hints) {
     if (hints.isEmpty()) {
       return;
     }
-    sinkThread.execute(
-        () -> {
-          for (ImageHint hint : hints) {
-            try {
-              sink.accept(hint);
-            } catch (RuntimeException e) {
-              LOG.log(System.Logger.Level.WARNING, "the sink failed on " + hint.reference(), e);
-              listener.sinkFailed(hint, e);
-            }
-          }
-        });
+    try {
+      sinkThread.execute(() -> toSink(hints));
+    } catch (RejectedExecutionException e) {
+      // The sink has stalled behind a full queue: these hints are lost, and said so; the poller's
+      // next check finds what they announced.
+      for (ImageHint hint : hints) {
+        listener.sinkFailed(hint, e);
+      }
+      if (limitLogged.tryAcquire("sink-queue-full")) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "hints dropped: the sink has fallen "
+                + "behind by its whole queue; the poller will find the pushes at its next check");
+      }
+    }
+  }
+
+  private void toSink(List<ImageHint> hints) {
+    for (ImageHint hint : hints) {
+      try {
+        sink.accept(hint);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "the sink failed on " + hint.reference(), e);
+        listener.sinkFailed(hint, e);
+      }
+    }
   }
 
   /**
@@ -524,6 +804,11 @@ public final class ReceiverServer implements AutoCloseable {
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private ClientRate clientRate = ClientRate.DEFAULT;
+    private int maxClients = DEFAULT_MAX_CLIENTS;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+    private int maxPendingHints = DEFAULT_MAX_PENDING_HINTS;
     private SSLContext sslContext;
 
     private Builder() {}
@@ -605,6 +890,46 @@ public final class ReceiverServer implements AutoCloseable {
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive(idleTimeout, "idleTimeout");
       return this;
+    }
+
+    /** How many requests one client address may send before it is answered 429. */
+    public Builder clientRate(ClientRate clientRate) {
+      this.clientRate = Objects.requireNonNull(clientRate);
+      return this;
+    }
+
+    /** Client addresses whose rate is tracked at once. */
+    public Builder maxClients(int maxClients) {
+      this.maxClients = atLeastOne(maxClients, "maxClients");
+      return this;
+    }
+
+    /** Bytes of request line and headers at most (431 past them). */
+    public Builder maxHeaderBytes(int maxHeaderBytes) {
+      this.maxHeaderBytes = atLeastOne(maxHeaderBytes, "maxHeaderBytes");
+      return this;
+    }
+
+    /** Body bytes all requests may hold at once beyond {@link #FREE_BODY_BYTES} each. */
+    public Builder maxBufferedBytes(long maxBufferedBytes) {
+      if (maxBufferedBytes < 0) {
+        throw new IllegalArgumentException("maxBufferedBytes must not be negative");
+      }
+      this.maxBufferedBytes = maxBufferedBytes;
+      return this;
+    }
+
+    /** Accepted hints waiting for the sink at most. */
+    public Builder maxPendingHints(int maxPendingHints) {
+      this.maxPendingHints = atLeastOne(maxPendingHints, "maxPendingHints");
+      return this;
+    }
+
+    private static int atLeastOne(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return value;
     }
 
     private static Duration positive(Duration d, String name) {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.auth.Secret;
 import dev.freshet.receive.auth.SeenCache;
+import dev.freshet.receive.server.ClientRate;
 import dev.freshet.receive.server.ReceiverServer;
 import dev.freshet.receive.server.Routes;
 import dev.freshet.receive.sources.GenericReceiver;
@@ -64,6 +65,32 @@ class NotifyClientTest {
 
   private URI url() {
     return URI.create("http://127.0.0.1:" + server.port() + Routes.GENERIC);
+  }
+
+  @Test
+  void aNotifyPastTheReceiversRateIsRetriedAfterItsRetryAfter() throws Exception {
+    try (var limited =
+        ReceiverServer.builder()
+            .address(new InetSocketAddress("127.0.0.1", 0))
+            .route(
+                Routes.GENERIC,
+                new GenericReceiver(
+                    SECRET,
+                    Clock.systemUTC(),
+                    new SeenCache(Clock.systemUTC(), Duration.ofMinutes(11), 100)))
+            .clientRate(new ClientRate(1, 1))
+            .sink(sunk::add)
+            .build()
+            .start()) {
+      URI url = URI.create("http://127.0.0.1:" + limited.port() + Routes.GENERIC);
+
+      var first = client.notify(url, SECRET, "127.0.0.1:5000/demo/app:dev", Optional.empty());
+      var second = client.notify(url, SECRET, "127.0.0.1:5000/demo/app:dev", Optional.empty());
+
+      assertThat(first.attempts()).isEqualTo(1);
+      assertThat(second.status()).isEqualTo(202);
+      assertThat(second.attempts()).isEqualTo(2);
+    }
   }
 
   @Test
