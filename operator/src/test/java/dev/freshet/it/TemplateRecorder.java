@@ -72,11 +72,13 @@ public final class TemplateRecorder implements AutoCloseable {
     recorder.follow(
         "Deployment",
         client.apps().deployments().inNamespace(namespace),
-        d -> d.getSpec().getTemplate());
+        d -> d.getSpec().getTemplate(),
+        false);
     recorder.follow(
         "StatefulSet",
         client.apps().statefulSets().inNamespace(namespace),
-        s -> s.getSpec().getTemplate());
+        s -> s.getSpec().getTemplate(),
+        false);
     return recorder;
   }
 
@@ -145,10 +147,11 @@ public final class TemplateRecorder implements AutoCloseable {
   private <W extends HasMetadata, L extends KubernetesResourceList<W>> void follow(
       String kind,
       NonNamespaceOperation<W, L, ? extends Resource<W>> workloads,
-      Function<W, PodTemplateSpec> template) {
+      Function<W, PodTemplateSpec> template,
+      boolean resumed) {
     L list = workloads.list();
     for (W workload : list.getItems()) {
-      record(kind, workload, template, !watches.isEmpty());
+      record(kind, workload, template, resumed);
     }
     var options =
         new ListOptionsBuilder()
@@ -191,7 +194,7 @@ public final class TemplateRecorder implements AutoCloseable {
             () -> {
               for (int attempt = 0; !closed; attempt++) {
                 try {
-                  follow(kind, workloads, template);
+                  follow(kind, workloads, template, true);
                   return;
                 } catch (RuntimeException e) {
                   if (attempt == 300) {
