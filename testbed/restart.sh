@@ -86,9 +86,14 @@ wait_ready() { # what check
 wait_ready etcd etcd_ready
 wait_ready kube-apiserver apiserver_ready
 
+# A component whose Lease ran out during the outage may still be on its way out when the apiserver
+# answers again: watched for a few seconds more, and started again if it ends.
 revived=()
-for c in "${all[@]}"; do
-  if ! alive "$c"; then start "$c"; revived+=("$c"); fi
+for _ in $(seq 1 10); do
+  for c in "${all[@]}"; do
+    if ! alive "$c"; then start "$c"; revived+=("$c"); fi
+  done
+  sleep 0.5
 done
 ((${#revived[@]} == 0)) || say "started again after they ended by themselves: ${revived[*]}"
 wait_ready kube-apiserver apiserver_ready

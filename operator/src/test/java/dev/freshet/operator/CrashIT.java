@@ -106,6 +106,12 @@ class CrashIT {
    */
   private static final int HANDOVER_PUSHES = 6;
 
+  /**
+   * The health-gate deadline of the Apps kept for health-gate and rollback kills: their first
+   * release must not fail it on a loaded machine, as it would no longer be there to roll back to.
+   */
+  private static final int KEPT_FOR_ROLLBACK_DEADLINE_SECONDS = 10;
+
   /** Short Lease timings, so a handover costs seconds. */
   private static final List<String> LEASE =
       List.of("--lease-duration=6s", "--lease-renew-deadline=4s", "--lease-retry-period=1s");
@@ -523,7 +529,7 @@ class CrashIT {
           provoke(registry, rollback, true);
         }
         // The health gate's deadline, then the rollback: longer than other points take.
-        wait = POINT_WAIT.multipliedBy(3);
+        wait = Duration.ofSeconds(KEPT_FOR_ROLLBACK_DEADLINE_SECONDS + 20);
       }
       default -> {
         var digestPolicy = subjects.stream().filter(s -> s.kind != Kind.APP_PATTERN).toList();
@@ -793,7 +799,8 @@ class CrashIT {
           update.setPolicy(UpdateSpec.Policy.PATTERN);
           update.setPattern(PATTERN);
           update.setOrder(UpdateSpec.Order.NUMERIC);
-          update.setProgressDeadlineSeconds(5);
+          update.setProgressDeadlineSeconds(
+              subject.provokedOnly ? KEPT_FOR_ROLLBACK_DEADLINE_SECONDS : 5);
         } else {
           update.setPolicy(UpdateSpec.Policy.DIGEST);
         }
