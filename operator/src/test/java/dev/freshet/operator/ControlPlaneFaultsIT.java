@@ -315,8 +315,8 @@ class ControlPlaneFaultsIT {
         figures.put("workloads", subjects.size());
         figures.put("rollouts", templates.changes());
         faults.forEach((fault, n) -> figures.put("faults." + fault, n));
-        figures.put("faults.components-revived", revived);
-        figures.put("faults.probe-410", probes410);
+        figures.put("components-revived", revived);
+        figures.put("probe-watches-answered-410", probes410);
         figures.put("faults.writer-conflicts-409", writerConflicts.get());
         figures.put("writer-updates", writerUpdates.get());
         figures.put("recovery.ms.max", recoveries.stream().mapToLong(m -> m).max().orElse(0));
