@@ -51,6 +51,9 @@ start() { # component
   mapfile -d '' -t command < "$commands/$c.cmdline"
   (cd "$(cat "$commands/$c.cwd")" && exec setsid "${command[@]}" >>"$cluster_dir/logs/$c.log" 2>&1 </dev/null) &
   echo $! > "$cluster_dir/pids/$c.pid"
+  # down.sh also stops what this started by the PIDs in run/pids: kwokctl's delete does not stop
+  # a component it did not start itself, which left restarted apiservers running.
+  echo $! > "$run/pids/restarted-$c-$!.pid"
 }
 
 etcd_url() { tr '\0' '\n' < "$commands/etcd.cmdline" | sed -n 's/^--listen-client-urls=//p' | tail -n 1; }
