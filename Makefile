@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: packages build image dev test unit-test format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
+.PHONY: packages build image dev test soak unit-test format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
@@ -31,6 +31,13 @@ dev: packages build
 ## sign images with cosign, check the workflows with actionlint and test the chart with helm, each built once.
 test: packages testbed-up testbed-cosign testbed-actionlint testbed-helm
 	$(MVN) verify
+
+## soak: the long variants of the crash and fault tests (-Dfreshet.soak=true: a thousand rollouts under
+## operator kills, thirty minutes of control-plane faults) and a summary table of their figures, in
+## target/soak/summary.txt. SOAK_ITS, SOAK_MODULES and SOAK_ARGS choose other tests or shorter runs
+## (soak/run.sh says how).
+soak: packages testbed-up
+	MVN="$(MVN)" soak/run.sh
 
 unit-test:
 	$(MVN) test

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +44,15 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The same, with options for the JVM, such as a class-data sharing archive. */
   public static OperatorProcess start(Path log, List<String> jvmOptions, List<String> arguments) {
+    return start(log, jvmOptions, arguments, Map.of());
+  }
+
+  /**
+   * The same, with variables added to the environment ({@code POD_NAME}, which names a replica in
+   * its leader-election Lease).
+   */
+  public static OperatorProcess start(
+      Path log, List<String> jvmOptions, List<String> arguments, Map<String, String> environment) {
     try {
       var launcher = new ArrayList<String>();
       launcher.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -54,7 +64,7 @@ public final class OperatorProcess implements AutoCloseable {
               "-cp",
               packagedJar() + ":" + Path.of("target", "lib") + "/*",
               "dev.freshet.cli.Main"));
-      return start(launcher, log, arguments);
+      return start(launcher, log, arguments, environment);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -66,6 +76,11 @@ public final class OperatorProcess implements AutoCloseable {
    * endpoints' options follow it.
    */
   public static OperatorProcess start(List<String> launcher, Path log, List<String> arguments) {
+    return start(launcher, log, arguments, Map.of());
+  }
+
+  private static OperatorProcess start(
+      List<String> launcher, Path log, List<String> arguments, Map<String, String> environment) {
     try {
       int port = freePort();
       var command = new ArrayList<>(launcher);
@@ -81,6 +96,7 @@ public final class OperatorProcess implements AutoCloseable {
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
       return new OperatorProcess(builder.start(), port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -9,9 +9,11 @@ import dev.freshet.app.api.Workload;
 import dev.freshet.it.AppCrd;
 import dev.freshet.it.AppImageRecord;
 import dev.freshet.it.Apps;
+import dev.freshet.it.KillSwitch;
 import dev.freshet.it.OperatorProcess;
 import dev.freshet.it.RolloutSequence;
 import dev.freshet.it.TemplateRecorder;
+import dev.freshet.testbed.Figures;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
@@ -38,12 +40,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,21 +67,54 @@ import org.junit.jupiter.api.Test;
  * and quarantined) and twenty tracked Deployments and StatefulSets follow their tags while two
  * hundred new digests are pushed, and the operator, a separate {@code freshet operator} process
  * woken by the registry's push notifications, is SIGKILLed at random moments at least twenty times
- * and started again. A watch records every image each pod template names. In the end every workload
+ * and started again. Most kills are aimed at a point of the operator's work, the moment a watch
+ * reports it: an App's status records the digest it is about to pin while the template does not
+ * name it yet (between the registry's answer and the patch); a template was just patched; a rollout
+ * is under way; a {@code -crash} release is rolling out (its health gate pending); a rollback was
+ * just patched. The rest come at random, during start-up or while serving. At the end two replicas
+ * with leader election take over, and their leader is killed right after it patched a template,
+ * while the pushes it was rolling out are unfinished: the Lease must move and the other replica
+ * finish the work. A watch records every image each pod template names. In the end every workload
  * runs the newest allowed digest of its tag; none ever moved to a digest older than one it already
  * named except in a health-gate rollback away from a quarantined digest; no digest was rolled to
  * twice; every quarantine recorded is still in status; and each App's status matches its workload.
  *
- * <p>The figures and every template's images are printed for quoting. A longer run: {@code
- * -Dfreshet.crash.kills=100 -Dfreshet.crash.window=600 -Dfreshet.crash.pushes=30} (kills at least,
- * seconds of pushing, pushes per workload).
+ * <p>The figures, the kills by point and every template's images are printed for quoting (and
+ * written for {@code make soak}'s summary). A longer run: {@code -Dfreshet.crash.kills=100
+ * -Dfreshet.crash.window=600 -Dfreshet.crash.pushes=25 -Dfreshet.crash.handovers=5} (kills at
+ * least, seconds of pushing, pushes per workload, leader handovers), which {@code
+ * -Dfreshet.soak=true} chooses.
  */
 @WithTestbed
 class CrashIT {
-  private static final int MIN_KILLS = Integer.getInteger("freshet.crash.kills", 20);
+  // A soak run (-Dfreshet.soak=true) defaults to a thousand pushes, one rollout each.
+  private static final int MIN_KILLS =
+      Integer.getInteger("freshet.crash.kills", Figures.soak() ? 100 : 20);
   private static final Duration PUSH_WINDOW =
-      Duration.ofSeconds(Integer.getInteger("freshet.crash.window", 90));
-  private static final int PUSHES_PER_WORKLOAD = Integer.getInteger("freshet.crash.pushes", 5);
+      Duration.ofSeconds(Integer.getInteger("freshet.crash.window", Figures.soak() ? 600 : 90));
+  private static final int PUSHES_PER_WORKLOAD =
+      Integer.getInteger("freshet.crash.pushes", Figures.soak() ? 25 : 5);
+  private static final int HANDOVERS =
+      Integer.getInteger("freshet.crash.handovers", Figures.soak() ? 5 : 2);
+
+  /** How long a kill aimed at a point waits for it; one not reached by then comes at once. */
+  private static final Duration POINT_WAIT = Duration.ofSeconds(8);
+
+  /**
+   * Digests pushed for each leader handover, for the leader to be killed in the middle of: as many
+   * App Deployments, tracked Deployments and tracked StatefulSets.
+   */
+  private static final int HANDOVER_PUSHES = 6;
+
+  /**
+   * The health-gate deadline of the Apps kept for health-gate and rollback kills: their first
+   * release must not fail it on a loaded machine, as it would no longer be there to roll back to.
+   */
+  private static final int KEPT_FOR_ROLLBACK_DEADLINE_SECONDS = 10;
+
+  /** Short Lease timings, so a handover costs seconds. */
+  private static final List<String> LEASE =
+      List.of("--lease-duration=6s", "--lease-renew-deadline=4s", "--lease-retry-period=1s");
 
   /**
    * One kill in this many comes during start-up, at a random moment up to {@link
@@ -89,6 +127,36 @@ class CrashIT {
   private static final Duration LONGEST_SERVING_LIFE = Duration.ofSeconds(5);
 
   private static final String PATTERN = "^(?<build>[0-9]+)(-crash)?$";
+
+  /** Where in the operator's work a kill lands. */
+  enum Point {
+    /** A random moment of start-up. */
+    START_UP,
+    /** A random moment while serving; also where an aimed kill whose point did not come lands. */
+    SERVING,
+    /** An App's status records the digest it is about to pin; its template does not name it. */
+    RECORDED_NOT_PATCHED,
+    /** A template was just patched to a newer digest; the status does not say so yet. */
+    PATCHED,
+    /** A workload's controller saw its new template, and the rollout is not complete. */
+    MID_ROLLOUT,
+    /** A {@code -crash} release is rolling out: its health gate is pending. */
+    HEALTH_GATE,
+    /** A template just left a {@code -crash} release: the health-gate rollback is patched. */
+    ROLLBACK,
+    /** The leader of two replicas, right after it patched a template. */
+    LEADER_HANDOVER
+  }
+
+  /** The points aimed at in turn while pushes come; one turn in four kills during start-up. */
+  private static final List<Point> AIMED =
+      List.of(
+          Point.RECORDED_NOT_PATCHED,
+          Point.PATCHED,
+          Point.MID_ROLLOUT,
+          Point.HEALTH_GATE,
+          Point.ROLLBACK,
+          Point.SERVING);
 
   private enum Kind {
     APP_DEPLOYMENT,
@@ -113,10 +181,19 @@ class CrashIT {
     final String repository;
     final List<PushedImage> pushed = new CopyOnWriteArrayList<>();
 
-    Subject(String name, Kind kind, String repository) {
+    /** Gets no scheduled pushes: only those an aimed kill makes to provoke its point. */
+    final boolean provokedOnly;
+
+    Subject(String name, Kind kind, String repository, boolean provokedOnly) {
       this.name = name;
       this.kind = kind;
       this.repository = repository;
+      this.provokedOnly = provokedOnly;
+    }
+
+    /** Whether the newest push is a -crash release, so a rollout of it fails and is rolled back. */
+    boolean crashPending() {
+      return !pushed.isEmpty() && newest().tag().endsWith("-crash");
     }
 
     String key() {
@@ -151,6 +228,22 @@ class CrashIT {
   private final List<String> appWatchFailures = new CopyOnWriteArrayList<>();
   private final AtomicInteger pushesScheduled = new AtomicInteger();
   private final AtomicInteger pushesDone = new AtomicInteger();
+  private final AtomicInteger provokedPushes = new AtomicInteger();
+  private final KillSwitch<Point> killSwitch = new KillSwitch<>();
+  private final Map<Point, Integer> killsByPoint = new EnumMap<>(Point.class);
+  private final Map<Point, Integer> pointsMissed = new EnumMap<>(Point.class);
+  private final List<OperatorProcess> replicas = new CopyOnWriteArrayList<>();
+  private final List<Long> handoverMillis = new ArrayList<>();
+
+  /** The App whose recorded digest triggered the last RECORDED_NOT_PATCHED kill, and the digest. */
+  private volatile Map.Entry<Subject, String> recordedKill;
+
+  private int recordedButPatchLanded;
+  private final Map<String, Subject> subjectsByKey = new ConcurrentHashMap<>();
+  private final Map<String, Subject> subjectsByName = new ConcurrentHashMap<>();
+  private final Map<OperatorProcess, String> replicaNames = new ConcurrentHashMap<>();
+  private OperatorProcess notifyHolder;
+  private TemplateRecorder templates;
   private OperatorProcess operator;
   private ScheduledExecutorService pusher;
 
@@ -162,6 +255,7 @@ class CrashIT {
     if (operator != null) {
       operator.kill();
     }
+    replicas.forEach(OperatorProcess::kill);
   }
 
   @Test
@@ -203,6 +297,7 @@ class CrashIT {
     addSubjects(Kind.APP_DEPLOYMENT, "app-deploy", 8, run);
     addSubjects(Kind.APP_STATEFULSET, "app-sts", 6, run);
     addSubjects(Kind.APP_PATTERN, "app-pattern", 6, run);
+    addSubjects(Kind.APP_PATTERN, "app-rollback", 2, run, true);
     addSubjects(Kind.TRACKED_DEPLOYMENT, "tracked-deploy", 12, run);
     addSubjects(Kind.TRACKED_STATEFULSET, "tracked-sts", 8, run);
     for (Subject subject : subjects) {
@@ -220,9 +315,12 @@ class CrashIT {
 
     try (var templates = TemplateRecorder.start(client, ns.name());
         Watch quarantines = watchQuarantines(client)) {
+      this.templates = templates;
+      templates.onSighting(this::aimAtWorkload);
       int pushes = schedulePushes(registry);
       int kills = 0;
       int killsWhileServing = 0;
+      int turn = 0;
       // A clean stop writes the archive of classes.
       operator.stop();
       operator = OperatorProcess.start(log, jvmOptions, arguments);
@@ -230,27 +328,44 @@ class CrashIT {
       // the deadline leaves room for the kills the test promises, and only a stuck run reaches it.
       long deadline = System.nanoTime() + PUSH_WINDOW.plusMinutes(6).toNanos();
       while ((pushesLeft() > 0 || kills < MIN_KILLS) && System.nanoTime() < deadline) {
-        Duration life;
+        Point point;
         if (random.nextInt(START_UP_KILL_ONE_IN) == 0) {
-          life = randomUpTo(LONGEST_START_UP_LIFE);
+          point = Point.START_UP;
+          waitOrNote(randomUpTo(LONGEST_START_UP_LIFE));
         } else {
           OperatorProcess starting = operator;
           await("operator process ready")
               .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(100))
               .until(() -> !starting.process().isAlive() || starting.isReady());
-          life = randomUpTo(LONGEST_SERVING_LIFE);
+          Point aim = AIMED.get(turn++ % AIMED.size());
+          point = aim == Point.SERVING ? Point.SERVING : aimAt(aim, registry);
+          if (aim == Point.SERVING) {
+            waitOrNote(randomUpTo(LONGEST_SERVING_LIFE));
+          }
         }
-        // Waits the chosen life time, unless the process ends by itself first (which it must not).
-        if (operator.process().waitFor(life.toMillis(), TimeUnit.MILLISECONDS)) {
-          unexpectedExits.add("exit code " + operator.process().exitValue());
-        } else {
-          killsWhileServing += operator.isReady() ? 1 : 0;
+        killsWhileServing +=
+            point != Point.START_UP && (point != Point.SERVING || operator.isReady()) ? 1 : 0;
+        if (operator.process().isAlive() || point != Point.SERVING && point != Point.START_UP) {
           operator.kill();
           kills++;
+          killsByPoint.merge(point, 1, Integer::sum);
+          checkRecordedKill(client);
         }
         operator = OperatorProcess.start(log, jvmOptions, arguments);
       }
+      // A provoked -crash release left pending gets its good successor, the newest allowed.
+      subjects.stream()
+          .filter(s -> s.provokedOnly && s.crashPending())
+          .forEach(s -> provoke(registry, s, false));
+      // The last kills: the leader of two replicas, mid-rollout.
+      operator.stop();
+      operator = null;
+      for (int i = 0; i < HANDOVERS; i++) {
+        handOver(client, registry, log, jvmOptions, arguments, ns.name());
+        kills++;
+      }
+      pushes = pushesScheduled.get();
       long chaosEnded = System.nanoTime();
 
       // A workload that never settles is reported with the rest, after the figures.
@@ -279,8 +394,11 @@ class CrashIT {
               .mapToInt(s -> AppImageRecord.of(client, s.name).quarantinedDigests().size())
               .sum();
       System.out.printf(
-          "CrashIT: %d workloads (%d Apps, %d tracked), %d pushes (%d -crash), %d kills (%d while"
-              + " serving), %d template changes, %d forward, %d health-gate rollbacks, %d"
+          "CrashIT: %d workloads (%d Apps, %d tracked), %d pushes (%d -crash, %d made to provoke"
+              + " an aimed kill's point), %d kills (%d while"
+              + " serving; by point %s; aimed but not reached in time, killed at random instead"
+              + " %s; recorded-not-patched kills after which the patch had landed all the same"
+              + " %d), %d leader handovers (Lease moved in %s ms), %d template changes, %d forward, %d health-gate rollbacks, %d"
               + " quarantined, %d backward moves, %d duplicate rollouts, %d unpinned templates;"
               + " set-up %d s, chaos %d s, convergence %d s, wall time %d s%n",
           subjects.size(),
@@ -288,8 +406,14 @@ class CrashIT {
           subjects.stream().filter(s -> !s.kind.isApp()).count(),
           pushes,
           crashPushes,
+          provokedPushes.get(),
           kills,
           killsWhileServing,
+          killsByPoint,
+          pointsMissed,
+          recordedButPatchLanded,
+          handoverMillis.size(),
+          handoverMillis,
           templates.changes(),
           verdicts.values().stream().mapToInt(RolloutSequence::forward).sum(),
           verdicts.values().stream().mapToInt(RolloutSequence::rollbacks).sum(),
@@ -311,6 +435,25 @@ class CrashIT {
                       key,
                       templates.images(key).stream().map(RolloutSequence::shortImage).toList()));
 
+      var figures = new LinkedHashMap<String, Object>();
+      figures.put("workloads", subjects.size());
+      figures.put("pushes", pushes);
+      figures.put("rollouts", templates.changes());
+      figures.put(
+          "rollbacks", verdicts.values().stream().mapToInt(RolloutSequence::rollbacks).sum());
+      figures.put("kills", kills);
+      killsByPoint.forEach((point, n) -> figures.put("kills." + point, n));
+      pointsMissed.forEach((point, n) -> figures.put("aimed-not-reached." + point, n));
+      figures.put("handovers", handoverMillis.size());
+      figures.put(
+          "handover.lease-moved.ms.max", handoverMillis.stream().mapToLong(m -> m).max().orElse(0));
+      figures.put(
+          "duplicates", verdicts.values().stream().mapToInt(v -> v.duplicates().size()).sum());
+      figures.put("backward", verdicts.values().stream().mapToInt(v -> v.backward().size()).sum());
+      figures.put("unsettled", unsettled.size());
+      figures.put("wall.s", seconds(began, converged));
+      Figures.write("CrashIT", figures);
+
       assertThat(pushFailures).as("pushes that failed").isEmpty();
       assertThat(unexpectedExits).as("operator processes that ended by themselves").isEmpty();
       assertThat(templates.watchFailures()).as("template watch failures").isEmpty();
@@ -318,6 +461,10 @@ class CrashIT {
       assertThat(pushesLeft()).as("pushes not made before the deadline").isZero();
       assertThat(pushes).isGreaterThanOrEqualTo(200);
       assertThat(kills).isGreaterThanOrEqualTo(MIN_KILLS);
+      assertThat(killsByPoint.getOrDefault(Point.LEADER_HANDOVER, 0))
+          .as("leaders killed mid-rollout")
+          .isEqualTo(HANDOVERS);
+      assertThat(handoverMillis).as("Lease moves to the surviving replica").hasSize(HANDOVERS);
 
       var problems = new ArrayList<String>();
       unsettled.forEach(m -> problems.add("not settled on the newest allowed digest: " + m));
@@ -344,10 +491,298 @@ class CrashIT {
     }
   }
 
+  /** Waits {@code life}, noting it if the operator ends by itself first (which it must not). */
+  private void waitOrNote(Duration life) throws InterruptedException {
+    if (operator.process().waitFor(life.toMillis(), TimeUnit.MILLISECONDS)) {
+      unexpectedExits.add("exit code " + operator.process().exitValue());
+    }
+  }
+
+  /**
+   * Arms the kill switch for {@code aim}, makes the push that brings the point about (besides the
+   * scheduled ones, which come at their own pace), and waits for a watch to report it. Returns the
+   * point the kill landed at: {@code aim}, or {@link Point#SERVING} when it did not come in time
+   * (the kill then follows at once, at whatever the operator was doing).
+   *
+   * <p>A health-gate kill pushes a {@code -crash} release to an App kept for these kills and kills
+   * while it rolls out; the rollback kill that follows waits for the restarted operator to roll it
+   * back, then the App gets a good release.
+   */
+  private Point aimAt(Point aim, Registry registry) {
+    var fired = killSwitch.arm(aim, operator);
+    Duration wait = POINT_WAIT;
+    Subject rollback = null;
+    switch (aim) {
+      case HEALTH_GATE -> {
+        rollback = provokedSubject(false);
+        provoke(registry, rollback, true);
+      }
+      case ROLLBACK -> {
+        rollback = provokedSubject(true);
+        // A restarted operator may have rolled back before this kill was aimed: a new -crash
+        // release starts the next rollout to fail.
+        String crash = rollback.crashPending() ? rollback.newest().digest() : "none";
+        boolean rollingOutCrash =
+            templates.currentImage(rollback.key()).flatMap(TemplateRecorder::digestOf).stream()
+                .anyMatch(crash::equals);
+        if (!rollingOutCrash) {
+          provoke(registry, rollback, true);
+        }
+        // The health gate's deadline, then the rollback: longer than other points take.
+        wait = Duration.ofSeconds(KEPT_FOR_ROLLBACK_DEADLINE_SECONDS + 20);
+      }
+      default -> {
+        var digestPolicy = subjects.stream().filter(s -> s.kind != Kind.APP_PATTERN).toList();
+        provoke(registry, digestPolicy.get(random.nextInt(digestPolicy.size())), false);
+      }
+    }
+    Optional<Point> hit = KillSwitch.await(fired, wait);
+    if (aim == Point.ROLLBACK) {
+      provoke(registry, rollback, false);
+    }
+    killSwitch.disarm();
+    if (hit.isEmpty() && fired.isDone()) {
+      hit = Optional.of(fired.join());
+    }
+    if (hit.isEmpty()) {
+      pointsMissed.merge(aim, 1, Integer::sum);
+      if (!operator.process().isAlive()) {
+        unexpectedExits.add("exit code " + operator.process().exitValue());
+      }
+    }
+    return hit.orElse(Point.SERVING);
+  }
+
+  /** An App kept for health-gate kills: one with a -crash release pending, if asked and any has. */
+  private Subject provokedSubject(boolean crashPending) {
+    var kept = subjects.stream().filter(s -> s.provokedOnly).toList();
+    return kept.stream()
+        .filter(s -> s.crashPending() == crashPending)
+        .findFirst()
+        .orElse(kept.get(random.nextInt(kept.size())));
+  }
+
+  /**
+   * Pushes the next release for {@code subject}: a new digest of its tag, or for a pattern App the
+   * next build, a {@code -crash} one if asked.
+   */
+  private void provoke(Registry registry, Subject subject, boolean crash) {
+    String tag =
+        subject.kind != Kind.APP_PATTERN
+            ? "dev"
+            : (subject.pushed.size() + 1) + (crash ? "-crash" : "");
+    pushesScheduled.incrementAndGet();
+    provokedPushes.incrementAndGet();
+    push(registry, subject, tag);
+  }
+
+  /** Reports the points a workload event shows: a template patched, a rollout under way. */
+  private void aimAtWorkload(TemplateRecorder.Sighting sighting) {
+    Subject subject = subjectsByKey.get(sighting.workload());
+    if (subject == null) {
+      return;
+    }
+    if (sighting.imageChanged()) {
+      String from = TemplateRecorder.digestOf(sighting.previousImage()).orElse("");
+      String to = TemplateRecorder.digestOf(sighting.image()).orElse("");
+      Map<String, Integer> age = subject.age();
+      Set<String> crashes = subject.crashDigests();
+      if (age.getOrDefault(to, -1) > age.getOrDefault(from, -1)) {
+        killSwitch.reached(Point.PATCHED);
+        killSwitch.reached(Point.LEADER_HANDOVER);
+      }
+      if (crashes.contains(to)) {
+        killSwitch.reached(Point.HEALTH_GATE);
+      }
+      if (crashes.contains(from) && !crashes.contains(to)) {
+        killSwitch.reached(Point.ROLLBACK);
+      }
+    } else if (rollingOut(sighting.object())) {
+      killSwitch.reached(Point.MID_ROLLOUT);
+    }
+  }
+
+  /** The workload's controller saw its current template, and not every replica runs it yet. */
+  private static boolean rollingOut(HasMetadata workload) {
+    if (workload instanceof Deployment d && d.getStatus() != null) {
+      var status = d.getStatus();
+      return Objects.equals(status.getObservedGeneration(), d.getMetadata().getGeneration())
+          && !(Objects.equals(status.getUpdatedReplicas(), d.getSpec().getReplicas())
+              && Objects.equals(status.getAvailableReplicas(), d.getSpec().getReplicas())
+              && Objects.equals(status.getReplicas(), d.getSpec().getReplicas()));
+    }
+    if (workload instanceof StatefulSet set && set.getStatus() != null) {
+      var status = set.getStatus();
+      return Objects.equals(status.getObservedGeneration(), set.getMetadata().getGeneration())
+          && !(Objects.equals(status.getCurrentRevision(), status.getUpdateRevision())
+              && Objects.equals(status.getReadyReplicas(), set.getSpec().getReplicas()));
+    }
+    return false;
+  }
+
+  /**
+   * Reports an App whose status records a digest to pin that its template does not name yet: the
+   * operator has the registry's answer and has not patched.
+   */
+  private void aimAtApp(GenericKubernetesResource app) {
+    Subject subject = subjectsByName.get(app.getMetadata().getName());
+    String pinned = AppImageRecord.of(app).pinnedDigest();
+    if (subject == null || pinned == null || templates == null) {
+      return;
+    }
+    boolean named =
+        templates.currentImage(subject.key()).flatMap(TemplateRecorder::digestOf).stream()
+            .anyMatch(pinned::equals);
+    if (!named) {
+      recordedKill = Map.entry(subject, pinned);
+      if (!killSwitch.reached(Point.RECORDED_NOT_PATCHED)) {
+        recordedKill = null;
+      }
+    }
+  }
+
+  /**
+   * After a kill aimed between the record and the patch, reads the template: the App watch and the
+   * workload watch are separate streams, so the patch may have landed before the kill all the same.
+   * Such kills are counted apart, so the figure for the point is only the kills that truly fell
+   * between.
+   */
+  private void checkRecordedKill(KubernetesClient client) {
+    var kill = recordedKill;
+    recordedKill = null;
+    if (kill == null) {
+      return;
+    }
+    Subject subject = kill.getKey();
+    String image =
+        subject.kind.isStatefulSet()
+            ? client
+                .apps()
+                .statefulSets()
+                .withName(subject.name)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage()
+            : client
+                .apps()
+                .deployments()
+                .withName(subject.name)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
+    if (image.endsWith("@" + kill.getValue())) {
+      recordedButPatchLanded++;
+      killsByPoint.merge(Point.RECORDED_NOT_PATCHED, -1, Integer::sum);
+      killsByPoint.merge(Point.PATCHED, 1, Integer::sum);
+    }
+  }
+
+  /**
+   * Two replicas with leader election: a new digest is pushed for a handful of workloads, and the
+   * leader is killed right after its first patch. The other replica must take the Lease and finish
+   * the rollouts. The killed replica is replaced, so the next handover again has two.
+   */
+  private void handOver(
+      KubernetesClient client,
+      Registry registry,
+      Path log,
+      List<String> jvmOptions,
+      List<String> arguments,
+      String namespace) {
+    while (replicas.size() < 2) {
+      replicas.add(startReplica(log, jvmOptions, arguments, namespace));
+    }
+    var holder = new String[1];
+    await("a replica holds the Lease and is ready")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              holder[0] = leaseHolder(client);
+              return replicas.stream()
+                  .anyMatch(
+                      r -> holder[0] != null && holder[0].startsWith(name(r) + "-") && r.isReady());
+            });
+    OperatorProcess leader =
+        replicas.stream()
+            .filter(r -> holder[0].startsWith(name(r) + "-"))
+            .findFirst()
+            .orElseThrow();
+    OperatorProcess survivor = replicas.stream().filter(r -> r != leader).findFirst().orElseThrow();
+    var fired = killSwitch.arm(Point.LEADER_HANDOVER, leader);
+    Stream.of(Kind.APP_DEPLOYMENT, Kind.TRACKED_DEPLOYMENT, Kind.TRACKED_STATEFULSET)
+        .flatMap(kind -> subjects.stream().filter(s -> s.kind == kind).limit(HANDOVER_PUSHES / 3))
+        .forEach(
+            s -> {
+              pushesScheduled.incrementAndGet();
+              push(registry, s, "dev");
+            });
+    if (KillSwitch.await(fired, Duration.ofSeconds(30)).isEmpty()) {
+      killSwitch.disarm();
+      pointsMissed.merge(Point.LEADER_HANDOVER, 1, Integer::sum);
+    }
+    long killed = System.nanoTime();
+    leader.kill();
+    killsByPoint.merge(Point.LEADER_HANDOVER, 1, Integer::sum);
+    replicas.remove(leader);
+    await("the Lease moves to the surviving replica")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> Objects.toString(leaseHolder(client), "").startsWith(name(survivor) + "-"));
+    handoverMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+  }
+
+  private OperatorProcess startReplica(
+      Path log, List<String> jvmOptions, List<String> arguments, String namespace) {
+    String name = "replica-" + replicaNames.size();
+    var electing = new ArrayList<String>();
+    for (String argument : arguments) {
+      // One replica at a time can bind the port the registries notify; the others poll.
+      boolean receiver = argument.startsWith("--receiver-addr=");
+      if (receiver && notifyHolder != null && notifyHolder.process().isAlive()) {
+        continue;
+      }
+      electing.add(argument.equals("--no-leader-election") ? "--leader-election" : argument);
+    }
+    electing.add("--lease-namespace=" + namespace);
+    electing.addAll(LEASE);
+    OperatorProcess replica =
+        OperatorProcess.start(log, jvmOptions, electing, Map.of("POD_NAME", name));
+    replicaNames.put(replica, name);
+    if (electing.stream().anyMatch(a -> a.startsWith("--receiver-addr="))) {
+      notifyHolder = replica;
+    }
+    return replica;
+  }
+
+  private String name(OperatorProcess replica) {
+    return replicaNames.get(replica);
+  }
+
+  private static String leaseHolder(KubernetesClient client) {
+    var lease = client.leases().withName("freshet-operator").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
   private void addSubjects(Kind kind, String prefix, int count, String run) {
+    addSubjects(kind, prefix, count, run, false);
+  }
+
+  private void addSubjects(Kind kind, String prefix, int count, String run, boolean provokedOnly) {
     for (int i = 0; i < count; i++) {
       String name = prefix + "-" + i;
-      subjects.add(new Subject(name, kind, "chaos-" + run + "/" + name));
+      var subject = new Subject(name, kind, "chaos-" + run + "/" + name, provokedOnly);
+      subjects.add(subject);
+      subjectsByKey.put(subject.key(), subject);
+      subjectsByName.put(name, subject);
     }
   }
 
@@ -364,7 +799,8 @@ class CrashIT {
           update.setPolicy(UpdateSpec.Policy.PATTERN);
           update.setPattern(PATTERN);
           update.setOrder(UpdateSpec.Order.NUMERIC);
-          update.setProgressDeadlineSeconds(5);
+          update.setProgressDeadlineSeconds(
+              subject.provokedOnly ? KEPT_FOR_ROLLBACK_DEADLINE_SECONDS : 5);
         } else {
           update.setPolicy(UpdateSpec.Policy.DIGEST);
         }
@@ -439,7 +875,7 @@ class CrashIT {
     long window = PUSH_WINDOW.toMillis();
     int count = PUSHES_PER_WORKLOAD;
     int total = 0;
-    for (Subject subject : subjects) {
+    for (Subject subject : subjects.stream().filter(s -> !s.provokedOnly).toList()) {
       boolean pattern = subject.kind == Kind.APP_PATTERN;
       for (int i = 0; i < count; i++) {
         boolean crash = pattern && i % 2 == 1 && i < count - 1;
@@ -484,6 +920,7 @@ class CrashIT {
                     .computeIfAbsent(
                         app.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet())
                     .addAll(AppImageRecord.of(app).quarantinedDigests());
+                aimAtApp(app);
               }
 
               @Override

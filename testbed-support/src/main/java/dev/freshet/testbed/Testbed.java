@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -49,6 +51,48 @@ public final class Testbed {
       instance = new Testbed(root, dir);
     }
     return instance;
+  }
+
+  /**
+   * A testbed of its own in {@code dir}, apart from the shared one, started now: for a test that
+   * breaks the control plane (restarts etcd, say), so no other test meets the breakage. The caller
+   * ends it with {@link #down()}.
+   */
+  public static Testbed startSeparate(Path dir) {
+    Path root = repositoryRoot();
+    Path absolute = dir.toAbsolutePath();
+    ensureUp(root, absolute);
+    return new Testbed(root, absolute);
+  }
+
+  /** Stops every process of this testbed and removes its data ({@code testbed/down.sh}). */
+  public void down() {
+    client.close();
+    int exit = run(root, dir, "testbed/down.sh", "down.log", List.of(), 120);
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "testbed/down.sh failed with exit code " + exit + "; see " + dir.resolve("down.log"));
+    }
+  }
+
+  /**
+   * SIGKILLs parts of the control plane and starts them again ({@code testbed/restart.sh}), then
+   * waits until the apiserver answers and every component runs: one that ended by itself during the
+   * outage (the controller-manager and the scheduler do, when they cannot renew their Lease) is
+   * started again too.
+   *
+   * @param arguments options ({@code --compact-etcd}, {@code --down SECONDS}) and components
+   *     ({@code etcd}, {@code kube-apiserver}, …)
+   */
+  public void restart(String... arguments) {
+    int exit = run(root, dir, "testbed/restart.sh", "restart.log", List.of(arguments), 180);
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "testbed/restart.sh failed with exit code "
+              + exit
+              + "; see "
+              + dir.resolve("restart.log"));
+    }
   }
 
   /** The kubeconfig of the testbed's cluster-admin. */
@@ -154,27 +198,39 @@ public final class Testbed {
   }
 
   private static void ensureUp(Path root, Path dir) {
-    if (run(root, dir, "testbed/status.sh", 30) == 0) {
+    if (run(root, dir, "testbed/status.sh", "status.log", List.of(), 30) == 0) {
       return;
     }
     log.info("no testbed running in {}; starting one with testbed/up.sh", dir);
-    int exit = run(root, dir, "testbed/up.sh", 3600);
+    int exit = run(root, dir, "testbed/up.sh", "up.log", List.of(), 3600);
     if (exit != 0) {
       throw new IllegalStateException(
           "testbed/up.sh failed with exit code " + exit + "; see " + dir.resolve("up.log"));
     }
   }
 
-  private static int run(Path root, Path dir, String script, long timeoutSeconds) {
+  private static int run(
+      Path root,
+      Path dir,
+      String script,
+      String logName,
+      List<String> arguments,
+      long timeoutSeconds) {
     try {
       Files.createDirectories(dir);
-      Process process =
-          new ProcessBuilder("bash", root.resolve(script).toString())
+      var command = new ArrayList<String>(List.of("bash", root.resolve(script).toString()));
+      command.addAll(arguments);
+      var builder =
+          new ProcessBuilder(command)
               .directory(root.toFile())
               .redirectErrorStream(true)
+              // Restarts are a series worth keeping; the other scripts' last run is enough.
               .redirectOutput(
-                  dir.resolve(script.endsWith("up.sh") ? "up.log" : "status.log").toFile())
-              .start();
+                  logName.equals("restart.log")
+                      ? ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile())
+                      : ProcessBuilder.Redirect.to(dir.resolve(logName).toFile()));
+      builder.environment().put("FRESHET_TESTBED_DIR", dir.toString());
+      Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return -1;
