@@ -5,9 +5,9 @@
 #
 #   FUZZ_SECONDS   seconds per target (default 60)
 #   FUZZ_TARGETS   regular expression over Class#method to fuzz a subset (default: all)
-#   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (default 60: the first
-#                  input pays for class loading and Jackson's start, which on a loaded machine
-#                  has taken over 10 s)
+#   FUZZ_TIMEOUT   seconds one input may take before it counts as a hang, and before libFuzzer
+#                  keeps it as a slow unit (default 60: the first inputs pay for class loading
+#                  and Jackson's start, which on a loaded machine has taken over 10 s)
 #   FUZZ_JOBS      targets fuzzed at once (default 1; each is one JVM on one core)
 #   FUZZ_DIR       where the generated corpus, findings and logs go (default target/fuzz)
 #
@@ -71,7 +71,8 @@ fuzz_one() {
   java -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
     --target_class="$class" --target_method="$method" \
     --instrumentation_includes='dev.freshet.**' --disabled_hooks="$disabled_hooks" \
-    -max_total_time="$SECONDS_PER_TARGET" -timeout="$TIMEOUT" -print_final_stats=1 \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout="$TIMEOUT" -report_slow_units="$TIMEOUT" \
+    -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" $seeds >"$log" 2>&1 || status=$?
   # libFuzzer's final statistics; a run cut short by a finding still prints its last "#N" line.
   local runs seconds coverage found outcome=ok
