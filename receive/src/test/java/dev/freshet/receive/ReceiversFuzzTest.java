@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every parser, on arbitrary bytes sent by an authenticated sender (so the parsing is what gets
@@ -187,6 +188,37 @@ class ReceiversFuzzTest {
               "ce-type",
               event));
     }
+  }
+
+  /**
+   * The Artifact Registry harness gets past authentication, so the fuzzer's bytes reach the
+   * payload: the seed envelope becomes a hint.
+   */
+  @Test
+  void theArtifactRegistryHarnessReachesThePayload() throws IOException {
+    byte[] envelope;
+    try (var seed =
+        getClass()
+            .getResourceAsStream(
+                "ReceiversFuzzTestInputs/everyReceiverRefusesOrAcceptsArbitraryBytes/"
+                    + "gar-push-envelope.json")) {
+      envelope = seed.readAllBytes();
+    }
+
+    Verdict verdict =
+        gar.receive(
+            InboundRequest.post(
+                "/",
+                envelope,
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                GoogleIssuer.INSTANCE.bearer()));
+
+    assertThat(verdict).isInstanceOf(Verdict.Accepted.class);
+    assertThat(((Verdict.Accepted) verdict).hints())
+        .extracting(ImageHint::repository, ImageHint::tag)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("p/r/app", "1.1"));
   }
 
   private static void check(Receiver receiver, InboundRequest request) {
