@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: packages build image dev test soak unit-test format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
+.PHONY: packages build image dev test soak unit-test fuzz format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
@@ -41,6 +41,12 @@ soak: packages testbed-up
 
 unit-test:
 	$(MVN) test
+
+## fuzz: fuzzes every Jazzer @FuzzTest (make test only replays their regression inputs) for
+## FUZZ_SECONDS each (default 60), FUZZ_JOBS at once (default 1), and prints executions per target
+## and in total; fails on a finding, which is left in target/fuzz/findings/. See fuzz/run.sh.
+fuzz:
+	MVN="$(MVN)" fuzz/run.sh
 
 ## format: rewrites every Java source with google-java-format; the build refuses unformatted sources.
 format:

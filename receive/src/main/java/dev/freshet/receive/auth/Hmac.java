@@ -45,10 +45,16 @@ public final class Hmac {
       return false;
     }
     String hex = presented.substring(PREFIX.length()).trim();
-    if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+    // ASCII hex only: Character.digit also takes other scripts' digits (such as U+06F8), which
+    // HexFormat then refuses with an exception.
+    if (hex.length() != 64 || !hex.chars().allMatch(Hmac::isAsciiHex)) {
       return false;
     }
     return MessageDigest.isEqual(HexFormat.of().parseHex(hex), sha256(key, parts));
+  }
+
+  private static boolean isAsciiHex(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   static byte[] utf8(String s) {

@@ -38,7 +38,7 @@ final class MediaTypes {
                         "missing Content-Type; expected one of " + allowed));
     if (!allowed.contains(type)) {
       throw Refusal.unsupportedMediaType(
-          "Content-Type " + type + " not accepted; expected one of " + allowed);
+          "Content-Type " + Hints.abbreviate(type) + " not accepted; expected one of " + allowed);
     }
     return type;
   }

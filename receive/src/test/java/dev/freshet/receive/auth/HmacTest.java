@@ -37,4 +37,17 @@ class HmacTest {
   void secretsAreNeverPrinted() {
     assertThat(Secret.of("hunter2").toString()).doesNotContain("hunter2");
   }
+
+  /**
+   * Found by fuzzing: a digit of another script (U+06F8, which Character.digit reads as 8) made
+   * verify throw from HexFormat instead of answering no.
+   */
+  @Test
+  void aSignatureWithDigitsOfAnotherScriptDoesNotMatchAndDoesNotThrow() {
+    Secret secret = Secret.of("It's a Secret to Everybody");
+    String good = Hmac.signature(secret, HELLO);
+    String otherScript = good.substring(0, 10) + "\u06f8" + good.substring(11);
+
+    assertThat(Hmac.verify(secret, otherScript, HELLO)).isFalse();
+  }
 }

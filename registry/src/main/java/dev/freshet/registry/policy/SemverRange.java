@@ -101,6 +101,9 @@ final class SemverRange {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
+  /** The longest range read, as the App CRD and the annotations allow. */
+  static final int MAX_LENGTH = 256;
+
   private final List<List<Comparator>> sets;
   private final boolean includePrerelease;
 
@@ -115,6 +118,17 @@ final class SemverRange {
    * @throws IllegalArgumentException naming the part that is not a range
    */
   static SemverRange parse(String range, boolean includePrerelease) {
+    if (range.length() > MAX_LENGTH) {
+      // The grammar's regular expressions recurse per repetition: 40,000 characters overflowed the
+      // stack and a long run of words took seconds. Specs and annotations allow 256.
+      throw new IllegalArgumentException(
+          "\""
+              + range.substring(0, 40)
+              + "…\" is not a semver range: it is "
+              + range.length()
+              + " characters long, at most "
+              + MAX_LENGTH);
+    }
     String normalized = SPACES.matcher(range.trim()).replaceAll(" ");
     List<List<Comparator>> sets = new ArrayList<>();
     for (String set : normalized.split("\\|\\|", -1)) {

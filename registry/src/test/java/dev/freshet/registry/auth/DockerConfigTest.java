@@ -3,6 +3,7 @@ package dev.freshet.registry.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -140,15 +141,74 @@ class DockerConfigTest {
         .doesNotContain("topsecret");
   }
 
-  /** Pull secrets are user input: a malformed one is refused with IllegalArgumentException only. */
+  /**
+   * Pull secrets are user input: a malformed one is refused with IllegalArgumentException only,
+   * with a message that does not repeat the secret; one read never prints its passwords.
+   */
   @FuzzTest(maxDuration = "30s")
   void parsingThrowsNothingButIllegalArgument(byte[] data) {
+    String text = new String(data, StandardCharsets.UTF_8);
+    DockerConfig config;
     try {
-      DockerConfig config = DockerConfig.parse(data);
-      assertThat(config.credentialFor("docker.io")).isNotNull();
-    } catch (IllegalArgumentException expected) {
-      // refused, with a message that names no secret
+      config = DockerConfig.parse(data);
+    } catch (IllegalArgumentException refused) {
+      assertThat(refused.getMessage()).isNotBlank();
+      if (text.length() > 40) {
+        assertThat(refused.getMessage()).doesNotContain(text);
+      }
+      return;
     }
+    config
+        .credentialFor("docker.io")
+        .ifPresent(
+            c -> {
+              if (c.password().length() >= 8) {
+                assertThat(config.toString()).doesNotContain(c.password());
+                assertThat(c.toString()).doesNotContain(c.password());
+              }
+            });
+  }
+
+  /**
+   * Any user name without a colon and any password, written in either form a secret uses, reads
+   * back as written for its registry and for no other.
+   */
+  @FuzzTest(maxDuration = "30s")
+  void anyCredentialReadsBackFromEitherForm(FuzzedDataProvider data) throws Exception {
+    String username = data.consumeString(40).replace(":", "");
+    String password = data.consumeString(80);
+    boolean authField = data.consumeBoolean();
+    if (!survivesUtf8(username) || !survivesUtf8(password)) {
+      return; // a lone surrogate has no UTF-8 form, in a secret or anywhere
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var entry = json.createObjectNode();
+    if (authField) {
+      entry.put("auth", auth(username + ":" + password));
+    } else {
+      entry.put("username", username).put("password", password);
+    }
+    var root = json.createObjectNode();
+    root.putObject("auths").set("registry.example.com:5000", entry);
+
+    DockerConfig config;
+    try {
+      config = DockerConfig.parse(json.writeValueAsString(root));
+    } catch (IllegalArgumentException refused) {
+      // Only an empty user name or password may be refused, never a usable pair.
+      assertThat(username.isEmpty() || password.isEmpty()).as(refused.getMessage()).isTrue();
+      return;
+    }
+    config
+        .credentialFor("registry.example.com:5000")
+        .ifPresentOrElse(
+            c -> assertThat(c).isEqualTo(new Credential(username, password)),
+            () -> assertThat(username.isEmpty() || password.isEmpty()).isTrue());
+    assertThat(config.credentialFor("registry.example.com")).isEmpty();
+  }
+
+  private static boolean survivesUtf8(String text) {
+    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(text);
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.freshet.registry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.freshet.registry.RateLimitBudget;
 import java.net.http.HttpHeaders;
@@ -94,16 +96,98 @@ class HeaderParsingTest {
     assertThat(backoff.minimumDelay(30)).isEqualTo(Duration.ofMillis(500));
   }
 
+  /**
+   * A registry that sends a hostile Link header cannot hold a poll thread: 100 KB of any of these
+   * is read in one scan. The regular expression used before took 14 s on 10 KB of {@code <},
+   * quadratic in the length, and overflowed the stack on 100 KB of {@code <a>;}.
+   */
+  @ParameterizedTest(name = "{0} repeated")
+  @ValueSource(strings = {"<", "<a>;", "<a>;x=\"", "<a>; x = ", ";", "\"", "< ", "<a>;x=\"<", ">"})
+  void aHostileLinkHeaderIsReadInLinearTime(String unit) {
+    String header = unit.repeat(100_000 / unit.length());
+
+    Optional<String> next =
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> LinkHeader.next(List.of(header)));
+
+    assertThat(next).isEmpty();
+  }
+
+  @Test
+  void aNextLinkAfterAThousandParametersIsStillFound() {
+    String header = "</x>" + "; a=b".repeat(1000) + "; rel=next";
+
+    assertThat(LinkHeader.next(List.of(header))).contains("/x");
+  }
+
+  /** Response headers are the registry's to write: no input may throw. */
   @FuzzTest(maxDuration = "30s")
   void headerParsersNeverThrow(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
-    Optional<Instant> retryAt = RetryAfter.parse(text, NOW);
-    assertThat(retryAt).isNotNull();
+    assertThat(RetryAfter.parse(text, NOW)).isNotNull();
     assertThat(LinkHeader.next(List.of(text))).isNotNull();
-    assertThat(
-            RateLimitBudget.fromHeaders(
-                headers(Map.of("ratelimit-limit", text, "ratelimit-remaining", text)), NOW))
-        .isNotNull();
+    Optional<RateLimitBudget> budget =
+        RateLimitBudget.fromHeaders(
+            headers(Map.of("ratelimit-limit", text, "ratelimit-remaining", text)), NOW);
+    budget.ifPresent(
+        b -> {
+          assertThat(b.limit()).isNotNegative();
+          assertThat(b.remaining()).isEqualTo(b.limit());
+          assertThat(b.window()).isGreaterThanOrEqualTo(Duration.ZERO);
+        });
+  }
+
+  /**
+   * What Link yields is a target the header holds, never text from around it. And a header built
+   * from any targets and any quoted title finds the rel=next target as it was sent, after a
+   * rel=prev link: quoted commas and semicolons do not split a link.
+   */
+  @FuzzTest(maxDuration = "30s")
+  void theNextLinkIsATargetTheHeaderHolds(FuzzedDataProvider data) {
+    String previous = withoutAngleBrackets(data.consumeString(100));
+    String sent = withoutAngleBrackets(data.consumeString(100));
+    String title = data.consumeString(100).replace("\\", "\\\\").replace("\"", "\\\"");
+    String header = data.consumeRemainingAsString();
+
+    LinkHeader.next(List.of(header))
+        .ifPresent(
+            next -> {
+              assertThat(next).doesNotContain("<", ">").isEqualTo(next.trim());
+              assertThat(header).contains("<").contains(next);
+            });
+
+    String built =
+        "<" + previous + ">; rel=\"prev\", <" + sent + ">; title=\"" + title + "\"; rel=\"next\"";
+    assertThat(LinkHeader.next(List.of(built))).as(built).contains(sent.trim());
+  }
+
+  private static String withoutAngleBrackets(String text) {
+    return text.replace("<", "").replace(">", "");
+  }
+
+  /**
+   * Retry-After in seconds is exactly that many seconds from now; as a date it round-trips through
+   * the HTTP-date format. Neither form throws.
+   */
+  @FuzzTest(maxDuration = "30s")
+  void retryAfterIsSecondsFromNowOrTheDateItNames(FuzzedDataProvider data) {
+    long seconds = data.consumeLong(0, 999_999_999_999L);
+    long epochSecond = data.consumeLong(-2_208_988_800L, 253_402_300_799L); // years 1900 to 9999
+    String text = data.consumeRemainingAsString();
+
+    assertThat(RetryAfter.parse(" " + seconds + " ", NOW)).contains(NOW.plusSeconds(seconds));
+    Instant date = Instant.ofEpochSecond(epochSecond);
+    String httpDate =
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            date.atZone(java.time.ZoneOffset.UTC));
+    assertThat(RetryAfter.parse(httpDate, NOW)).as(httpDate).contains(date);
+
+    Optional<Instant> parsed = RetryAfter.parse(text, NOW);
+    String trimmed = text.trim();
+    if (!trimmed.isEmpty()
+        && trimmed.length() <= 12
+        && trimmed.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      assertThat(parsed).contains(NOW.plusSeconds(Long.parseLong(trimmed)));
+    }
   }
 
   private static HttpHeaders headers(Map<String, String> values) {

@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PatternPolicyTest {
   private static final List<String> TAGS =
@@ -97,6 +98,34 @@ class PatternPolicyTest {
     List<String> candidates =
         assertTimeoutPreemptively(
             Duration.ofSeconds(2), () -> policy.candidates("latest", longTags));
+
+    assertThat(candidates).isEmpty();
+  }
+
+  /**
+   * The classic patterns that backtrack exponentially in java.util.regex, each against a thousand
+   * tags that almost match, up to 10,000 characters long (a registry may list any tag): RE2 answers
+   * in linear time, so a user's pattern never holds a poll thread.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "^(?<v>(a+)+)$",
+        "^(?<v>(a|aa)+)$",
+        "^(?<v>(a|a?)+)$",
+        "^(?<v>(.*a){20})$",
+        "^(?<v>(\\w+\\d*)+)$",
+        "^(?<v>([a-z]+)*[0-9])$"
+      })
+  void classicEvilPatternsAnswerQuicklyOnLongTags(String regex) {
+    List<String> tags =
+        IntStream.range(0, 1000)
+            .mapToObj(i -> "a".repeat(i < 990 ? 30 + i % 100 : 10_000) + "!")
+            .toList();
+    PatternPolicy policy = PatternPolicy.byFirstNamedGroup(regex, TagOrdering.ALPHABETICAL);
+
+    List<String> candidates =
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> policy.candidates("latest", tags));
 
     assertThat(candidates).isEmpty();
   }

@@ -1,8 +1,11 @@
 package dev.freshet.registry.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -190,5 +193,26 @@ class SemverPolicyTest {
     assertThat(new DigestPolicy().needsTagList()).isFalse();
     assertThat(new NonePolicy().select("1.0", tags)).isEqualTo(Optional.empty());
     assertThat(new NonePolicy().candidates("1.0", tags)).isEmpty();
+  }
+
+  /**
+   * A range longer than specs and annotations allow is refused before the grammar runs: 40,000
+   * characters of these overflowed its stack or took seconds.
+   */
+  @ParameterizedTest(name = "{0} repeated")
+  @ValueSource(strings = {"a.", "0.", "1 "})
+  void aRangeLongerThan256CharactersIsRefusedAtOnce(String unit) {
+    String range = "1.2.3-" + unit.repeat(20_000) + "!";
+
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(2), () -> SemverPolicy.validate(range)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a semver range")
+        .hasMessageContaining("at most 256");
+    String longestAllowed = "^1 || ".repeat(42) + "^1";
+    assertThat(longestAllowed.length()).isLessThanOrEqualTo(256);
+    assertThatCode(() -> SemverPolicy.validate(longestAllowed)).doesNotThrowAnyException();
   }
 }

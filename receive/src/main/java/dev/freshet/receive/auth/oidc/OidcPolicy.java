@@ -120,7 +120,7 @@ public record OidcPolicy(List<OidcIssuer> issuers) {
   private static ClaimRule rule(Node node) {
     node.keys(Set.of("claims", "images"));
     Node claimsNode = node.at("claims");
-    if (!claimsNode.json.isObject()) {
+    if (claimsNode.json == null || !claimsNode.json.isObject()) {
       throw claimsNode.problem("must be a map of claim name to value");
     }
     Map<String, String> claims = new LinkedHashMap<>();

@@ -180,4 +180,22 @@ class OidcPolicyTest {
     }
     throw new IllegalStateException("docs/keeping-fresh.md not found above the working directory");
   }
+
+  /** Found by fuzzing: a rule without claims threw a NullPointerException instead of saying so. */
+  @Test
+  void aRuleWithoutClaimsIsRefusedNamingItsPlace() {
+    String yaml =
+        """
+        issuers:
+          - issuer: https://token.actions.githubusercontent.com
+            audience: freshet
+            rules:
+              - images: ["registry.example.com/org/*:*"]
+        """;
+
+    assertThatThrownBy(() -> OidcPolicy.parse(yaml))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("claims")
+        .hasMessageContaining("must be a map of claim name to value");
+  }
 }
