@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -100,6 +101,7 @@ public final class FaultyRegistry implements AutoCloseable {
   private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tokenCounter = new AtomicInteger();
   private volatile boolean bearerTokens;
+  private volatile Duration tokenLifetime = Duration.ofMinutes(5);
 
   private FaultyRegistry(Registry upstream, Clock clock) {
     this.upstream = upstream;
@@ -176,6 +178,13 @@ public final class FaultyRegistry implements AutoCloseable {
    */
   public void requireBearerTokens(boolean required) {
     bearerTokens = required;
+  }
+
+  /**
+   * The lifetime ({@code expires_in}) of the tokens {@code /token} issues; 5 minutes unless set.
+   */
+  public void tokenLifetime(Duration lifetime) {
+    tokenLifetime = lifetime;
   }
 
   /** Every request seen so far, in order of arrival. */
@@ -343,7 +352,7 @@ public final class FaultyRegistry implements AutoCloseable {
     return aResponse()
         .withStatus(200)
         .withHeader("Content-Type", "application/json")
-        .withBody("{\"token\":\"" + token + "\",\"expires_in\":300}")
+        .withBody("{\"token\":\"" + token + "\",\"expires_in\":" + tokenLifetime.toSeconds() + "}")
         .build();
   }
 
