@@ -293,7 +293,12 @@ public final class FaultyRegistry implements AutoCloseable {
       return new Answer(proxied());
     }
     if (fault instanceof Fault.HugeBody h) {
-      return new Answer(manifestBody(hugeJson(h.bytes())));
+      String body = hugeJson(h.bytes());
+      // Declared, as a registry serving a real file would: a client can refuse it from the headers.
+      return new Answer(
+          manifestBody(body)
+              .withHeader(
+                  "Content-Length", String.valueOf(body.getBytes(StandardCharsets.UTF_8).length)));
     }
     // Fault.MalformedBody: a manifest cut off in the middle.
     return new Answer(
