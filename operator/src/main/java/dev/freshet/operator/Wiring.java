@@ -56,7 +56,8 @@ public final class Wiring implements AutoCloseable {
   }
 
   private Resolver registryClient(OperatorSettings.Registries registries) {
-    var builder = Resolver.builder().listener(new RegistryMetrics(meters));
+    var builder =
+        Resolver.builder().confirmDeclaredDigests(true).listener(new RegistryMetrics(meters));
     registries.insecure().forEach(builder::insecureRegistry);
     registries.extraCertificates().ifPresent(builder::trustedCertificates);
     return builder.build();

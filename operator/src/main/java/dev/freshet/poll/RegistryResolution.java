@@ -69,7 +69,7 @@ public final class RegistryResolution implements Poller.Resolver {
    */
   public static RegistryResolution loopbackOnly(Clock clock) {
     return new RegistryResolution(
-        Resolver.builder().build(),
+        Resolver.builder().confirmDeclaredDigests(true).build(),
         new TagChooser(Platform.parse("linux/amd64"), clock),
         clock,
         RegistryHosts::isLoopback);

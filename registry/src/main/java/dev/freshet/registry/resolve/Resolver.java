@@ -43,9 +43,14 @@ public final class Resolver {
   private final SignatureReader signatures;
   private final RegistryTransport transport;
 
-  private Resolver(RegistryTransport transport, int tagPageSize) {
+  private Resolver(RegistryTransport transport, int tagPageSize, boolean confirmDeclaredDigests) {
     this.transport = transport;
-    this.digests = new DigestResolver(transport);
+    this.digests =
+        new DigestResolver(
+            transport,
+            confirmDeclaredDigests
+                ? Optional.of(new ConfirmedDigests(ConfirmedDigests.DEFAULT_CAPACITY))
+                : Optional.empty());
     this.manifests = new ManifestReader(transport);
     this.tags = new TagLister(transport, tagPageSize);
     this.signatures = new SignatureReader(transport);
@@ -126,6 +131,7 @@ public final class Resolver {
     private int tagPageSize = 1000;
     private final Set<String> insecureRegistries = new HashSet<>();
     private boolean plainHttpForLoopback = true;
+    private boolean confirmDeclaredDigests = false;
     private SSLContext sslContext;
     private RegistryListener listener = RegistryListener.NONE;
     private Clock clock = Clock.systemUTC();
@@ -180,6 +186,17 @@ public final class Resolver {
     /** Caps a registry's Retry-After, so one odd header cannot stall us for days (default 6 h). */
     public Builder maxRetryAfter(Duration value) {
       maxRetryAfter = positive(value, "maxRetryAfter");
+      return this;
+    }
+
+    /**
+     * Whether a digest a {@code HEAD} declares for a tag is believed only after a {@code GET} by
+     * that digest returned bytes that hash to it (default false). One {@code GET} per new digest
+     * and repository; an operator that pins what it resolves turns it on, so a registry or proxy
+     * that declares a wrong digest cannot have it pin an image that does not exist.
+     */
+    public Builder confirmDeclaredDigests(boolean value) {
+      confirmDeclaredDigests = value;
       return this;
     }
 
@@ -291,7 +308,7 @@ public final class Resolver {
               client, clock, requestTimeout, uri -> holder[0].allowsPlainHttp(uri.getAuthority()));
       Authenticator authenticator = new Authenticator(tokens, new TokenCache(clock));
       holder[0] = new RegistryTransport(client, settings, authenticator, listener, clock, sleeper);
-      return new Resolver(holder[0], tagPageSize);
+      return new Resolver(holder[0], tagPageSize, confirmDeclaredDigests);
     }
 
     private static Duration positive(Duration value, String name) {
