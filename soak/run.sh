@@ -2,11 +2,13 @@
 # The soak run: the long variants of the integration tests that inject faults, kill the operator and
 # attack its receivers, then one table of what they measured. Each test chooses its long variant when
 # it sees -Dfreshet.soak=true (CrashIT: a thousand pushes and a hundred kills; ControlPlaneFaultsIT:
-# thirty minutes of apiserver and etcd restarts under a competing writer) and writes its figures with
+# thirty minutes of apiserver and etcd restarts under a competing writer; HostileWebhooksIT: each
+# attack for a minute while a legitimate notify must still roll its App; RegistryFaultsIT: every
+# registry fault through the proxy, as in make test) and writes its figures with
 # dev.freshet.testbed.Figures, one name=value per line; this script gathers them.
 #
 #   SOAK_ITS      the integration tests to run, as failsafe's -Dit.test takes them
-#                 (default: CrashIT,ControlPlaneFaultsIT); a test joins the soak by being listed here
+#                 (default: CrashIT,ControlPlaneFaultsIT,HostileWebhooksIT,RegistryFaultsIT); a test joins the soak by being listed here
 #                 and writing its figures
 #   SOAK_MODULES  the modules that hold them (default: operator)
 #   SOAK_ARGS     more -D options, e.g. a shorter run: -Dfreshet.crash.pushes=10 -Dfreshet.faults.minutes=5
@@ -15,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
-SOAK_ITS=${SOAK_ITS:-CrashIT,ControlPlaneFaultsIT}
+SOAK_ITS=${SOAK_ITS:-CrashIT,ControlPlaneFaultsIT,HostileWebhooksIT,RegistryFaultsIT}
 SOAK_MODULES=${SOAK_MODULES:-operator}
 SOAK_ARGS=${SOAK_ARGS:-}
 out="$PWD/target/soak"

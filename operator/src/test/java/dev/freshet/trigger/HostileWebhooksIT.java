@@ -63,21 +63,28 @@ import org.junit.jupiter.api.Test;
  * <p>The attackers send from addresses of their own (127.0.x.y, all loopback), as they would from
  * the internet; the legitimate sender is 127.0.0.1. Each attack lasts {@value #DEFAULT_SECONDS} s
  * (slow-loris as long as a notify takes: {@code SlowClientsIT} shows its deadlines), about 40 s in
- * all with the setup. A longer run for a soak: {@code -Dfreshet.hostile.seconds=60} (each attack
- * that long).
+ * all with the setup. In a soak ({@code -Dfreshet.soak=true}, {@code make soak}) each attack lasts
+ * {@value #SOAK_SECONDS} s; {@code -Dfreshet.hostile.seconds=N} chooses another length. The figures
+ * (requests and answers per attack, the legitimate notify's latency beside them, the flood's
+ * registry checks) are written for the soak's table.
  */
 @WithTestbed
 class HostileWebhooksIT {
   private static final String HMAC = "hostile-webhooks-secret";
   private static final int DEFAULT_SECONDS = 2;
+  private static final int SOAK_SECONDS = 60;
   private static final Duration ATTACK =
-      Duration.ofSeconds(Integer.getInteger("freshet.hostile.seconds", DEFAULT_SECONDS));
+      Duration.ofSeconds(
+          Integer.getInteger(
+              "freshet.hostile.seconds",
+              dev.freshet.testbed.Figures.soak() ? SOAK_SECONDS : DEFAULT_SECONDS));
   private static final int ATTACKERS = 6;
   private static final int SLOW_CONNECTIONS = 300;
   private static final Duration LEGITIMATE_WITHIN = Duration.ofSeconds(1);
   private static final Pattern REASON = Pattern.compile("\\[([a-z-]+)]\\s*$");
 
   private final List<String> table = new ArrayList<>();
+  private final Map<String, Object> soakFigures = new java.util.LinkedHashMap<>();
 
   @Test
   void aSignedNotifyRollsItsAppWithinASecondDuringEachAttack(
@@ -165,6 +172,13 @@ class HostileWebhooksIT {
           Duration.between(started, attacksStarted).toSeconds(),
           Duration.between(attacksStarted, Instant.now()).toSeconds());
 
+      // Each row's legitimate notify rolled the demo App to a new push.
+      soakFigures.put("rollouts", table.size());
+      soakFigures.put("flood.registry-checks", checks);
+      soakFigures.put("flood.coalescing-windows", windows);
+      soakFigures.put("receiver.max-threads", sampler.maxThreads());
+      dev.freshet.testbed.Figures.write("HostileWebhooksIT", soakFigures);
+
       Duration bound = legitimateBound(baseline.latency);
       for (Figures f : List.of(forged, replayed, oversized, wrongType, headers, slowLoris, flood)) {
         assertThat(f.latency).as(f.name + ", bound " + bound.toMillis() + " ms").isLessThan(bound);
@@ -216,6 +230,13 @@ class HostileWebhooksIT {
   private static Duration legitimateBound(Duration baseline) {
     Duration thrice = baseline.multipliedBy(3);
     return thrice.compareTo(LEGITIMATE_WITHIN) > 0 ? thrice : LEGITIMATE_WITHIN;
+  }
+
+  /** "429 rate-limited" → "429-rate-limited": a name for a row of the soak's table. */
+  private static String slug(String text) {
+    return text.toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[^a-z0-9]+", "-")
+        .replaceAll("^-|-$", "");
   }
 
   /** What one attack got, and how long the legitimate notification took beside it. */
@@ -320,6 +341,11 @@ class HostileWebhooksIT {
       StringBuilder text = new StringBuilder();
       answers.forEach((k, v) -> text.append(text.length() == 0 ? "" : "; ").append(k + ": " + v));
       table.add(String.format("%-30s %8d  %-70s %d ms", name, sent, text, latency.toMillis()));
+      String attack = slug(name);
+      soakFigures.put("faults.webhook-" + attack, sent);
+      answers.forEach(
+          (answer, count) -> soakFigures.put("answers." + attack + "." + slug(answer), count));
+      soakFigures.put("legitimate-notify-ms." + attack, latency.toMillis());
       return new Figures(name, answers, sent, latency);
     }
 

@@ -15,6 +15,7 @@ import dev.freshet.registry.RegistryHosts;
 import dev.freshet.registry.http.Backoff;
 import dev.freshet.registry.resolve.Platform;
 import dev.freshet.registry.resolve.Resolver;
+import dev.freshet.testbed.Figures;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.TestNamespace;
 import dev.freshet.testbed.Testbed;
@@ -322,6 +323,11 @@ class RegistryFaultsIT {
           .values()
           .forEach(p -> p.injectedByKind().forEach((k, v) -> injected.merge(k, v, Integer::sum)));
       System.out.println("faults injected by kind: " + injected);
+      Map<String, Object> figures = new LinkedHashMap<>();
+      injected.forEach((kind, count) -> figures.put("faults.registry-" + kind, count));
+      // Each App rolled, after its fault cleared, to the push made while it was on.
+      figures.put("rollouts", cases.size());
+      Figures.write("RegistryFaultsIT", figures);
       System.out.println("recovered (fault cleared -> next push pinned), ms: " + millis(recovered));
       System.out.printf(
           "phases: healthy after %d ms, faults on %d ms later, all reported and cleared %d ms"
