@@ -175,6 +175,28 @@ class CrashIT {
   }
 
   /** One workload under test, its repository, and every image pushed for it in order. */
+  private static int healthGateDeadlineSeconds(Subject subject) {
+    return subject.provokedOnly ? KEPT_FOR_ROLLBACK_DEADLINE_SECONDS : 5;
+  }
+
+  /**
+   * Whether the template named {@code digest} at least as long as the subject's health-gate
+   * deadline before it changed again: a good release whose rollout a kill or a loaded machine held
+   * up past the deadline is rightly rolled back and quarantined; one rolled back sooner is not.
+   */
+  private static boolean outlivedItsDeadline(
+      List<TemplateRecorder.Seen> history, String digest, Subject subject) {
+    Duration deadline = Duration.ofSeconds(healthGateDeadlineSeconds(subject));
+    for (int i = 0; i + 1 < history.size(); i++) {
+      TemplateRecorder.Seen seen = history.get(i);
+      if (seen.image().endsWith("@" + digest)
+          && Duration.between(seen.at(), history.get(i + 1).at()).compareTo(deadline) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final class Subject {
     final String name;
     final Kind kind;
@@ -482,8 +504,14 @@ class CrashIT {
             problems.add(
                 subject.key() + " lost the quarantine of " + digest + "; status has " + now);
           }
-          if (!subject.crashDigests().contains(digest)) {
-            problems.add(subject.key() + " quarantined " + digest + ", which is no -crash release");
+          if (!subject.crashDigests().contains(digest)
+              && !outlivedItsDeadline(templates.history(subject.key()), digest, subject)) {
+            problems.add(
+                subject.key()
+                    + " quarantined "
+                    + digest
+                    + ", which is no -crash release and rolled back before its health gate's"
+                    + " deadline");
           }
         }
       }
@@ -799,8 +827,7 @@ class CrashIT {
           update.setPolicy(UpdateSpec.Policy.PATTERN);
           update.setPattern(PATTERN);
           update.setOrder(UpdateSpec.Order.NUMERIC);
-          update.setProgressDeadlineSeconds(
-              subject.provokedOnly ? KEPT_FOR_ROLLBACK_DEADLINE_SECONDS : 5);
+          update.setProgressDeadlineSeconds(healthGateDeadlineSeconds(subject));
         } else {
           update.setPolicy(UpdateSpec.Policy.DIGEST);
         }
