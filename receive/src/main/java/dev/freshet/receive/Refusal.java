@@ -17,7 +17,8 @@ public final class Refusal extends Exception {
   }
 
   private Refusal(int status, String reason, Optional<RefusalReason> why) {
-    super(reason, null, false, false);
+    // Parsers quote the sender's bytes in their messages (Jackson's "Unrecognized token …").
+    super(SenderText.printable(reason), null, false, false);
     if (status < 400 || status > 499) {
       throw new IllegalArgumentException("a refusal is a 4xx status, not " + status);
     }

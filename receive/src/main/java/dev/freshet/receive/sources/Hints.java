@@ -4,6 +4,7 @@ import dev.freshet.receive.IgnoreReason;
 import dev.freshet.receive.Ignored;
 import dev.freshet.receive.ImageHint;
 import dev.freshet.receive.ImageNames;
+import dev.freshet.receive.SenderText;
 import dev.freshet.receive.Verdict;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -91,11 +92,7 @@ final class Hints {
 
   /** Sender-supplied text goes into reasons and logs only shortened and printable. */
   static String abbreviate(String s) {
-    String printable =
-        s.codePoints()
-            .map(c -> c < 0x20 || c == 0x7f ? '?' : c)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString();
+    String printable = SenderText.printable(s);
     return printable.length() <= 100 ? printable : printable.substring(0, 100) + "…";
   }
 
