@@ -13,6 +13,7 @@ import dev.freshet.it.Apps;
 import dev.freshet.it.OperatorProcess;
 import dev.freshet.it.RolloutSequence;
 import dev.freshet.it.TemplateRecorder;
+import dev.freshet.it.WebhookLoad;
 import dev.freshet.testbed.Figures;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
@@ -93,6 +94,10 @@ class ControlPlaneFaultsIT {
   private static final Duration DURATION =
       Duration.ofMinutes(Integer.getInteger("freshet.faults.minutes", Figures.soak() ? 30 : 0));
   private static final String PATTERN = "^(?<build>[0-9]+)(-crash)?$";
+
+  /** Half with the registry's token, half forged; under the receiver's per-sender limit. */
+  private static final int WEBHOOKS_PER_SECOND = 8;
+
   private static final String WRITER_ANNOTATION = "chaos.freshet.dev/competing-writer";
 
   private enum Fault {
@@ -142,12 +147,16 @@ class ControlPlaneFaultsIT {
   private Testbed testbed;
   private OperatorProcess operator;
   private Thread writer;
+  private WebhookLoad webhooks;
 
   @AfterEach
   void stop() throws InterruptedException {
     writing.set(false);
     if (writer != null) {
       writer.join(10_000);
+    }
+    if (webhooks != null) {
+      webhooks.close();
     }
     if (operator != null) {
       operator.kill();
@@ -227,6 +236,18 @@ class ControlPlaneFaultsIT {
       try (var templates = TemplateRecorder.start(client, ns);
           var records = AppRecordKeeper.start(client)) {
         writer = startCompetingWriter(testbed.clientIn(ns));
+        // Webhooks for the tracked repositories all through the faults: each legitimate one asks
+        // for a check the registry answers, so checks and patches race the outages and the writer.
+        webhooks =
+            WebhookLoad.start(
+                notify,
+                testbed.registryNotifyToken(),
+                registry.host(),
+                subjects.stream()
+                    .filter(s -> s.kind() != Kind.APP_PATTERN)
+                    .map(Subject::repository)
+                    .toList(),
+                WEBHOOKS_PER_SECOND);
         long end = System.nanoTime() + DURATION.toNanos();
         int round = 0;
         while (round < 2 * ROUNDS && (round < 2 || System.nanoTime() < end || DURATION.isZero())) {
@@ -264,6 +285,7 @@ class ControlPlaneFaultsIT {
         }
         writing.set(false);
         writer.join(10_000);
+        webhooks.close();
         revived += countRevived();
 
         var verdicts = new LinkedHashMap<String, RolloutSequence>();
@@ -324,6 +346,10 @@ class ControlPlaneFaultsIT {
             "ControlPlaneFaultsIT: kwok and the controller-manager restarted while waiting: "
                 + nodesRestarted);
         figures.put("writer-updates", writerUpdates.get());
+        webhooks
+            .answers()
+            .forEach((answer, n) -> figures.put("webhooks." + answer.replace(' ', '.'), n));
+        System.out.println("ControlPlaneFaultsIT: webhooks answered " + webhooks.answers());
         figures.put("recovery.ms.max", recoveries.stream().mapToLong(m -> m).max().orElse(0));
         figures.put("duplicates", duplicates);
         figures.put("backward", backward);
@@ -334,6 +360,16 @@ class ControlPlaneFaultsIT {
         assertThat(operator.process().isAlive()).as("the operator process runs on").isTrue();
         assertThat(writerErrors).as("competing writer failures other than 409").isEmpty();
         assertThat(writerConflicts.get()).as("conflicts the competing writer met").isPositive();
+        // The receiver needs no apiserver to answer: its secrets are cached, hints are queued.
+        assertThat(webhooks.answers())
+            .as("webhooks sent")
+            .containsKeys("legitimate 202", "forged 401");
+        assertThat(webhooks.unexpected("legitimate", 202))
+            .as("legitimate webhooks not taken: %s", webhooks.answers())
+            .isZero();
+        assertThat(webhooks.unexpected("forged", 401))
+            .as("forged webhooks not refused: %s", webhooks.answers())
+            .isZero();
         assertThat(probes410)
             .as("probe watches answered 410 Gone after a compaction and apiserver restart")
             .isEqualTo(faults.get(Fault.APISERVER_RESTART_WATCHES_EXPIRED));
@@ -485,7 +521,8 @@ class ControlPlaneFaultsIT {
   }
 
   private void awaitSettled(KubernetesClient client, String what, Duration atMost) {
-    long[] revivedAt = {System.nanoTime()};
+    long[] progressAt = {System.nanoTime()};
+    List<List<String>> last = new ArrayList<>(List.of(List.of()));
     await(what)
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
@@ -493,21 +530,26 @@ class ControlPlaneFaultsIT {
         .untilAsserted(
             () -> {
               List<String> unsettled = unsettled(client);
-              if (!unsettled.isEmpty() && System.nanoTime() - revivedAt[0] > REVIVE_EVERY) {
+              if (!unsettled.equals(last.get(0))) {
+                last.set(0, unsettled);
+                progressAt[0] = System.nanoTime();
+              } else if (!unsettled.isEmpty() && System.nanoTime() - progressAt[0] > REVIVE_AFTER) {
                 // Rollouts that stall once the operator's pins are in place wait on the testbed's
                 // stand-ins for nodes and controllers, not on Freshet: after a control-plane
-                // restart, kwok
-                // and the controller-manager have been seen alive but no longer moving pods on this
-                // machine. They are restarted (never the operator), and counted.
+                // restart, kwok and the controller-manager have been seen alive but no longer
+                // moving pods on this machine. They are restarted (never the operator), and
+                // counted. Only after a long while without any change: a restarted
+                // controller-manager first waits out its predecessor's lease, so restarting it
+                // sooner, on a loaded machine, would itself keep every rollout from moving.
                 testbed.restart("kwok-controller", "kube-controller-manager");
                 nodesRestarted++;
-                revivedAt[0] = System.nanoTime();
+                progressAt[0] = System.nanoTime();
               }
               assertThat(unsettled).isEmpty();
             });
   }
 
-  private static final long REVIVE_EVERY = TimeUnit.SECONDS.toNanos(20);
+  private static final long REVIVE_AFTER = TimeUnit.SECONDS.toNanos(60);
   private int nodesRestarted;
 
   private List<String> unsettled(KubernetesClient client) {
