@@ -2,8 +2,8 @@
 # The soak run: the long variants of the integration tests that inject faults, kill the operator and
 # attack its receivers, then one table of what they measured. Each test chooses its long variant when
 # it sees -Dfreshet.soak=true (CrashIT: a thousand pushes and a hundred kills; ControlPlaneFaultsIT:
-# thirty minutes of apiserver and etcd restarts under a competing writer; HostileWebhooksIT: each
-# attack for a minute while a legitimate notify must still roll its App; RegistryFaultsIT: every
+# thirty minutes of apiserver and etcd restarts under a competing writer and a steady stream of
+# signed and forged webhooks; HostileWebhooksIT: each attack for a minute while a legitimate notify must still roll its App; RegistryFaultsIT: every
 # registry fault through the proxy, as in make test) and writes its figures with
 # dev.freshet.testbed.Figures, one name=value per line; this script gathers them.
 #
