@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: packages build image dev test soak unit-test fuzz format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
+.PHONY: packages build image dev test soak bench unit-test fuzz format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
@@ -38,6 +38,13 @@ test: packages testbed-up testbed-cosign testbed-actionlint testbed-helm
 ## (soak/run.sh says how).
 soak: packages testbed-up
 	MVN="$(MVN)" soak/run.sh
+
+## bench: the bench harness on a testbed of its own (about 40 minutes; BENCH_SCALE=small takes a few):
+## every scenario beside its baseline, results and plots in bench/results/, the table printed.
+## BENCH_ARGS picks scenarios or adds a peer operator (bench/run.sh --help says how).
+BENCH_ARGS ?=
+bench: packages
+	MVN="$(MVN)" bench/run.sh $(BENCH_ARGS)
 
 unit-test:
 	$(MVN) test

@@ -2,38 +2,33 @@ package dev.freshet.bench;
 
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
 
 /** The bench's images, {@code PREFIX/img-i:dev}, and the digest each was last pushed with. */
 final class BenchImages {
   private final Registry registry;
   private final String prefix;
-  private final ExecutorService pool;
   private final PushedImage[] current;
 
-  BenchImages(Registry registry, String prefix, int count, ExecutorService pool) {
+  BenchImages(Registry registry, String prefix, int count) {
     this.registry = registry;
     this.prefix = prefix;
-    this.pool = pool;
     this.current = new PushedImage[count];
   }
 
-  /** Pushes a new, distinct image under every image's tag. */
-  void pushAll() throws Exception {
-    WebhookLatencyBench.all(
-        pool,
-        current.length,
-        i -> current[i] = registry.pusher().push(prefix + "/img-" + i, "dev"));
+  /** Pushes a new, distinct image under every image's tag, in parallel; returns seconds taken. */
+  double pushAll(BenchTestbed testbed) throws Exception {
+    long start = System.nanoTime();
+    testbed.parallel(
+        current.length, i -> current[i] = registry.pusher().push(prefix + "/img-" + i, "dev"));
+    return (System.nanoTime() - start) / 1e9;
   }
 
   PushedImage image(int i) {
     return current[i];
   }
 
-  List<String> digests() {
-    return Arrays.stream(current).map(PushedImage::digest).toList();
+  String prefix() {
+    return prefix;
   }
 
   int count() {

@@ -1,0 +1,69 @@
+package dev.freshet.bench;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's write requests, from {@code apiserver_request_total} in its {@code /metrics}
+ * text, summed by {@code verb resource[/subresource]}. Hand-parsed: one counter family of the
+ * Prometheus text format, where a parser library would bring a second metrics stack into the bench
+ * for a dozen lines.
+ */
+record ApiWrites(Map<String, Long> byVerbAndResource) {
+  static final Set<String> WRITE_VERBS =
+      Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION");
+
+  /**
+   * Node and controller heartbeats (Lease renewals) go on whatever runs; they are nobody's work
+   * here and would drown the figure.
+   */
+  static final Set<String> HEARTBEATS = Set.of("leases");
+
+  private static final Pattern SAMPLE =
+      Pattern.compile("^apiserver_request_total\\{([^}]*)}\\s+([0-9.eE+]+)");
+  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  static ApiWrites parse(String metricsText) {
+    Map<String, Long> sums = new TreeMap<>();
+    for (String line : metricsText.split("\n")) {
+      Matcher sample = SAMPLE.matcher(line);
+      if (!sample.find()) {
+        continue;
+      }
+      Map<String, String> labels = new TreeMap<>();
+      Matcher label = LABEL.matcher(sample.group(1));
+      while (label.find()) {
+        labels.put(label.group(1), label.group(2));
+      }
+      String verb = labels.getOrDefault("verb", "");
+      String resource = labels.getOrDefault("resource", "");
+      if (!WRITE_VERBS.contains(verb) || HEARTBEATS.contains(resource)) {
+        continue;
+      }
+      String subresource = labels.getOrDefault("subresource", "");
+      String key = verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource);
+      sums.merge(key, (long) Double.parseDouble(sample.group(2)), Long::sum);
+    }
+    return new ApiWrites(Map.copyOf(sums));
+  }
+
+  /** What was written between {@code before} and this. */
+  ApiWrites since(ApiWrites before) {
+    Map<String, Long> delta = new TreeMap<>();
+    byVerbAndResource.forEach(
+        (key, count) -> {
+          long d = count - before.byVerbAndResource.getOrDefault(key, 0L);
+          if (d != 0) {
+            delta.put(key, d);
+          }
+        });
+    return new ApiWrites(delta);
+  }
+
+  long total() {
+    return byVerbAndResource.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.freshet.bench;
+
+import dev.freshet.app.DesiredDeployment;
+import dev.freshet.app.api.App;
+import dev.freshet.app.api.AppSpec;
+import dev.freshet.app.api.ServiceSpec;
+import dev.freshet.app.api.UpdateSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Cold convergence, Freshet only: N Apps (one replica, no Service) exist and the operator starts;
+ * timed until it has written every Deployment and until every App is Ready. Baseline: the same
+ * Deployments applied with {@code kubectl apply --server-side}, timed until written and until every
+ * one has its replica Ready.
+ */
+final class ColdConvergence {
+  private ColdConvergence() {}
+
+  static ScenarioResult run(BenchTestbed testbed, OperatorUnderTest operator, int count, Path logs)
+      throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+
+    String kubectlNs = "bench-cold-kubectl-" + suffix;
+    testbed.createNamespace(kubectlNs);
+    Path manifest = Files.createTempFile("bench-cold", ".yaml");
+    var yaml = new StringBuilder();
+    for (App app : apps(kubectlNs, count)) {
+      app.getMetadata().setUid(UUID.randomUUID().toString());
+      Deployment d = DesiredDeployment.of(app, app.getSpec().getImage());
+      // No App owns these: an owner reference to none would have the garbage collector delete them.
+      d.getMetadata().setOwnerReferences(List.of());
+      yaml.append(testbed.client.getKubernetesSerialization().asYaml(d));
+    }
+    Files.writeString(manifest, yaml, StandardCharsets.UTF_8);
+    long start = System.nanoTime();
+    var kubectl =
+        new ProcessBuilder(
+                testbed.dir.resolve("bin/kubectl").toString(),
+                "--kubeconfig",
+                testbed.kubeconfig.toString(),
+                "apply",
+                "--server-side",
+                "-f",
+                manifest.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (kubectl.waitFor() != 0) {
+      throw new IllegalStateException("kubectl apply --server-side failed");
+    }
+    double kubectlWritten = seconds(start);
+    awaitSlowly(
+        "every kubectl Deployment Ready", () -> readyDeployments(testbed, kubectlNs) == count);
+    double kubectlReady = seconds(start);
+    Files.delete(manifest);
+    testbed.deleteNamespace(kubectlNs);
+
+    String operatorNs = "bench-cold-" + suffix;
+    testbed.createNamespace(operatorNs);
+    testbed.createAll(apps(operatorNs, count));
+    try (var process =
+        operator.start(
+            testbed,
+            operatorNs,
+            BenchTestbed.freePort(),
+            logs.resolve(operator.name() + "-cold.log"))) {
+      start = System.nanoTime();
+      awaitSlowly(
+          "every App's Deployment written",
+          () ->
+              testbed.client.apps().deployments().inNamespace(operatorNs).list().getItems().size()
+                  == count);
+      double written = seconds(start);
+      awaitSlowly("every App Ready", () -> readyApps(testbed, operatorNs) == count);
+      double ready = seconds(start);
+      Bench.log(
+          "cold %d Apps: kubectl written %.1f s, Ready %.1f s; %s written %.1f s, Ready %.1f s",
+          count, kubectlWritten, kubectlReady, operator.name(), written, ready);
+      return ScenarioResult.of("cold", operator.name())
+          .set("workloads", count)
+          .set("kind", "App, replicas 1, no Service")
+          .add(
+              Figure.against(
+                      "objects written",
+                      written,
+                      "s",
+                      kubectlWritten,
+                      "kubectl apply --server-side")
+                  .goal("<= 1.5x kubectl", written <= 1.5 * kubectlWritten))
+          .add(
+              Figure.against("all Ready", ready, "s", kubectlReady, "kubectl apply --server-side")
+                  .goal("<= 1.2x kubectl", ready <= 1.2 * kubectlReady));
+    } finally {
+      testbed.deleteNamespace(operatorNs);
+    }
+  }
+
+  private static List<App> apps(String namespace, int count) {
+    return IntStream.range(0, count)
+        .mapToObj(
+            i -> {
+              var spec = new AppSpec();
+              // Nothing follows these images: the scenario measures deploying, not following.
+              spec.setImage("registry.example.com/bench/app-" + i + ":1.0.0");
+              var update = new UpdateSpec();
+              update.setPolicy(UpdateSpec.Policy.NONE);
+              spec.setUpdate(update);
+              spec.setReplicas(1);
+              spec.setService(new ServiceSpec(ServiceSpec.Type.None));
+              var app = new App();
+              app.setMetadata(
+                  new ObjectMetaBuilder().withName("app-" + i).withNamespace(namespace).build());
+              app.setSpec(spec);
+              return app;
+            })
+        .toList();
+  }
+
+  private static long readyDeployments(BenchTestbed testbed, String namespace) {
+    return testbed.client.apps().deployments().inNamespace(namespace).list().getItems().stream()
+        .filter(
+            d ->
+                d.getStatus() != null
+                    && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()))
+        .count();
+  }
+
+  private static long readyApps(BenchTestbed testbed, String namespace) {
+    return testbed.client.resources(App.class).inNamespace(namespace).list().getItems().stream()
+        .filter(a -> a.getStatus() != null && a.getStatus().getConditions() != null)
+        .filter(
+            a ->
+                a.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .count();
+  }
+
+  /** Lists of a thousand objects are not free on two cores: look once a second. */
+  private static void awaitSlowly(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    BenchTestbed.await(
+        what,
+        () -> {
+          if (condition.getAsBoolean()) {
+            return true;
+          }
+          try {
+            Thread.sleep(900);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return false;
+        });
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+}

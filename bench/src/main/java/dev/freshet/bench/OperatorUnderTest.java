@@ -1,0 +1,44 @@
+package dev.freshet.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An operator the harness measures: how to start it and how it wants a tracked workload annotated.
+ * Only Freshet is known to pin digests, take the bench's signed webhooks and serve Apps; a peer is
+ * measured on what every image updater does, polling.
+ *
+ * @param name its name in tables and plots
+ * @param command its command line, with {@code {kubeconfig}}, {@code {namespace}}, {@code
+ *     {registry}}, {@code {receiver}} and {@code {http}} replaced (see {@link OperatorProcess})
+ * @param annotations {@code key=value,…} for each tracked workload, {@code {interval}} replaced
+ * @param isFreshet whether it is Freshet (webhooks, Apps, digest pins)
+ */
+record OperatorUnderTest(String name, String command, String annotations, boolean isFreshet) {
+
+  static OperatorUnderTest freshet(Path launcher) {
+    return new OperatorUnderTest(
+        "freshet",
+        launcher
+            + " operator --kubeconfig {kubeconfig} --namespace {namespace} --http-port {http}"
+            + " --http-address 127.0.0.1 --receiver-addr {receiver} --webhook-namespace"
+            + " {namespace} --registry-allow {registry}",
+        "freshet.dev/policy=digest,freshet.dev/interval={interval}",
+        true);
+  }
+
+  /** Starts it watching {@code namespace}; {@code receiver} is where it should take webhooks. */
+  OperatorProcess start(BenchTestbed testbed, String namespace, int receiverPort, Path log)
+      throws IOException {
+    return OperatorProcess.start(
+        command,
+        Map.of(
+            "kubeconfig", testbed.kubeconfig.toString(),
+            "namespace", namespace,
+            "registry", testbed.registry.host(),
+            "receiver", "127.0.0.1:" + receiverPort,
+            "http", Integer.toString(BenchTestbed.freePort())),
+        log);
+  }
+}

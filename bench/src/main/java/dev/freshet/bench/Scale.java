@@ -1,0 +1,57 @@
+package dev.freshet.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The sizes a run measures. {@code full} is the figures the design promises (about 40 minutes on a
+ * 2-core machine); {@code small} tries the harness in a few minutes.
+ *
+ * @param steady (workloads, images) of each steady-polling run
+ */
+record Scale(
+    String name,
+    List<int[]> steady,
+    Duration interval,
+    int cycles,
+    int burstWorkloads,
+    int burstImages,
+    int webhookApps,
+    int webhookImages,
+    double webhookRolloutsPerSecond,
+    int coldApps) {
+
+  static Scale named(String name) {
+    return switch (name) {
+      case "full" ->
+          new Scale(
+              "full",
+              List.of(
+                  new int[] {1000, 100},
+                  new int[] {1000, 500},
+                  new int[] {10000, 100},
+                  new int[] {10000, 500}),
+              Duration.ofSeconds(30),
+              3,
+              1000,
+              100,
+              1000,
+              100,
+              20,
+              1000);
+      case "small" ->
+          new Scale(
+              "small",
+              List.of(new int[] {100, 10}, new int[] {300, 30}),
+              Duration.ofSeconds(10),
+              3,
+              100,
+              10,
+              100,
+              10,
+              20,
+              50);
+      default -> throw new IllegalArgumentException("BENCH_SCALE is full or small, not: " + name);
+    };
+  }
+}

@@ -1,0 +1,131 @@
+package dev.freshet.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Steady polling: after the first cycle, {@code cycles} poll intervals in which nothing changes at
+ * the registry. Registry requests by method (counted at the registry), API writes (the API server's
+ * {@code apiserver_request_total}), the operator's RSS and CPU. Limits: requests per cycle =
+ * distinct images, all HEAD; writes = 0, beyond what the testbed writes by itself (measured over
+ * one interval before the operator starts). The first cycle also gives the footprint: RSS after it
+ * and the time from start to its end.
+ */
+final class SteadyPolling {
+  private SteadyPolling() {}
+
+  static List<ScenarioResult> run(
+      BenchTestbed testbed,
+      OperatorUnderTest operator,
+      int workloads,
+      int images,
+      Duration interval,
+      int cycles,
+      Path logs)
+      throws Exception {
+    try (var run = new FleetRun(testbed, operator, "steady", false, workloads, images, interval)) {
+      testbed.awaitQuietWrites(Duration.ofMinutes(3));
+      ApiWrites quietBefore = testbed.apiWrites();
+      Thread.sleep(interval.toMillis());
+      long backgroundWrites = testbed.apiWrites().since(quietBefore).total();
+
+      run.startOperator(logs.resolve(operator.name() + "-steady-" + workloads + ".log"));
+      // The first cycle's pins are rollouts, not steady state: let their writes (and the
+      // controller-manager's answers) land first; an operator that never stops writing is
+      // measured after a minute.
+      testbed.awaitQuietWrites(Duration.ofMinutes(1));
+      int mark = run.registryLog.mark();
+      ApiWrites writesBefore = testbed.apiWrites();
+      ProcessUsage before = run.process().usage();
+      long peakRss = before.rssKib();
+      long end = System.nanoTime() + interval.multipliedBy(cycles).toNanos();
+      while (System.nanoTime() < end) {
+        Thread.sleep(1000);
+        peakRss = Math.max(peakRss, run.process().usage().rssKib());
+      }
+      ProcessUsage after = run.process().usage();
+      ApiWrites writes = testbed.apiWrites().since(writesBefore);
+      RegistryLog.Counts requests = run.registryLog.since(mark);
+      run.stopOperator();
+
+      double perCycle = requests.total() / (double) cycles;
+      long heads = requests.byMethod().getOrDefault("HEAD", 0L);
+      double writesPerCycle = writes.total() / (double) cycles;
+      var steady =
+          ScenarioResult.of("steady", operator.name())
+              .set("workloads", workloads)
+              .set("images", images)
+              .set("replicas", 0)
+              .set("intervalSeconds", interval.toSeconds())
+              .set("cycles", cycles)
+              .set("createWorkloadsSeconds", round(run.createSeconds))
+              .set("pushImagesSeconds", round(run.pushSeconds))
+              .set("registryRequestsByMethod", requests.byMethod())
+              .set("apiWritesByVerbAndResource", writes.byVerbAndResource())
+              .add(
+                  Figure.against(
+                          "registry requests per cycle",
+                          perCycle,
+                          "requests",
+                          images,
+                          "distinct images (limit)")
+                      .goal(
+                          "= distinct images, HEAD only",
+                          perCycle <= images && heads == requests.total()))
+              .add(
+                  Figure.of(
+                      "registry GETs per cycle",
+                      (requests.total() - heads) / (double) cycles,
+                      "requests"))
+              .add(
+                  Figure.against(
+                          "API writes per cycle",
+                          writesPerCycle,
+                          "writes",
+                          backgroundWrites,
+                          "testbed's own writes per interval, no operator")
+                      .goal(
+                          "no writes beyond the testbed's own", writesPerCycle <= backgroundWrites))
+              .add(
+                  Figure.of(
+                      "CPU per cycle", (after.cpuSeconds() - before.cpuSeconds()) / cycles, "s"))
+              .add(
+                  Figure.of(
+                      "CPU per cycle per 1,000 workloads",
+                      (after.cpuSeconds() - before.cpuSeconds()) / cycles / workloads * 1000,
+                      "s"))
+              .add(Figure.of("RSS peak in steady state", peakRss / 1024.0, "MiB"));
+      var rss = Figure.of("RSS after first cycle", run.afterFirstCycle.rssMib(), "MiB");
+      var startUp = Figure.of("start to first completed cycle", run.firstCycleSeconds, "s");
+      if (workloads >= 10_000) {
+        // The goals are set at 10,000 workloads; smaller runs show the trend.
+        rss = rss.goal("<= 256 MiB at 10,000 workloads", run.afterFirstCycle.rssMib() <= 256);
+        startUp = startUp.goal("<= 60 s at 10,000 workloads", run.firstCycleSeconds <= 60);
+      }
+      var footprint =
+          ScenarioResult.of("footprint", operator.name())
+              .set("workloads", workloads)
+              .set("images", images)
+              .add(rss)
+              .add(startUp)
+              .add(Figure.of("CPU in first cycle", run.afterFirstCycle.cpuSeconds(), "s"));
+      Bench.log(
+          "steady %s %d/%d: %.1f requests/cycle %s, %.1f writes/cycle (testbed alone %d), CPU %.2f s/cycle, RSS %.0f MiB",
+          operator.name(),
+          workloads,
+          images,
+          perCycle,
+          requests.byMethod(),
+          writesPerCycle,
+          backgroundWrites,
+          (after.cpuSeconds() - before.cpuSeconds()) / cycles,
+          peakRss / 1024.0);
+      return List.of(steady, footprint);
+    }
+  }
+
+  static double round(double seconds) {
+    return Math.round(seconds * 10) / 10.0;
+  }
+}

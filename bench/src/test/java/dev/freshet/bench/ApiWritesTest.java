@@ -1,0 +1,43 @@
+package dev.freshet.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ApiWritesTest {
+  private static final String BEFORE =
+      """
+      # HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.
+      # TYPE apiserver_request_total counter
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="",verb="PATCH",version="v1"} 10
+      apiserver_request_total{code="409",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="",verb="PATCH",version="v1"} 2
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="status",verb="PUT",version="v1"} 4
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="namespace",subresource="",verb="LIST",version="v1"} 99
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="coordination.k8s.io",resource="leases",scope="resource",subresource="",verb="PUT",version="v1"} 500
+      apiserver_request_duration_seconds_bucket{verb="PATCH",resource="deployments",le="0.1"} 7
+      """;
+
+  @Test
+  void sumsWritesByVerbAndResourceAcrossCodesLeavingOutReadsAndHeartbeats() {
+    var writes = ApiWrites.parse(BEFORE);
+
+    assertThat(writes.byVerbAndResource())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("PATCH deployments", 12L, "PUT deployments/status", 4L));
+    assertThat(writes.total()).isEqualTo(16);
+  }
+
+  @Test
+  void aWindowCountsOnlyWhatGrewAndNewSeries() {
+    String after =
+        BEFORE.replace("verb=\"PATCH\",version=\"v1\"} 10", "verb=\"PATCH\",version=\"v1\"} 15")
+            + "apiserver_request_total{code=\"201\",component=\"apiserver\",dry_run=\"\",group=\"\","
+            + "resource=\"events\",scope=\"resource\",subresource=\"\",verb=\"POST\",version=\"v1\"} 3\n";
+
+    var window = ApiWrites.parse(after).since(ApiWrites.parse(BEFORE));
+
+    assertThat(window.byVerbAndResource())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("PATCH deployments", 5L, "POST events", 3L));
+  }
+}
