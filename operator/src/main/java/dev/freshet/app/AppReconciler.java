@@ -125,10 +125,13 @@ public class AppReconciler implements Reconciler<App> {
     reportCustody(app, before, decision, context);
 
     var blockers = new ArrayList<String>();
+    var written = new OwnedWrites();
     ChosenImage.put(context, wanted);
     Optional<RolloutState> workload =
-        awaitsVerifiedImage(app, decision) ? rollout : reconcileWorkload(app, context, blockers);
-    // After the patch, not before: the Event's two API calls stay off the rollout's path. Only a
+        awaitsVerifiedImage(app, decision)
+            ? rollout
+            : reconcileWorkload(app, context, blockers, written);
+    // After the patch, not before: the Event's API call stays off the rollout's path. Only a
     // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
     if (decision instanceof Decision.RollForward forward) {
       events.record(
@@ -144,10 +147,15 @@ public class AppReconciler implements Reconciler<App> {
             .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
       }
     }
-    if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
-      deleteOwned(service, app, context);
-    } else {
-      apply(service, app, context, blockers);
+    try {
+      if (app.getSpec().getService().getType() == ServiceSpec.Type.None) {
+        deleteOwned(service, app, context);
+      } else {
+        apply(service, app, context, blockers, written);
+      }
+    } finally {
+      // The workload's write is told even when the Service's fails.
+      written.record(events, app);
     }
     if (!blockers.isEmpty()) {
       events.record(app, EventReason.Blocked, String.join(" ", blockers));
@@ -512,11 +520,11 @@ public class AppReconciler implements Reconciler<App> {
   }
 
   private Optional<RolloutState> reconcileWorkload(
-      App app, Context<App> context, List<String> blockers) {
+      App app, Context<App> context, List<String> blockers, OwnedWrites written) {
     if (app.getSpec().getWorkload() == Workload.StatefulSet) {
-      return apply(statefulSet, app, context, blockers).map(RolloutState::of);
+      return apply(statefulSet, app, context, blockers, written).map(RolloutState::of);
     }
-    return apply(deployment, app, context, blockers).map(RolloutState::of);
+    return apply(deployment, app, context, blockers, written).map(RolloutState::of);
   }
 
   /** The App's workload as the informer last saw it, if the App owns it. */
@@ -543,20 +551,18 @@ public class AppReconciler implements Reconciler<App> {
 
   /** Applies one owned object unless an object Freshet does not own holds its name. */
   private <R extends HasMetadata> Optional<R> apply(
-      OwnedDependent<R> dependent, App app, Context<App> context, List<String> blockers) {
+      OwnedDependent<R> dependent,
+      App app,
+      Context<App> context,
+      List<String> blockers,
+      OwnedWrites written) {
     var existing = dependent.existing(app);
     if (existing.isPresent() && !Ownership.isOwnedBy(existing.get(), app)) {
       blockers.add(Ownership.blockedMessage(dependent.kind(), existing.get()));
       return Optional.empty();
     }
     var result = dependent.reconcile(app, context);
-    String what = dependent.kind() + " " + app.getMetadata().getName();
-    switch (result.getSingleOperation()) {
-      case CREATED -> events.record(app, EventReason.Created, what + " created");
-      case UPDATED ->
-          events.record(app, EventReason.Updated, what + " updated to the declared state");
-      default -> {}
-    }
+    written.add(result.getSingleOperation(), dependent.kind() + " " + app.getMetadata().getName());
     return result.getSingleResource();
   }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,61 +76,64 @@ public class EventRecorder {
     String name = eventName(regarding, type, reason, message);
     var events = client.v1().events().inNamespace(meta.getNamespace());
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-    try {
-      Event existing = events.withName(name).get();
-      if (existing != null) {
-        events
+    Event event =
+        new EventBuilder()
+            .withNewMetadata()
             .withName(name)
-            .edit(
-                e ->
-                    new EventBuilder(e)
-                        .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
-                        .withLastTimestamp(now)
-                        .build());
-        return true;
-      }
-      events
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(meta.getNamespace())
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withApiVersion(regarding.getApiVersion())
-                  .withKind(regarding.getKind())
-                  .withName(meta.getName())
-                  .withNamespace(meta.getNamespace())
-                  .withUid(meta.getUid())
-                  .withResourceVersion(meta.getResourceVersion())
-                  .endInvolvedObject()
-                  .withType(type)
-                  .withReason(reason)
-                  .withMessage(message)
-                  .withCount(1)
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withNewSource()
-                  .withComponent(component)
-                  .endSource()
-                  .withReportingComponent(component)
-                  .build())
-          .create();
+            .withNamespace(meta.getNamespace())
+            .endMetadata()
+            .withNewInvolvedObject()
+            .withApiVersion(regarding.getApiVersion())
+            .withKind(regarding.getKind())
+            .withName(meta.getName())
+            .withNamespace(meta.getNamespace())
+            .withUid(meta.getUid())
+            .withResourceVersion(meta.getResourceVersion())
+            .endInvolvedObject()
+            .withType(type)
+            .withReason(reason)
+            .withMessage(message)
+            .withCount(1)
+            .withFirstTimestamp(now)
+            .withLastTimestamp(now)
+            .withNewSource()
+            .withComponent(component)
+            .endSource()
+            .withReportingComponent(component)
+            .build();
+    try {
+      // Created first: most Events are news, and a create that finds the name taken costs no more
+      // than asking first would have. Reconciles record Events on their path, one round trip each.
+      events.resource(event).create();
       return false;
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        log.debug("Event {} was recorded concurrently; this repeat is dropped", name);
-        return true;
-      } else {
-        log.warn(
-            "Could not record event {} {} on {}: {}",
-            reason,
-            message,
-            meta.getName(),
-            e.getMessage());
-        return false;
+        return bump(events.withName(name), name, now);
       }
+      log.warn(
+          "Could not record event {} {} on {}: {}",
+          reason,
+          message,
+          meta.getName(),
+          e.getMessage());
+      return false;
     }
+  }
+
+  /** Counts one more repeat of the Event {@code name}; true, as a repeat is no news. */
+  private static boolean bump(Resource<Event> existing, String name, String now) {
+    try {
+      existing.edit(
+          e ->
+              new EventBuilder(e)
+                  .withCount(e.getCount() == null ? 2 : e.getCount() + 1)
+                  .withLastTimestamp(now)
+                  .build());
+    } catch (KubernetesClientException e) {
+      // Deleted meanwhile (Events expire) or bumped concurrently: this repeat goes uncounted.
+      log.debug("Event {} could not be bumped: {}", name, e.getMessage());
+    }
+    return true;
   }
 
   /** The object's name plus a hash of what the Event says: stable across repeats and restarts. */

@@ -87,6 +87,9 @@ class OperatorImageIT {
     assertThat(entrypoint.get(0)).isEqualTo("/opt/java/bin/java");
     assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo("dev.freshet.cli.Main");
     assertThat(entrypoint).contains("-Djava.io.tmpdir=/tmp");
+    // Sized to the container's limit, with a collector that gives memory back (README "JVM flags").
+    assertThat(entrypoint)
+        .contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     assertThat(strings(config.path("Cmd"))).containsExactly("operator");
 
     List<Tar.Entry> files = image.files();

@@ -11,15 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Merges hints for the same (registry, repository, tag) that arrive within a short window into one
- * call of the sink. A multi-arch push sends one event per manifest (GHCR, Docker Hub and Harbor
- * do), and each would otherwise cost a registry check; one check after the burst sees the final
- * state anyway.
+ * Paces hints for the same (registry, repository, tag): the first hint of a burst goes to the sink
+ * at once, and those that arrive within the window after it are folded into one follow-up, handed
+ * over when the window ends. A follow-up opens a new window, so the sink sees at most one hint per
+ * key per window however many arrive, and never waits for one when a push comes alone. A multi-arch
+ * push sends one event per manifest (GHCR, Docker Hub and Harbor do), and each would otherwise cost
+ * a registry check; the follow-up's check sees the final state of the burst.
  *
- * <p>The window starts with the first hint for a key; the merged hint keeps the latest delivery id.
- * It names a digest only if every hint in the burst named that same one: when they differ
- * (per-platform manifests and the index) none of them is "the" digest, and the registry decides, as
- * it always does.
+ * <p>This class decides how often a key reaches the sink. The sink (the operator's poller) only
+ * makes sure checks of one image never overlap: a follow-up that arrives while the first check
+ * still runs marks it to run once more, which is the same single follow-up.
+ *
+ * <p>The follow-up keeps the latest delivery id. It names a digest only if every hint folded into
+ * it named that same one: when they differ (per-platform manifests and the index) none of them is
+ * "the" digest, and the registry decides, as it always does. The first hint goes as it came.
  */
 public final class Coalescer implements Consumer<ImageHint>, AutoCloseable {
 
@@ -28,7 +33,11 @@ public final class Coalescer implements Consumer<ImageHint>, AutoCloseable {
   private final Duration window;
   private final Consumer<ImageHint> sink;
   private final ScheduledExecutorService timer;
-  private final Map<ImageHint.Key, Pending> pending = new HashMap<>();
+
+  /**
+   * The keys whose window is open, each with the follow-up gathered so far (null while none came).
+   */
+  private final Map<ImageHint.Key, FollowUp> open = new HashMap<>();
 
   public Coalescer(Duration window, Consumer<ImageHint> sink) {
     this.window = Objects.requireNonNull(window);
@@ -44,57 +53,77 @@ public final class Coalescer implements Consumer<ImageHint>, AutoCloseable {
 
   @Override
   public void accept(ImageHint hint) {
-    boolean first;
-    synchronized (pending) {
-      Pending before = pending.get(hint.key());
-      first = before == null;
-      pending.put(hint.key(), first ? new Pending(hint, hint.digest()) : before.merge(hint));
+    ImageHint.Key key = hint.key();
+    synchronized (open) {
+      if (open.containsKey(key)) {
+        FollowUp before = open.get(key);
+        open.put(key, before == null ? new FollowUp(hint, hint.digest()) : before.merge(hint));
+        return;
+      }
+      open.put(key, null);
     }
-    if (first) {
-      timer.schedule(() -> flush(hint.key()), window.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    // The window opens once the sink has taken the hint, so the next hand-over is a whole window
+    // after this one began.
+    deliver(hint);
+    openWindow(key);
   }
 
-  private void flush(ImageHint.Key key) {
-    Pending done;
-    synchronized (pending) {
-      done = pending.remove(key);
+  private void openWindow(ImageHint.Key key) {
+    timer.schedule(() -> endWindow(key), window.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Hands over the follow-up, if one came, and opens the next window for it; else closes. */
+  private void endWindow(ImageHint.Key key) {
+    FollowUp due;
+    synchronized (open) {
+      due = open.get(key);
+      if (due == null) {
+        open.remove(key);
+        return;
+      }
+      open.put(key, null);
     }
-    if (done == null) {
-      return;
-    }
-    ImageHint last = done.latest;
+    deliver(due.hint());
+    openWindow(key);
+  }
+
+  private void deliver(ImageHint hint) {
     try {
-      sink.accept(
-          new ImageHint(
-              last.registry(),
-              last.repository(),
-              last.tag(),
-              done.digest,
-              last.deliveryId(),
-              last.source()));
+      sink.accept(hint);
     } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "the sink failed on " + last.reference(), e);
+      LOG.log(System.Logger.Level.WARNING, "the sink failed on " + hint.reference(), e);
     }
   }
 
-  /** Hands every pending hint to the sink now and stops the timer. */
+  /** Hands every gathered follow-up to the sink now and stops the timer. */
   @Override
   public void close() {
     timer.shutdownNow();
-    Map<ImageHint.Key, Pending> rest;
-    synchronized (pending) {
-      rest = new HashMap<>(pending);
+    Map<ImageHint.Key, FollowUp> rest;
+    synchronized (open) {
+      rest = new HashMap<>(open);
+      open.clear();
     }
-    rest.keySet().forEach(this::flush);
+    rest.values().stream().filter(Objects::nonNull).map(FollowUp::hint).forEach(this::deliver);
   }
 
   /**
-   * The latest hint of a burst, and the digest all its hints agreed on (empty once they disagree).
+   * The latest hint folded into a follow-up, and the digest all its hints agreed on (empty once
+   * they disagreed).
    */
-  private record Pending(ImageHint latest, Optional<String> digest) {
-    Pending merge(ImageHint next) {
-      return new Pending(next, digest.equals(next.digest()) ? digest : Optional.empty());
+  private record FollowUp(ImageHint latest, Optional<String> digest) {
+    FollowUp merge(ImageHint next) {
+      return new FollowUp(next, digest.equals(next.digest()) ? digest : Optional.empty());
+    }
+
+    ImageHint hint() {
+      return new ImageHint(
+          latest.registry(),
+          latest.repository(),
+          latest.tag(),
+          digest,
+          latest.deliveryId(),
+          latest.source());
     }
   }
 }
