@@ -188,12 +188,6 @@ public class AppReconciler implements Reconciler<App> {
       recheck =
           Optional.of(recheck.filter(d -> d.compareTo(untilWaitEnds) < 0).orElse(untilWaitEnds));
     }
-    if (answer.filter(Resolution.Failed.class::isInstance).isPresent()) {
-      // The same failure wakes no one; what may end it here (a pull secret created, its
-      // service account given one) is read on a reconcile, so look again each interval.
-      Duration interval = AppUpdates.interval(app);
-      recheck = Optional.of(recheck.filter(d -> d.compareTo(interval) < 0).orElse(interval));
-    }
     if (decision instanceof Decision.Untrusted untrusted && !untrusted.quarantine()) {
       // Unsigned yet or not looked up: CI may sign soon, and the same digest wakes no one.
       Duration signatures = SignatureChecks.RECHECK_AFTER;

@@ -363,7 +363,7 @@ public final class AppUpdates {
                     .findFirst());
   }
 
-  static Duration interval(App app) {
+  private static Duration interval(App app) {
     var update = app.getSpec().getUpdate();
     return update == null || update.getInterval() == null
         ? Duration.ofMinutes(5)
