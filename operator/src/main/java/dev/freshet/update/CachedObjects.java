@@ -17,9 +17,9 @@ import java.util.Map;
  * of workloads would hold mostly bookkeeping. Kept of it:
  *
  * <ul>
- *   <li>Freshet's own entries, whole: the server-side apply of an App's objects compares its
- *       desired object with the fields its manager owns, and {@link ImageFieldApplier} repeats the
- *       image fields its manager owns;
+ *   <li>the entries of Freshet's applying manager, whole: the server-side apply of an App's objects
+ *       compares its desired object with the fields its manager owns, and {@link ImageFieldApplier}
+ *       repeats the image fields its manager owns;
  *   <li>of other managers, only the entries that own a container's image, cut down to those image
  *       fields: {@link ImageFieldApplier#imageManagers} tells by them that a person or a tool took
  *       an image into their own hands.
@@ -30,7 +30,6 @@ import java.util.Map;
  */
 public final class CachedObjects {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-  private static final String OWN_MANAGERS = "freshet";
 
   private CachedObjects() {}
 
@@ -67,8 +66,12 @@ public final class CachedObjects {
     return object;
   }
 
+  /**
+   * Entries of the manager that applies an App's objects and a workload's images; the status
+   * annotations' manager ({@code freshet-status}) is read by no one.
+   */
   private static boolean isOwn(ManagedFieldsEntry entry) {
-    return entry.getManager() != null && entry.getManager().startsWith(OWN_MANAGERS);
+    return ImageFieldApplier.FIELD_MANAGER.equals(entry.getManager());
   }
 
   /**

@@ -112,15 +112,14 @@ class CachedObjectsTest {
   }
 
   @Test
-  void freshetsEntriesStayWholeOthersKeepOnlyImageFieldsAndTheRestGoes() {
+  void freshetsApplyStaysWholeOthersKeepOnlyImageFieldsAndTheRestGoes() {
     Deployment pruned = CachedObjects.pruned(deployment());
 
     List<ManagedFieldsEntry> entries = pruned.getMetadata().getManagedFields();
     assertThat(entries)
         .extracting(ManagedFieldsEntry::getManager)
-        .containsExactly("kubectl-client-side-apply", "freshet", "freshet-status");
+        .containsExactly("kubectl-client-side-apply", "freshet");
     assertThat(entries.get(1)).isEqualTo(deployment().getMetadata().getManagedFields().get(2));
-    assertThat(entries.get(2)).isEqualTo(deployment().getMetadata().getManagedFields().get(3));
     assertThat(Serialization.asJson(entries.get(0).getFieldsV1()))
         .isEqualTo(
             "{\"f:spec\":{\"f:template\":{\"f:spec\":{"
