@@ -113,15 +113,25 @@ class PollerTest {
 
   @Test
   void aChangedAnswerWakesEverySubscriberAndASameFailureNone() {
+    // The first check waits until both subscribed, so both are told its answer.
+    CountDownLatch bothSubscribed = new CountDownLatch(1);
     var answer =
         new java.util.concurrent.atomic.AtomicReference<Function<ImageWatch, Resolution>>(
-            this::found);
+            x -> {
+              try {
+                bothSubscribed.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return found(x);
+            });
     poller(w -> answer.get().apply(w));
     ImageWatch w = watch("app");
     AtomicInteger a = new AtomicInteger();
     AtomicInteger b = new AtomicInteger();
     poller.watch("a", w, Duration.ofHours(1), a::incrementAndGet);
     poller.watch("b", w, Duration.ofHours(1), b::incrementAndGet);
+    bothSubscribed.countDown();
     await().until(() -> a.get() == 1 && b.get() == 1);
 
     answer.set(
