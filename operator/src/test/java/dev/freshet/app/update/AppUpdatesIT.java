@@ -51,7 +51,10 @@ class AppUpdatesIT {
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
           .untilAsserted(() -> assertRunning(client, "web", second));
-      System.out.println("writes for one App's rollout: " + writes.since(beforeRollout));
+      var rolloutWrites = writes.since(beforeRollout);
+      System.out.println("writes for one App's rollout: " + rolloutWrites);
+      // One write of the template; the status follows the rollout, and the Events tell it.
+      assertThat(rolloutWrites).containsEntry("PATCH deployments", 1);
       AppStatus status = status(client, "web");
       assertThat(status.getHistory())
           .hasSize(2)
