@@ -2,7 +2,7 @@
 MVN ?= mvn -B -ntp
 export FRESHET_TESTBED_DIR ?= $(CURDIR)/.testbed
 
-.PHONY: packages build image dev test soak bench unit-test fuzz format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
+.PHONY: packages build image dev test soak bench footprint unit-test fuzz format testbed-build testbed-cosign testbed-actionlint testbed-helm testbed-up testbed-down testbed-status clean
 
 ## build: compiles and installs every module, builds the operator image as an OCI tarball
 ## (operator/target/jib-image.tar, offline), leaves the freshet launcher at bin/freshet and
@@ -45,6 +45,13 @@ soak: packages testbed-up
 BENCH_ARGS ?=
 bench: packages
 	MVN="$(MVN)" bench/run.sh $(BENCH_ARGS)
+
+## footprint: live heap per workload in an informer's cache, as served and as Freshet caches it
+## (CacheFootprintIT; FOOTPRINT_WORKLOADS Deployments on the testbed, default 2000).
+footprint: testbed-up
+	$(MVN) -pl operator -am verify -Dtest=NoSuch -Dit.test=CacheFootprintIT -Dfreshet.footprint=true \
+		-Dfreshet.footprint.workloads=$(or $(FOOTPRINT_WORKLOADS),2000) \
+		-Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
 
 unit-test:
 	$(MVN) test

@@ -13,7 +13,6 @@ import dev.freshet.update.ImagePins;
 import dev.freshet.update.ImageRecord;
 import dev.freshet.update.Pin;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -29,11 +28,6 @@ import java.util.Set;
  * then changed field by field, so no path can drop a field of the record.
  */
 public final class AppImages {
-  /**
-   * How stale {@code status.image.checkedAt} may grow while the registry keeps answering the same.
-   */
-  static final Duration CHECKED_AT_REFRESH = Duration.ofMinutes(5);
-
   static final int QUARANTINE_REMEMBERED = 10;
 
   private AppImages() {}
@@ -210,19 +204,18 @@ public final class AppImages {
   }
 
   /**
-   * Whether {@code found} only repeats what the image block says, recently enough that its check
-   * time need not be written: every poll and every duplicate webhook would otherwise patch the
-   * status of every App on the image, so a steady state would cost writes that grow with Apps.
+   * Whether {@code found} only repeats what the image block says, so its check time is not written:
+   * {@code checkedAt} is when the registry gave the answer the block records, not when it was last
+   * asked (that is per image, in the poller's metrics). A fresh timestamp per poll or duplicate
+   * webhook would patch the status of every App on the image, so a steady state would cost writes
+   * that grow with Apps.
    */
   static boolean confirms(ImageStatus image, String declared, Resolution.Found found) {
     return declared.equals(image.getResolvedFor())
         && found.tag().equals(image.getTag())
         && found.digest().equals(image.getLatestDigest())
         && found.refusedHint().isEmpty()
-        && image.getCheckedAt() != null
-        && Duration.between(Instant.parse(image.getCheckedAt()), found.checkedAt())
-                .compareTo(CHECKED_AT_REFRESH)
-            < 0;
+        && image.getCheckedAt() != null;
   }
 
   static Optional<Pin> pin(String tag, String digest) {

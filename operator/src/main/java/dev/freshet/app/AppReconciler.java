@@ -17,6 +17,7 @@ import dev.freshet.update.ImagePins;
 import dev.freshet.update.Pin;
 import dev.freshet.update.PullSecretRefused;
 import dev.freshet.update.RolloutState;
+import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.SignatureGate;
 import dev.freshet.update.StuckPods;
 import dev.freshet.update.UpdateEngine;
@@ -194,6 +195,11 @@ public class AppReconciler implements Reconciler<App> {
       Duration untilWaitEnds = wait.recheckAfter(now).get();
       recheck =
           Optional.of(recheck.filter(d -> d.compareTo(untilWaitEnds) < 0).orElse(untilWaitEnds));
+    }
+    if (decision instanceof Decision.Untrusted untrusted && !untrusted.quarantine()) {
+      // Unsigned yet or not looked up: CI may sign soon, and the same digest wakes no one.
+      Duration signatures = SignatureChecks.RECHECK_AFTER;
+      recheck = Optional.of(recheck.filter(d -> d.compareTo(signatures) < 0).orElse(signatures));
     }
     return recheck.map(control::rescheduleAfter).orElse(control);
   }

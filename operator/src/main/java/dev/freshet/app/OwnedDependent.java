@@ -1,8 +1,11 @@
 package dev.freshet.app;
 
 import dev.freshet.app.api.App;
+import dev.freshet.update.CachedObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Optional;
@@ -16,6 +19,13 @@ public abstract class OwnedDependent<R extends HasMetadata>
 
   protected OwnedDependent(Class<R> type) {
     super(type);
+  }
+
+  /** Its informer caches each object without what no reconciler reads. */
+  @Override
+  protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
+      EventSourceContext<App> context) {
+    return super.informerConfigurationBuilder(context).withItemStore(CachedObjects.store());
   }
 
   /** The object of the App's name, whoever owns it, as the informer last saw it. */

@@ -10,6 +10,7 @@ import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.tracked.TrackedControllers;
+import dev.freshet.update.CachedObjects;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -98,6 +99,7 @@ public final class FreshetOperator {
             c.settingNamespaces(settings.namespaces());
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
+          c.withItemStore(CachedObjects.store());
           // A spec change, or an annotation a person sets (hold, resume, approve, a window
           // override), which leave the generation alone; Freshet's own status writes stay out.
           c.withGenerationAware(false);

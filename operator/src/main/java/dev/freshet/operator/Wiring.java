@@ -5,6 +5,7 @@ import dev.freshet.notify.NotificationsSecret;
 import dev.freshet.notify.Notifier;
 import dev.freshet.observe.EventListener;
 import dev.freshet.observe.EventRecorder;
+import dev.freshet.observe.ImageCheckMetrics;
 import dev.freshet.observe.RegistryMetrics;
 import dev.freshet.observe.RolloutMetrics;
 import dev.freshet.poll.Poller;
@@ -19,6 +20,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * The one place where an operator process is assembled from its {@link OperatorSettings}: the
@@ -48,6 +50,20 @@ public final class Wiring implements AutoCloseable {
             registries::allows,
             settings.choosingBudget());
     this.poller = new Poller(resolution, clock, settings.pollWorkers());
+    var checks = new ImageCheckMetrics(meters);
+    // The poller reports to metrics without knowing them (poll does not depend on observe).
+    poller.onChecks(
+        new Poller.CheckListener() {
+          @Override
+          public void checked(String image, Instant at) {
+            checks.checked(image, at);
+          }
+
+          @Override
+          public void forgotten(String image) {
+            checks.forgotten(image);
+          }
+        });
     this.notifier = new Notifier(meters, clock);
   }
 

@@ -2,10 +2,13 @@ package dev.freshet.poll;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Subscribers are workloads (an App's, or a tracked one's containers). They call {@link #watch}
  * on every reconcile, which is cheap when nothing changed, and read {@link #latest} for the answer;
- * the callback only tells them to reconcile again.
+ * the callback only tells them to reconcile again. It runs when the answer changed (a first answer,
+ * another digest or tag, another failure), and for a subscriber that has not been told yet: a check
+ * that repeats the last answer wakes no workload, so a poll cycle costs work per distinct image,
+ * not per workload. Whatever a workload waits for besides a new answer (a window, an age, a
+ * rollout's deadline) it schedules itself.
+ *
+ * <p>A repeated answer also keeps its first {@link Resolution#checkedAt}: that instant says since
+ * when the registry answers so, and a workload that writes it down needs no write while nothing
+ * changes. When each image was last asked is told to the {@link CheckListener}.
  */
 public final class Poller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Poller.class);
@@ -40,11 +51,24 @@ public final class Poller implements AutoCloseable {
     Resolution resolve(ImageWatch watch);
   }
 
+  /** Told when each image was last checked, for metrics. */
+  public interface CheckListener {
+    /** {@code image} ({@code registry/repository:tag}) was checked at {@code at}. */
+    void checked(String image, Instant at);
+
+    /** No watch is left on {@code image}. */
+    void forgotten(String image);
+  }
+
   private record Subscription(Duration interval, Runnable onResult) {}
 
   private final class Entry {
     final ImageWatch watch;
     final Map<String, Subscription> subscribers = new HashMap<>();
+
+    /** Subscribers not called back since they subscribed. */
+    final Set<String> untold = new HashSet<>();
+
     volatile Resolution latest;
     ScheduledFuture<?> next;
 
@@ -79,6 +103,16 @@ public final class Poller implements AutoCloseable {
   private final Map<String, ImageWatch> watchOf = new ConcurrentHashMap<>();
   private final KeptHints keptHints;
   private ScheduledFuture<?> nextExpiry;
+  private CheckListener checkListener = NO_CHECK_LISTENER;
+
+  private static final CheckListener NO_CHECK_LISTENER =
+      new CheckListener() {
+        @Override
+        public void checked(String image, Instant at) {}
+
+        @Override
+        public void forgotten(String image) {}
+      };
 
   public Poller(Resolver resolver, Clock clock, int workerThreads) {
     this(
@@ -115,6 +149,9 @@ public final class Poller implements AutoCloseable {
     }
     Duration before = entry.interval();
     Subscription old = entry.subscribers.put(subscriber, new Subscription(interval, onResult));
+    if (old == null) {
+      entry.untold.add(subscriber);
+    }
     watchOf.put(subscriber, watch);
     if (isNew) {
       applyKeptHints(entry);
@@ -135,11 +172,16 @@ public final class Poller implements AutoCloseable {
     Entry entry = entries.get(watch);
     if (entry != null) {
       entry.subscribers.remove(subscriber);
+      entry.untold.remove(subscriber);
       if (entry.subscribers.isEmpty()) {
         if (entry.next != null) {
           entry.next.cancel(false);
         }
         entries.remove(watch);
+        String image = image(watch);
+        if (entries.keySet().stream().noneMatch(w -> image(w).equals(image))) {
+          checkListener.forgotten(image);
+        }
       }
     }
   }
@@ -222,6 +264,16 @@ public final class Poller implements AutoCloseable {
       scheduleHintExpiry();
     }
     return count;
+  }
+
+  /** Who is told when each image was checked; replaces the last one. */
+  public synchronized void onChecks(CheckListener listener) {
+    this.checkListener = listener;
+  }
+
+  /** The image a watch asks about, as metrics name it: one name per image, whatever the policy. */
+  static String image(ImageWatch watch) {
+    return watch.registry() + "/" + watch.repository() + ":" + watch.tag();
   }
 
   /** Who is told what became of kept hints (applied, expired, dropped); replaces the last one. */
@@ -314,12 +366,15 @@ public final class Poller implements AutoCloseable {
           entry.expectedDigest = null;
         }
       }
-      entry.latest = result;
+      Resolution before = entry.latest;
+      boolean changed = !sameAnswer(before, result);
+      entry.latest = changed ? result : kept(before, result);
       entry.running = false;
       entry.failures = result instanceof Resolution.Failed ? entry.failures + 1 : 0;
       if (entries.get(entry.watch) != entry) {
         return;
       }
+      checkListener.checked(image(entry.watch), result.checkedAt());
       if (confirming && !entry.runAgain) {
         schedule(entry, CONFIRMATION_DELAY);
       } else if (entry.runAgain) {
@@ -328,7 +383,12 @@ public final class Poller implements AutoCloseable {
       } else {
         schedule(entry, nextDelay(entry));
       }
-      toNotify = entry.subscribers.values().stream().map(Subscription::onResult).toList();
+      toNotify =
+          entry.subscribers.entrySet().stream()
+              .filter(s -> changed || entry.untold.contains(s.getKey()))
+              .map(s -> s.getValue().onResult())
+              .toList();
+      entry.untold.clear();
     }
     for (Runnable notify : toNotify) {
       try {
@@ -337,6 +397,41 @@ public final class Poller implements AutoCloseable {
         log.warn("a subscriber of {} failed to take its result", entry.watch, e);
       }
     }
+  }
+
+  /**
+   * Whether {@code after} tells a subscriber nothing {@code before} did not: the same digest, tag
+   * and skipped tags and no refused hint, or the same failure. When it was checked does not count,
+   * nor a failure's Retry-After (the poller itself honours that).
+   */
+  static boolean sameAnswer(Resolution before, Resolution after) {
+    if (before instanceof Resolution.Found a && after instanceof Resolution.Found b) {
+      return a.tag().equals(b.tag())
+          && a.digest().equals(b.digest())
+          && a.skipped().equals(b.skipped())
+          // A refused hint is news each time: the reconciler reports it when the check time moved.
+          && b.refusedHint().isEmpty()
+          && a.refusedHint().isEmpty();
+    }
+    if (before instanceof Resolution.NoCandidate a && after instanceof Resolution.NoCandidate b) {
+      return a.reason().equals(b.reason());
+    }
+    if (before instanceof Resolution.Failed a && after instanceof Resolution.Failed b) {
+      return a.reason().equals(b.reason()) && a.message().equals(b.message());
+    }
+    return false;
+  }
+
+  /**
+   * The answer kept when {@code repeat} said the same as {@code before}: {@code before}, so its
+   * check time stays that of the answer's first giving, with a failure's new Retry-After.
+   */
+  private static Resolution kept(Resolution before, Resolution repeat) {
+    if (repeat instanceof Resolution.Failed failed) {
+      return new Resolution.Failed(
+          failed.reason(), failed.message(), failed.notBefore(), before.checkedAt());
+    }
+    return before;
   }
 
   private Duration nextDelay(Entry entry) {

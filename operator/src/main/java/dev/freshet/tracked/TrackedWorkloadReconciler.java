@@ -243,6 +243,9 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       } else if (resolution instanceof Resolution.Failed failed) {
         String message = failed.reason() + ": " + failed.message();
         status.problem(container.getName(), message);
+        // The same failure wakes no one; what may end it here (a pull secret created, its
+        // service account given one) is read on a reconcile, so look again each interval.
+        recheck = earliest(recheck, Optional.of(policy.interval()));
         status.checked(container.getName(), failed.checkedAt(), message);
         // Once per problem, not once per reconcile: the status annotation already carries it.
         if (!message.equals(annotations.get(TrackedStatus.MESSAGE))) {
@@ -301,6 +304,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         newPins.put(container.getName(), back.target().get());
       } else if (decision instanceof Decision.Untrusted untrusted) {
         reportUntrusted(workload, container.getName(), untrusted, status);
+        if (!untrusted.quarantine()) {
+          // Unsigned yet or not looked up: CI may sign soon, and the same digest wakes no one.
+          recheck = earliest(recheck, Optional.of(SignatureChecks.RECHECK_AFTER));
+        }
       } else if (decision instanceof Decision.Wait wait) {
         var pending = TrackedWaits.PendingText.of(wait);
         status.waiting(container.getName(), pending, wait.reason().condition() + ": " + wait.why());

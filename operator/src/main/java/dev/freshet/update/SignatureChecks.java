@@ -32,8 +32,12 @@ import java.util.function.Consumer;
  * again, at most once per {@link #RECHECK_AFTER}, because CI often signs right after it pushes.
  */
 public final class SignatureChecks {
-  /** How long "unsigned" and a failed lookup stand before the registry is asked again. */
-  static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
+  /**
+   * How long "unsigned" and a failed lookup stand before the registry is asked again; a workload
+   * whose candidate is withheld for either looks again after this long by itself, since an
+   * unchanged digest wakes no workload.
+   */
+  public static final Duration RECHECK_AFTER = Duration.ofSeconds(30);
 
   static final Duration KEYS_CACHED_FOR = Duration.ofSeconds(30);
   static final int VERDICTS_REMEMBERED = 10_000;

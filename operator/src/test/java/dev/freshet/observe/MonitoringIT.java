@@ -102,6 +102,8 @@ class MonitoringIT {
 
       Set<String> exposed = exposedNames(operator.httpPort());
       assertThat(queried).allSatisfy(name -> assertThat(exposed).as(name).contains(name));
+      // When each image was last checked is told per image, since workloads no longer record it.
+      assertThat(exposed).contains("freshet_image_last_checked_timestamp_seconds");
     }
   }
 

@@ -90,6 +90,134 @@ class PollerTest {
   }
 
   @Test
+  void aRepeatedAnswerWakesNoSubscriberAndKeepsTheCheckTimeOfItsFirstGiving() {
+    List<String> checked = new CopyOnWriteArrayList<>();
+    poller(this::found);
+    poller.onChecks(recording(checked, new CopyOnWriteArrayList<>()));
+    ImageWatch w = watch("app");
+    AtomicInteger a = new AtomicInteger();
+    AtomicInteger b = new AtomicInteger();
+    poller.watch("a", w, Duration.ofMillis(30), a::incrementAndGet);
+    poller.watch("b", w, Duration.ofMillis(30), b::incrementAndGet);
+    await().until(() -> poller.latest(w).isPresent());
+    Instant first = poller.latest(w).get().checkedAt();
+
+    await().until(() -> calls.get(w).size() >= 5);
+
+    assertThat(a).hasValue(1);
+    assertThat(b).hasValue(1);
+    assertThat(poller.latest(w).get().checkedAt()).isEqualTo(first);
+    // When the image was last asked is told per image, once per check.
+    assertThat(checked).hasSizeGreaterThanOrEqualTo(5).containsOnly("127.0.0.1:5000/app:dev");
+  }
+
+  @Test
+  void aChangedAnswerWakesEverySubscriberAndASameFailureNone() {
+    // The first check waits until both subscribed, so both are told its answer.
+    CountDownLatch bothSubscribed = new CountDownLatch(1);
+    var answer =
+        new java.util.concurrent.atomic.AtomicReference<Function<ImageWatch, Resolution>>(
+            x -> {
+              try {
+                bothSubscribed.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return found(x);
+            });
+    poller(w -> answer.get().apply(w));
+    ImageWatch w = watch("app");
+    AtomicInteger a = new AtomicInteger();
+    AtomicInteger b = new AtomicInteger();
+    poller.watch("a", w, Duration.ofHours(1), a::incrementAndGet);
+    poller.watch("b", w, Duration.ofHours(1), b::incrementAndGet);
+    bothSubscribed.countDown();
+    await().until(() -> a.get() == 1 && b.get() == 1);
+
+    answer.set(
+        x -> new Resolution.Found(x.tag(), "sha256:" + "b".repeat(64), List.of(), clock.instant()));
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    await().until(() -> a.get() == 2 && b.get() == 2);
+
+    answer.set(
+        x -> new Resolution.Failed("Unreachable", "refused", Optional.empty(), clock.instant()));
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    await().until(() -> a.get() == 3 && b.get() == 3);
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    await().until(() -> calls.get(w).size() == 4);
+
+    answer.set(
+        x -> new Resolution.Failed("Unauthorized", "denied", Optional.empty(), clock.instant()));
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    // Held a while: a wake-up for the repeated failure would show as a fifth.
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> a.get() == 4 && b.get() == 4);
+    assertThat(calls.get(w)).hasSize(5);
+    assertThat(poller.latest(w)).get().isInstanceOf(Resolution.Failed.class);
+  }
+
+  @Test
+  void aSubscriberJoiningAnAnsweredWatchIsToldAtItsNextCheckAndOthersAreNot() {
+    poller(this::found);
+    ImageWatch w = watch("app");
+    AtomicInteger early = new AtomicInteger();
+    AtomicInteger late = new AtomicInteger();
+    poller.watch("early", w, Duration.ofHours(1), early::incrementAndGet);
+    await().until(() -> early.get() == 1);
+
+    poller.watch("late", w, Duration.ofHours(1), late::incrementAndGet);
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    await().until(() -> late.get() == 1);
+    poller.recheck("127.0.0.1:5000", "app", Optional.empty());
+    await().until(() -> calls.get(w).size() == 3);
+
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> early.get() == 1 && late.get() == 1);
+  }
+
+  @Test
+  void theLastWatchOnAnImageLeavingForgetsItsCheckTime() {
+    List<String> forgotten = new CopyOnWriteArrayList<>();
+    poller(this::found);
+    poller.onChecks(recording(new CopyOnWriteArrayList<>(), forgotten));
+    ImageWatch digest = watch("app");
+    ImageWatch semver =
+        new ImageWatch(
+            "127.0.0.1:5000",
+            "app",
+            "dev",
+            new PolicySpec(
+                PolicySpec.Kind.SEMVER, Optional.of("1.x"), Optional.empty(), Optional.empty()),
+            Optional.empty());
+    poller.watch("a", digest, Duration.ofHours(1), () -> {});
+    poller.watch("b", semver, Duration.ofHours(1), () -> {});
+
+    poller.unwatch("a");
+    assertThat(forgotten).isEmpty();
+    poller.unwatch("b");
+
+    assertThat(forgotten).containsExactly("127.0.0.1:5000/app:dev");
+  }
+
+  private static Poller.CheckListener recording(List<String> checked, List<String> forgotten) {
+    return new Poller.CheckListener() {
+      @Override
+      public void checked(String image, Instant at) {
+        checked.add(image);
+      }
+
+      @Override
+      public void forgotten(String image) {
+        forgotten.add(image);
+      }
+    };
+  }
+
+  @Test
   void aRecheckDuringARunningCheckRunsOnceMoreAfterItNotAlongside() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger concurrent = new AtomicInteger();

@@ -18,8 +18,13 @@ final class TrackedOperator implements AutoCloseable {
   private final KubernetesClient client;
 
   TrackedOperator(Testbed testbed, String namespace) {
+    this(testbed.clientIn(namespace), namespace);
+  }
+
+  /** On {@code client} (e.g. one that counts its writes), which {@link #close} closes. */
+  TrackedOperator(KubernetesClient client, String namespace) {
     Clock clock = Clock.systemUTC();
-    client = testbed.clientIn(namespace);
+    this.client = client;
     poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     TrackedControllers.register(

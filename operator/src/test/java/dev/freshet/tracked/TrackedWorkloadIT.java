@@ -3,6 +3,7 @@ package dev.freshet.tracked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.freshet.it.WriteCounter;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
@@ -60,10 +61,27 @@ class TrackedWorkloadIT {
                 .endMetadata()
                 .build());
 
-    try (var freshet = new TrackedOperator(testbed, ns.name())) {
+    var writes = new WriteCounter();
+    try (var freshet = new TrackedOperator(writes.clientIn(testbed, ns.name()), ns.name())) {
       await()
           .atMost(ROLLOUT)
           .untilAsserted(() -> assertThat(image(client, "web")).isEqualTo(first.pinnedReference()));
+      await()
+          .atMost(ROLLOUT)
+          .until(
+              () ->
+                  first
+                      .digest()
+                      .equals(
+                          client
+                              .apps()
+                              .deployments()
+                              .withName("web")
+                              .get()
+                              .getMetadata()
+                              .getAnnotations()
+                              .get(TrackedStatus.RUNNING_DIGEST)));
+      var beforeRollout = writes.counts();
 
       PushedImage second = registry.pusher().push("tracked/web", "dev");
 
@@ -91,6 +109,11 @@ class TrackedWorkloadIT {
                         TrackedStatus.CHECKED_AT, TrackedStatus.UPDATED_AT, TrackedStatus.HISTORY);
               });
 
+      // A rollout costs the pin, its status annotations and its Events, and no periodic write.
+      var rolloutWrites = writes.since(beforeRollout);
+      System.out.println("writes for one tracked Deployment's rollout: " + rolloutWrites);
+      // The pin and the status annotations at the pin, along the rollout and at its end.
+      assertThat(rolloutWrites.get("PATCH deployments")).isBetween(2, 4);
       Deployment web = client.apps().deployments().withName("web").get();
       assertThat(web.getSpec().getReplicas()).isEqualTo(2);
       assertThat(web.getMetadata().getLabels()).containsEntry("team", "payments");

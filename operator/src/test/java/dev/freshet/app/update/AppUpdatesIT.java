@@ -8,6 +8,7 @@ import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.it.RunningOperator;
+import dev.freshet.it.WriteCounter;
 import dev.freshet.testbed.PushedImage;
 import dev.freshet.testbed.Registry;
 import dev.freshet.testbed.TestNamespace;
@@ -36,17 +37,24 @@ class AppUpdatesIT {
       Testbed testbed, TestNamespace ns, KubernetesClient client) {
     Registry registry = testbed.registry();
     PushedImage first = registry.pusher().push("apps/digest-" + ns.name(), "dev");
-    try (var operator = RunningOperator.start(client, ns.name())) {
+    var writes = new WriteCounter();
+    try (var operatorClient = writes.clientIn(testbed, ns.name());
+        var operator = RunningOperator.start(operatorClient, ns.name())) {
       client.resource(app("web", first.reference(), policy(UpdateSpec.Policy.DIGEST))).create();
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
           .untilAsserted(() -> assertRunning(client, "web", first));
+      var beforeRollout = writes.counts();
 
       PushedImage second = registry.pusher().push("apps/digest-" + ns.name(), "dev");
 
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
           .untilAsserted(() -> assertRunning(client, "web", second));
+      var rolloutWrites = writes.since(beforeRollout);
+      System.out.println("writes for one App's rollout: " + rolloutWrites);
+      // One write of the template; the status follows the rollout, and the Events tell it.
+      assertThat(rolloutWrites).containsEntry("PATCH deployments", 1);
       AppStatus status = status(client, "web");
       assertThat(status.getHistory())
           .hasSize(2)

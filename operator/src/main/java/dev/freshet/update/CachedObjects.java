@@ -1,0 +1,108 @@
+package dev.freshet.update;
+
+import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an informer keeps of each object: all of it but what no reconciler reads, as
+ * controller-runtime's {@code TransformStripManagedFields} does. {@code managedFields} is often the
+ * largest part of a workload and grows with every manager that touched it, so a cache of thousands
+ * of workloads would hold mostly bookkeeping. Kept of it:
+ *
+ * <ul>
+ *   <li>the entries of Freshet's applying manager, whole: the server-side apply of an App's objects
+ *       compares its desired object with the fields its manager owns, and {@link ImageFieldApplier}
+ *       repeats the image fields its manager owns;
+ *   <li>of other managers, only the entries that own a container's image, cut down to those image
+ *       fields: {@link ImageFieldApplier#imageManagers} tells by them that a person or a tool took
+ *       an image into their own hands.
+ * </ul>
+ *
+ * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a copy of the whole
+ * object that nothing in Freshet reads, is dropped as well.
+ */
+public final class CachedObjects {
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  private CachedObjects() {}
+
+  /** An informer's store that keeps each object {@link #pruned}. */
+  public static <R extends HasMetadata> ItemStore<R> store() {
+    return new TransformingItemStore<>(CachedObjects::pruned);
+  }
+
+  /** {@code object} without what no reconciler reads; changes {@code object} and returns it. */
+  public static <R extends HasMetadata> R pruned(R object) {
+    var metadata = object.getMetadata();
+    if (metadata.getAnnotations() != null && metadata.getAnnotations().containsKey(LAST_APPLIED)) {
+      Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
+      annotations.remove(LAST_APPLIED);
+      metadata.setAnnotations(annotations);
+    }
+    if (metadata.getManagedFields() != null) {
+      List<ManagedFieldsEntry> kept = new ArrayList<>();
+      for (ManagedFieldsEntry entry : metadata.getManagedFields()) {
+        if (isOwn(entry)) {
+          kept.add(entry);
+        } else if (entry.getFieldsV1() != null) {
+          Map<String, Object> images = imageFields(entry.getFieldsV1().getAdditionalProperties());
+          if (!images.isEmpty()) {
+            FieldsV1 fields = new FieldsV1();
+            images.forEach(fields::setAdditionalProperty);
+            entry.setFieldsV1(fields);
+            kept.add(entry);
+          }
+        }
+      }
+      metadata.setManagedFields(kept.isEmpty() ? null : kept);
+    }
+    return object;
+  }
+
+  /**
+   * Entries of the manager that applies an App's objects and a workload's images; the status
+   * annotations' manager ({@code freshet-status}) is read by no one.
+   */
+  private static boolean isOwn(ManagedFieldsEntry entry) {
+    return ImageFieldApplier.FIELD_MANAGER.equals(entry.getManager());
+  }
+
+  /**
+   * The part of a managed-fields tree that leads to a container's {@code f:image}, in any pod
+   * template (a Deployment's, a CronJob's job template's); empty when it owns none.
+   */
+  static Map<String, Object> imageFields(Map<String, Object> node) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> child : node.entrySet()) {
+      if (!(child.getValue() instanceof Map<?, ?> value)) {
+        continue;
+      }
+      if (child.getKey().equals("f:containers") || child.getKey().equals("f:initContainers")) {
+        Map<String, Object> containers = new LinkedHashMap<>();
+        value.forEach(
+            (key, container) -> {
+              if (container instanceof Map<?, ?> fields && fields.containsKey("f:image")) {
+                containers.put(String.valueOf(key), Map.of("f:image", Map.of()));
+              }
+            });
+        if (!containers.isEmpty()) {
+          kept.put(child.getKey(), containers);
+        }
+      } else if (child.getKey().startsWith("f:")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> below = imageFields((Map<String, Object>) value);
+        if (!below.isEmpty()) {
+          kept.put(child.getKey(), below);
+        }
+      }
+    }
+    return kept;
+  }
+}
