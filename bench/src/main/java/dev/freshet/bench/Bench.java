@@ -1,5 +1,6 @@
 package dev.freshet.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public final class Bench {
                     testbed, operator, size[0], size[1], scale.interval(), scale.cycles(), logs)) {
               byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r);
             }
+            write(resultsDir, scale, chosen, operators, byScenario, start);
           }
         }
       }
@@ -67,6 +69,7 @@ public final class Bench {
                   scale.interval(),
                   logs));
         }
+        write(resultsDir, scale, chosen, operators, byScenario, start);
       }
       if (chosen.contains("webhook")) {
         add(
@@ -78,11 +81,27 @@ public final class Bench {
                 scale.webhookImages(),
                 scale.webhookRolloutsPerSecond(),
                 logs));
+        write(resultsDir, scale, chosen, operators, byScenario, start);
       }
       if (chosen.contains("cold")) {
         add(byScenario, ColdConvergence.run(testbed, freshet, scale.coldApps(), logs));
+        write(resultsDir, scale, chosen, operators, byScenario, start);
       }
     }
+  }
+
+  /**
+   * Writes the results, plots and summary of every scenario measured so far; called after each
+   * scenario as well as at the end, so a run cut short keeps what it measured.
+   */
+  private static void write(
+      Path resultsDir,
+      Scale scale,
+      List<String> chosen,
+      List<OperatorUnderTest> operators,
+      Map<String, List<ScenarioResult>> byScenario,
+      long start)
+      throws IOException {
     double wall = (System.nanoTime() - start) / 1e9;
 
     String date = LocalDate.now(ZoneOffset.UTC).toString();
@@ -162,7 +181,7 @@ public final class Bench {
           Runtime.getRuntime().availableProcessors(),
           model,
           memKib / 1024.0 / 1024);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown machine";
     }
   }

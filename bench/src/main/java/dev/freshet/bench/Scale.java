@@ -26,11 +26,9 @@ record Scale(
       case "full" ->
           new Scale(
               "full",
-              List.of(
-                  new int[] {1000, 100},
-                  new int[] {1000, 500},
-                  new int[] {10000, 100},
-                  new int[] {10000, 500}),
+              // 1,000 workloads over 100 images, 10,000 over 500: the sizes the design promises,
+              // without the crossed pairs, which took the run past an hour on 2 cores.
+              List.of(new int[] {1000, 100}, new int[] {10000, 500}),
               Duration.ofSeconds(30),
               3,
               1000,
