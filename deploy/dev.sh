@@ -32,6 +32,12 @@ trap stop INT TERM EXIT
 kubeconfig="$FRESHET_TESTBED_DIR/kubeconfig"
 kubectl() { "$FRESHET_TESTBED_DIR/bin/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 kubectl apply --server-side --force-conflicts -f "$root/operator/target/classes/META-INF/fabric8/apps.freshet.dev-v1.yml"
+# kubectl wait gives up at once, instead of waiting, while a new CRD has no conditions at all yet
+# ("status.conditions accessor error"), which a loaded machine shows: wait for them to appear first.
+for _ in $(seq 1 60); do
+  [[ -n $(kubectl get crd/apps.freshet.dev -o 'jsonpath={.status.conditions}') ]] && break
+  sleep 0.5
+done
 kubectl wait --for condition=established --timeout=30s crd/apps.freshet.dev
 # The demo app's image, built with Jib and pushed to the dev testbed's registry: the local default,
 # so nothing here asks a registry on the internet.
