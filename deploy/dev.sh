@@ -32,13 +32,16 @@ trap stop INT TERM EXIT
 kubeconfig="$FRESHET_TESTBED_DIR/kubeconfig"
 kubectl() { "$FRESHET_TESTBED_DIR/bin/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 kubectl apply --server-side --force-conflicts -f "$root/operator/target/classes/META-INF/fabric8/apps.freshet.dev-v1.yml"
-# kubectl wait gives up at once, instead of waiting, while a new CRD has no conditions at all yet
-# ("status.conditions accessor error"), which a loaded machine shows: wait for them to appear first.
+# Polled rather than `kubectl wait --for condition=established`: a CRD just created has
+# "conditions": null, on which kubectl wait fails at once ("status.conditions accessor error")
+# instead of waiting.
+established=""
 for _ in $(seq 1 60); do
-  [[ -n $(kubectl get crd/apps.freshet.dev -o 'jsonpath={.status.conditions}') ]] && break
+  established=$(kubectl get crd/apps.freshet.dev -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')
+  [[ $established == True ]] && break
   sleep 0.5
 done
-kubectl wait --for condition=established --timeout=30s crd/apps.freshet.dev
+[[ $established == True ]] || { echo "the App CRD was not established within 30 s" >&2; exit 1; }
 # The demo app's image, built with Jib and pushed to the dev testbed's registry: the local default,
 # so nothing here asks a registry on the internet.
 registry=$(cat "$FRESHET_TESTBED_DIR/registry")
