@@ -37,7 +37,9 @@ kubectl apply --server-side --force-conflicts -f "$root/operator/target/classes/
 # instead of waiting.
 established=""
 for _ in $(seq 1 60); do
-  established=$(kubectl get crd/apps.freshet.dev -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}')
+  # Filtering null conditions is an error to jsonpath as well: that is "not yet".
+  established=$(kubectl get crd/apps.freshet.dev \
+    -o 'jsonpath={.status.conditions[?(@.type=="Established")].status}' 2>/dev/null || true)
   [[ $established == True ]] && break
   sleep 0.5
 done
