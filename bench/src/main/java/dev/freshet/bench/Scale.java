@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The sizes a run measures. {@code full} is the figures the design promises (about 40 minutes on a
+ * The sizes a run measures. {@code full} is the figures the design promises (over an hour on a
  * 2-core machine); {@code small} tries the harness in a few minutes.
  *
  * @param steady (workloads, images) of each steady-polling run
