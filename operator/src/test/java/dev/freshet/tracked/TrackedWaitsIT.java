@@ -12,6 +12,8 @@ import dev.freshet.testbed.Workloads;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -139,17 +141,17 @@ class TrackedWaitsIT {
               });
       assertThat(image(client)).isEqualTo(first.pinnedReference());
 
+      // A merge patch of the one annotation, as a person's kubectl annotate sends it: no resource
+      // version, so the operator's and the controller's writes meanwhile cannot make it a 409.
       client
           .apps()
           .deployments()
           .withName("web")
-          .edit(
-              d -> {
-                d.getMetadata()
-                    .getAnnotations()
-                    .put("freshet.dev/window-override", second.digest());
-                return d;
-              });
+          .patch(
+              PatchContext.of(PatchType.JSON_MERGE),
+              "{\"metadata\":{\"annotations\":{\"freshet.dev/window-override\":\""
+                  + second.digest()
+                  + "\"}}}");
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
           .untilAsserted(() -> assertThat(image(client)).isEqualTo(second.pinnedReference()));
