@@ -18,13 +18,14 @@ public final class ImagePattern {
 
   private static final String WILDCARD_STAND_IN = "x";
   private static final Pattern TAG_PATTERN = Pattern.compile("[\\w*][\\w.*-]{0,127}");
+  private static final Pattern TAG_CHARACTERS = Pattern.compile("[\\w.-]*");
 
   private final String text;
   private final String registry;
   private final List<String> segments;
-  private final Pattern tag;
+  private final String tag;
 
-  private ImagePattern(String text, String registry, List<String> segments, Pattern tag) {
+  private ImagePattern(String text, String registry, List<String> segments, String tag) {
     this.text = text;
     this.registry = registry;
     this.segments = List.copyOf(segments);
@@ -81,18 +82,44 @@ public final class ImagePattern {
       }
       segments.set(index + offset, "*");
     }
-    return new ImagePattern(text, parsed.registry(), segments, compileTag(tagText));
+    return new ImagePattern(text, parsed.registry(), segments, tagText);
   }
 
-  private static Pattern compileTag(String tagText) {
-    StringBuilder regex = new StringBuilder();
-    for (String part : tagText.split("\\*", -1)) {
-      if (!regex.isEmpty()) {
-        regex.append("[\\w.-]*");
-      }
-      regex.append(Pattern.quote(part));
+  /**
+   * Matches a tag against the pattern's tag, where {@code *} is any run of tag characters.
+   *
+   * <p>Not a regular expression: {@code [\w.-]*} per star backtracks polynomially in the number of
+   * stars ({@code :**********7} against a long tag ran for minutes), and a policy's pattern must
+   * never hang the receiver. This is the greedy wildcard match, which keeps only the last star's
+   * position: it takes at most (tag length × pattern length) steps, whatever the pattern.
+   */
+  static boolean tagMatches(String glob, String tag) {
+    if (!TAG_CHARACTERS.matcher(tag).matches()) {
+      return false; // a star stands for tag characters only, and literals are tag characters
     }
-    return Pattern.compile(regex.toString());
+    int g = 0;
+    int t = 0;
+    int lastStar = -1;
+    int resumeAt = 0;
+    while (t < tag.length()) {
+      if (g < glob.length() && glob.charAt(g) == '*') {
+        lastStar = g++;
+        resumeAt = t;
+      } else if (g < glob.length() && glob.charAt(g) == tag.charAt(t)) {
+        g++;
+        t++;
+      } else if (lastStar >= 0) {
+        // Let the last star take one more character and retry what follows it.
+        g = lastStar + 1;
+        t = ++resumeAt;
+      } else {
+        return false;
+      }
+    }
+    while (g < glob.length() && glob.charAt(g) == '*') {
+      g++;
+    }
+    return g == glob.length();
   }
 
   /**
@@ -114,7 +141,7 @@ public final class ImagePattern {
         return false;
       }
     }
-    return this.tag.matcher(tag).matches();
+    return tagMatches(this.tag, tag);
   }
 
   @Override
