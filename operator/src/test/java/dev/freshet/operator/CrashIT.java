@@ -515,7 +515,12 @@ class CrashIT {
           }
         }
       }
-      assertThat(problems).as("what went wrong; every template's images:%n%s", templates).isEmpty();
+      // The problems come first: a report cut to its first lines must still say what went wrong.
+      assertThat(problems)
+          .withFailMessage(
+              "what went wrong:%n%s%n%nevery template's images:%n%s",
+              String.join(System.lineSeparator(), problems), templates)
+          .isEmpty();
     }
   }
 
