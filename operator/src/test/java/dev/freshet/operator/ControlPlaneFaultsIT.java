@@ -55,6 +55,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,9 +76,9 @@ import org.junit.jupiter.api.Test;
  * </ul>
  *
  * All along, a competing writer reads and updates (PUT with the resource version it read) every App
- * and workload as fast as it can: each {@code 409 Conflict} it gets is a write of the operator or a
- * controller between its read and its write. Freshet's own writes are server-side applies of the
- * fields it owns, without a resource version, so they are not refused for the writer's (the log's
+ * and workload, a moment after its read: each {@code 409 Conflict} it gets is a write of the
+ * operator or a controller in between. Freshet's own writes are server-side applies of the fields
+ * it owns, without a resource version, so they are not refused for the writer's (the log's
  * conflicts are counted and printed) and must not undo the writer's fields. The operator process is
  * never restarted: it must come through on its own. A watch records every template change and
  * another every App status: in the end every workload runs its newest digest, no digest was rolled
@@ -409,9 +410,13 @@ class ControlPlaneFaultsIT {
   }
 
   /**
-   * Reads and updates every App and workload, one after the other, as fast as the apiserver lets
-   * it, with the resource version it read: a 409 means someone wrote in between. While the control
-   * plane is down it keeps trying; only an error other than those is a failure.
+   * Reads and updates every App and workload, one after the other, with the resource version it
+   * read and {@link #WRITER_GAP} between the read and the write: a 409 means someone wrote in
+   * between, and during a rollout the controllers' status writes make that common. Not as fast as
+   * the apiserver lets it: each annotation change bumps a Deployment's generation, and on two
+   * loaded cores a writer that never paused kept the deployment controller's observed generation
+   * from ever catching up, so a finished rollout never looked finished. While the control plane is
+   * down it keeps trying; only an error other than those is a failure.
    */
   private Thread startCompetingWriter(KubernetesClient client) {
     var thread =
@@ -427,6 +432,7 @@ class ControlPlaneFaultsIT {
                     tick++;
                     try {
                       write(client, subject, tick);
+                      Thread.sleep(WRITER_GAP.toMillis());
                       writerUpdates.incrementAndGet();
                     } catch (KubernetesClientException e) {
                       if (e.getCode() == 409) {
@@ -434,6 +440,9 @@ class ControlPlaneFaultsIT {
                       } else if (!unavailable(e)) {
                         writerErrors.add(subject.key() + ": " + e.getMessage());
                       }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return;
                     }
                   }
                 }
@@ -445,22 +454,29 @@ class ControlPlaneFaultsIT {
     return thread;
   }
 
-  private static void write(KubernetesClient client, Subject subject, long tick) {
+  /** Between the competing writer's read and its write, and between one write and the next. */
+  private static final Duration WRITER_GAP = Duration.ofMillis(150);
+
+  private static void write(KubernetesClient client, Subject subject, long tick)
+      throws InterruptedException {
     String value = Long.toString(tick);
     if (subject.kind().isApp()) {
       // Read and written untyped, so no field the test's model does not know is dropped.
       var apps = client.genericKubernetesResources(AppImageRecord.API_VERSION, "App");
       GenericKubernetesResource app = apps.withName(subject.name()).get();
       app.getMetadata().getAnnotations().put(WRITER_ANNOTATION, value);
+      Thread.sleep(WRITER_GAP.toMillis());
       apps.resource(app).update();
     }
     if (subject.kind().isStatefulSet()) {
       StatefulSet set = client.apps().statefulSets().withName(subject.name()).get();
       set.getMetadata().getAnnotations().put(WRITER_ANNOTATION, value);
+      Thread.sleep(WRITER_GAP.toMillis());
       client.resource(set).update();
     } else {
       Deployment deployment = client.apps().deployments().withName(subject.name()).get();
       deployment.getMetadata().getAnnotations().put(WRITER_ANNOTATION, value);
+      Thread.sleep(WRITER_GAP.toMillis());
       client.resource(deployment).update();
     }
   }
@@ -523,6 +539,19 @@ class ControlPlaneFaultsIT {
   private void awaitSettled(KubernetesClient client, String what, Duration atMost) {
     long[] progressAt = {System.nanoTime()};
     List<List<String>> last = new ArrayList<>(List.of(List.of()));
+    try {
+      awaitSettled(client, what, atMost, progressAt, last);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + describe(client, last.get(0)), e);
+    }
+  }
+
+  private void awaitSettled(
+      KubernetesClient client,
+      String what,
+      Duration atMost,
+      long[] progressAt,
+      List<List<String>> last) {
     await(what)
         .atMost(atMost)
         .pollInterval(Duration.ofSeconds(1))
@@ -541,7 +570,11 @@ class ControlPlaneFaultsIT {
                 // counted. Only after a long while without any change: a restarted
                 // controller-manager first waits out its predecessor's lease, so restarting it
                 // sooner, on a loaded machine, would itself keep every rollout from moving.
-                testbed.restart("kwok-controller", "kube-controller-manager");
+                System.out.println(
+                    "ControlPlaneFaultsIT: nothing moved for a minute, restarting the testbed's"
+                        + " nodes, controllers and scheduler: "
+                        + describe(client, unsettled));
+                testbed.restart("kwok-controller", "kube-controller-manager", "kube-scheduler");
                 nodesRestarted++;
                 progressAt[0] = System.nanoTime();
               }
@@ -550,6 +583,52 @@ class ControlPlaneFaultsIT {
   }
 
   private static final long REVIVE_AFTER = TimeUnit.SECONDS.toNanos(60);
+
+  /**
+   * What holds each unsettled workload up, as the API server has it: its generations and replica
+   * counts, and its pods' phases, nodes and readiness, so a stall says which part of the testbed
+   * stopped (no pods: the controllers; pods without a node: the scheduler; not ready: kwok).
+   */
+  private String describe(KubernetesClient client, List<String> unsettled) {
+    var text = new StringBuilder();
+    for (Subject subject : subjects) {
+      if (unsettled.stream().noneMatch(u -> u.startsWith(subject.key() + " "))) {
+        continue;
+      }
+      try {
+        HasMetadata workload = workload(client, subject);
+        text.append(System.lineSeparator())
+            .append(subject.key())
+            .append(": generation ")
+            .append(workload.getMetadata().getGeneration())
+            .append(", status ")
+            .append(
+                workload instanceof StatefulSet set
+                    ? set.getStatus()
+                    : ((Deployment) workload).getStatus());
+        client.pods().list().getItems().stream()
+            .filter(pod -> pod.getMetadata().getName().startsWith(subject.name() + "-"))
+            .forEach(
+                pod ->
+                    text.append(System.lineSeparator())
+                        .append("  pod ")
+                        .append(pod.getMetadata().getName())
+                        .append(" ")
+                        .append(pod.getStatus().getPhase())
+                        .append(" on ")
+                        .append(pod.getSpec().getNodeName())
+                        .append(", conditions ")
+                        .append(
+                            pod.getStatus().getConditions().stream()
+                                .map(c -> c.getType() + "=" + c.getStatus())
+                                .toList()));
+      } catch (RuntimeException e) {
+        text.append(System.lineSeparator()).append(subject.key()).append(": ").append(e);
+      }
+    }
+    return text.toString();
+  }
+
   private int nodesRestarted;
 
   private List<String> unsettled(KubernetesClient client) {
