@@ -199,7 +199,13 @@ class HostileWebhooksIT {
       assertThat(wrongType.answers.keySet())
           .isSubsetOf("415 Unsupported Media Type", "429 rate-limited");
       assertThat(wrongType.count("415")).isPositive();
-      assertThat(headers.answers.keySet()).containsOnly("431 Request Header Fields Too Large");
+      // Refused, every one: 431 once the header cap is read. The server closes the connection
+      // while the rest of the flood is still arriving, so now and then (2 and 1 of 89,437 in a
+      // soak run) the close overtakes the answer, or the cut ends mid-line and reads as a 400.
+      assertThat(headers.answers.keySet())
+          .isSubsetOf(
+              "431 Request Header Fields Too Large", "400 Bad Request", "closed without an answer");
+      assertThat(headers.count("431")).isGreaterThanOrEqualTo(headers.requests() * 99 / 100);
       assertThat(slowLoris.answers.keySet()).containsOnly("held open, unanswered");
       assertThat(flood.answers.keySet()).isSubsetOf("202 Accepted", "429 rate-limited");
       assertThat(flood.count("202")).isGreaterThan(windows);
@@ -213,7 +219,12 @@ class HostileWebhooksIT {
               .mapToLong(f -> f.count("429"))
               .sum();
       assertThat(refused(freshet, "generic", "rate-limited")).isEqualTo(rateLimited);
-      assertThat(refused(freshet, "unrouted", "headers-too-large")).isEqualTo(headers.count("431"));
+      // A 431 the close overtook, or one that reached the sender as a 400, was counted all the
+      // same by the server.
+      assertThat(refused(freshet, "unrouted", "headers-too-large"))
+          .isBetween(
+              headers.count("431"),
+              headers.count("431") + headers.count("400") + headers.count("closed without"));
     }
   }
 
