@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.AppStatus;
 import dev.freshet.app.api.UpdateSpec;
+import dev.freshet.it.Apps;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.it.WriteCounter;
 import dev.freshet.testbed.PushedImage;
@@ -21,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,14 +201,8 @@ class AppUpdatesIT {
       assertThat(image(client, "web")).isEqualTo(image.reference());
 
       client.secrets().resource(registry.pullSecret("pull")).create();
-      client
-          .resources(App.class)
-          .withName("web")
-          .edit(
-              app -> {
-                app.getSpec().setImagePullSecrets(List.of(new LocalObjectReference("pull")));
-                return app;
-              });
+      Apps.patchSpec(
+          client, "web", Map.of("imagePullSecrets", List.of(new LocalObjectReference("pull"))));
 
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
@@ -215,7 +211,7 @@ class AppUpdatesIT {
   }
 
   static App app(String name, String image, UpdateSpec update) {
-    App app = dev.freshet.it.Apps.app(name);
+    App app = Apps.app(name);
     app.getSpec().setImage(image);
     app.getSpec().setUpdate(update);
     return app;

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.freshet.app.api.App;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.it.AppImageRecord;
+import dev.freshet.it.Apps;
 import dev.freshet.it.ReplicaCeiling;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.it.TemplateRecorder;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -144,14 +146,7 @@ class QuarantineThroughErrorsIT {
   }
 
   private static void scale(KubernetesClient client, String name, int replicas) {
-    client
-        .resources(App.class)
-        .withName(name)
-        .edit(
-            app -> {
-              app.getSpec().setReplicas(replicas);
-              return app;
-            });
+    Apps.patchSpec(client, name, Map.of("replicas", replicas));
   }
 
   /** Waits until the App's status reports the API server's refusal of its workload. */

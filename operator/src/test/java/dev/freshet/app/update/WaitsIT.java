@@ -9,12 +9,12 @@ import static dev.freshet.app.update.AppUpdatesIT.upToDate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.freshet.app.api.App;
 import dev.freshet.app.api.HistoryEntry;
 import dev.freshet.app.api.PendingStatus;
 import dev.freshet.app.api.UpdateSpec;
 import dev.freshet.app.api.WindowSpec;
 import dev.freshet.cli.Main;
+import dev.freshet.it.Apps;
 import dev.freshet.it.RunningOperator;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.poll.Poller;
@@ -29,6 +29,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -150,14 +151,10 @@ class WaitsIT {
       assertThat(upToDate(client, "web").getReason()).isEqualTo("AwaitingWindow");
       assertThat(image(client, "web")).isEqualTo(first.pinnedReference());
 
-      client
-          .resources(App.class)
-          .withName("web")
-          .edit(
-              app -> {
-                app.getSpec().getUpdate().setWindows(List.of(window("* * * * *", "1m", "UTC")));
-                return app;
-              });
+      Apps.patchSpec(
+          client,
+          "web",
+          Map.of("update", Map.of("windows", List.of(window("* * * * *", "1m", "UTC")))));
 
       await()
           .atMost(ONE_INTERVAL_AND_A_ROLLOUT)
