@@ -539,6 +539,7 @@ class ControlPlaneFaultsIT {
   private void awaitSettled(KubernetesClient client, String what, Duration atMost) {
     long[] progressAt = {System.nanoTime()};
     List<List<String>> last = new ArrayList<>(List.of(List.of()));
+    lastMoves.set(0, List.of());
     try {
       awaitSettled(client, what, atMost, progressAt, last);
     } catch (ConditionTimeoutException e) {
@@ -559,8 +560,13 @@ class ControlPlaneFaultsIT {
         .untilAsserted(
             () -> {
               List<String> unsettled = unsettled(client);
-              if (!unsettled.equals(last.get(0))) {
-                last.set(0, unsettled);
+              last.set(0, unsettled);
+              // Progress is a change in what the rollouts did, not in the list: the competing
+              // writer's generation bumps make a finished rollout look unfinished now and then,
+              // and that flapping once hid a stalled testbed for minutes.
+              List<String> moves = rolloutMoves(client);
+              if (!moves.equals(lastMoves.get(0))) {
+                lastMoves.set(0, moves);
                 progressAt[0] = System.nanoTime();
               } else if (!unsettled.isEmpty() && System.nanoTime() - progressAt[0] > REVIVE_AFTER) {
                 // Rollouts that stall once the operator's pins are in place wait on the testbed's
@@ -583,6 +589,46 @@ class ControlPlaneFaultsIT {
   }
 
   private static final long REVIVE_AFTER = TimeUnit.SECONDS.toNanos(60);
+
+  private final List<List<String>> lastMoves = new ArrayList<>(List.of(List.of()));
+
+  /**
+   * For each workload, its template's image and its updated, ready and available replicas: what
+   * moves while a rollout makes progress, and stays when the testbed's nodes or controllers stop.
+   */
+  private List<String> rolloutMoves(KubernetesClient client) {
+    var moves = new ArrayList<String>();
+    for (Subject subject : subjects) {
+      HasMetadata workload = workload(client, subject);
+      String image = template(workload).getSpec().getContainers().get(0).getImage();
+      if (workload instanceof StatefulSet set && set.getStatus() != null) {
+        var status = set.getStatus();
+        moves.add(
+            image
+                + " "
+                + status.getUpdatedReplicas()
+                + "/"
+                + status.getReadyReplicas()
+                + "/"
+                + status.getCurrentRevision());
+      } else if (workload instanceof Deployment deployment && deployment.getStatus() != null) {
+        var status = deployment.getStatus();
+        moves.add(
+            image
+                + " "
+                + status.getUpdatedReplicas()
+                + "/"
+                + status.getReadyReplicas()
+                + "/"
+                + status.getAvailableReplicas()
+                + "/"
+                + status.getReplicas());
+      } else {
+        moves.add(image);
+      }
+    }
+    return moves;
+  }
 
   /**
    * What holds each unsettled workload up, as the API server has it: its generations and replica
