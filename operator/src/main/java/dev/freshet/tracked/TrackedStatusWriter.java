@@ -212,10 +212,21 @@ public final class TrackedStatusWriter {
       if (hint != null) {
         status.put(TrackedStatus.REFUSED_HINT, hint);
       }
+      // Up to date once every replica runs the newest digest, as an App's UpToDate condition says:
+      // a template that names it while its rollout goes on is still rolling out. One status write
+      // at the pin and one at the end, none along the rollout. Judged by the running digest this
+      // status records, not by the rollout's state: each annotation write bumps a Deployment's
+      // generation, and "rolled out" reads false until the controller has seen it, so judging by
+      // it would flip this annotation at each write of its own.
+      boolean running =
+          !pinnedDigests.isEmpty()
+              && perContainer(pinnedDigests, d -> d)
+                  .equals(status.get(TrackedStatus.RUNNING_DIGEST));
       boolean upToDate =
           problems.isEmpty()
               && !found.isEmpty()
               && updated.isEmpty()
+              && running
               && found.entrySet().stream()
                   .allMatch(
                       e ->
