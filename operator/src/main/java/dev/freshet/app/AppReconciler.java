@@ -143,6 +143,7 @@ public class AppReconciler implements Reconciler<App> {
     }
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
+      written.toldAsRollout(workloadDependent(app).kind() + " " + app.getMetadata().getName());
       if (decision instanceof Decision.RollBack rollBack && !rollBack.asked()) {
         new StuckPods(context.getClient())
             .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
@@ -533,11 +534,13 @@ public class AppReconciler implements Reconciler<App> {
     return apply(deployment, app, context, blockers, written).map(RolloutState::of);
   }
 
+  private OwnedDependent<? extends HasMetadata> workloadDependent(App app) {
+    return app.getSpec().getWorkload() == Workload.StatefulSet ? statefulSet : deployment;
+  }
+
   /** The App's workload as the informer last saw it, if the App owns it. */
   private Optional<HasMetadata> ownedWorkload(App app) {
-    OwnedDependent<? extends HasMetadata> dependent =
-        app.getSpec().getWorkload() == Workload.StatefulSet ? statefulSet : deployment;
-    return dependent
+    return workloadDependent(app)
         .existing(app)
         .filter(w -> Ownership.isOwnedBy(w, app))
         .map(HasMetadata.class::cast);

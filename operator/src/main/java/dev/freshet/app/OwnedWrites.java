@@ -26,6 +26,15 @@ final class OwnedWrites {
     }
   }
 
+  /**
+   * The update of {@code object} ("Deployment web") was a rollout, told by its own {@code
+   * RollingOut} or {@code RolledBack} Event: an {@code Updated} Event beside it would cost a second
+   * write on the rollout's path to say less.
+   */
+  void toldAsRollout(String object) {
+    updated.remove(object);
+  }
+
   /** Records an Event for the objects created, and one for those updated, if any. */
   void record(EventRecorder events, App app) {
     if (!created.isEmpty()) {

@@ -53,6 +53,18 @@ class OwnedWritesTest {
   }
 
   @Test
+  void aWorkloadUpdateToldAsARolloutIsNotToldAgain() {
+    var written = new OwnedWrites();
+    written.add(Operation.UPDATED, "Deployment web");
+    written.add(Operation.UPDATED, "Service web");
+
+    written.toldAsRollout("Deployment web");
+    written.record(events, new App());
+
+    assertThat(recorded).containsExactly("Updated: Service web updated to the declared state");
+  }
+
+  @Test
   void aReconcileThatWroteNothingRecordsNothing() {
     new OwnedWrites().record(events, new App());
 

@@ -109,7 +109,7 @@ class AppDeploysIT {
   }
 
   @Test
-  void changedImageRollsOutAndIsReportedAsAnUpdate(KubernetesClient client, TestNamespace ns) {
+  void changedImageRollsOutAndIsReportedAsARollout(KubernetesClient client, TestNamespace ns) {
     try (var operator = RunningOperator.start(client, ns.name())) {
       client.resource(app("web")).create();
       await().atMost(CONVERGE).until(() -> "True".equals(readyCondition(client, "web")));
@@ -139,8 +139,13 @@ class AppDeploysIT {
                             assertThat(p.getSpec().getContainers().get(0).getImage())
                                 .isEqualTo("registry.example.com/demo/web:2.0.0"));
               });
+      // Told once, as the rollout it is, not also as an update to the declared state.
       assertThat(client.v1().events().list().getItems())
           .anyMatch(
+              e ->
+                  "RollingOut".equals(e.getReason())
+                      && e.getMessage().equals("rolling to registry.example.com/demo/web:2.0.0"))
+          .noneMatch(
               e -> "Updated".equals(e.getReason()) && e.getMessage().startsWith("Deployment web"));
     }
   }
