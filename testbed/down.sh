@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Stops everything up.sh started, by the PIDs it recorded, and removes the testbed's temporary data.
+# Stops everything up.sh started, by the PIDs it recorded, and removes the testbed's temporary data
+# but for the components' logs, kept in last-logs/.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 run="$TESTBED_DIR/run"
+# The components' logs outlive the testbed in last-logs/, so a run that failed can still be read.
+if compgen -G "$run/kwok/clusters/*/logs/*.log" >/dev/null; then
+  rm -rf "$TESTBED_DIR/last-logs"
+  mkdir -p "$TESTBED_DIR/last-logs"
+  cp "$run"/kwok/clusters/*/logs/*.log "$TESTBED_DIR/last-logs/" 2>/dev/null || true
+fi
 if [[ -f $run/cluster-name ]]; then
   KWOK_WORKDIR="$run/kwok" "$TESTBED_BIN/kwokctl" delete cluster --name "$(cat "$run/cluster-name")" >/dev/null 2>&1 || true
 fi

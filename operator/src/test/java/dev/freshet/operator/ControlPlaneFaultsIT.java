@@ -43,6 +43,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -543,7 +544,12 @@ class ControlPlaneFaultsIT {
     try {
       awaitSettled(client, what, atMost, progressAt, last);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(e.getMessage() + describe(client, last.get(0)), e);
+      throw new AssertionError(
+          e.getMessage()
+              + describe(client, last.get(0))
+              + System.lineSeparator()
+              + "The testbed's component logs are kept in target/faults-testbed/last-logs.",
+          e);
     }
   }
 
@@ -601,31 +607,20 @@ class ControlPlaneFaultsIT {
     for (Subject subject : subjects) {
       HasMetadata workload = workload(client, subject);
       String image = template(workload).getSpec().getContainers().get(0).getImage();
-      if (workload instanceof StatefulSet set && set.getStatus() != null) {
-        var status = set.getStatus();
-        moves.add(
-            image
-                + " "
-                + status.getUpdatedReplicas()
-                + "/"
-                + status.getReadyReplicas()
-                + "/"
-                + status.getCurrentRevision());
-      } else if (workload instanceof Deployment deployment && deployment.getStatus() != null) {
-        var status = deployment.getStatus();
-        moves.add(
-            image
-                + " "
-                + status.getUpdatedReplicas()
-                + "/"
-                + status.getReadyReplicas()
-                + "/"
-                + status.getAvailableReplicas()
-                + "/"
-                + status.getReplicas());
-      } else {
-        moves.add(image);
-      }
+      List<Object> counts =
+          workload instanceof StatefulSet set && set.getStatus() != null
+              ? Arrays.asList(
+                  set.getStatus().getUpdatedReplicas(),
+                  set.getStatus().getReadyReplicas(),
+                  set.getStatus().getCurrentRevision())
+              : workload instanceof Deployment deployment && deployment.getStatus() != null
+                  ? Arrays.asList(
+                      deployment.getStatus().getUpdatedReplicas(),
+                      deployment.getStatus().getReadyReplicas(),
+                      deployment.getStatus().getAvailableReplicas(),
+                      deployment.getStatus().getReplicas())
+                  : List.of();
+      moves.add(image + " " + counts);
     }
     return moves;
   }
