@@ -76,6 +76,13 @@ for c in "$@"; do
   fi
 done
 [[ $down == 0 ]] || sleep "$down"
+# kwok holds a Lease per node and plays pods only on the nodes whose Lease it holds. After an etcd
+# restart it was seen to lose track of one (its pods stayed Pending) and, started again, to fail on
+# "lease already exists" for every node; its predecessor's Leases go first, so it takes them anew.
+if [[ " $* " == *" kwok-controller "* ]]; then
+  "$TESTBED_BIN/kubectl" --kubeconfig "$TESTBED_DIR/kubeconfig" --request-timeout=10s \
+    -n kube-node-lease delete leases --all --wait=false >/dev/null 2>&1 || true
+fi
 for c in "$@"; do start "$c"; done
 
 etcd_ready() { [[ $(curl -s -m 2 "$(etcd_url)/health" || true) == *'"health":"true"'* ]]; }
