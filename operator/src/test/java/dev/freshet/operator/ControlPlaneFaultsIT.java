@@ -658,6 +658,10 @@ class ControlPlaneFaultsIT {
                         .append(pod.getStatus().getPhase())
                         .append(" on ")
                         .append(pod.getSpec().getNodeName())
+                        .append(
+                            pod.getMetadata().getDeletionTimestamp() == null
+                                ? ""
+                                : ", terminating since " + pod.getMetadata().getDeletionTimestamp())
                         .append(", conditions ")
                         .append(
                             pod.getStatus().getConditions().stream()
