@@ -112,8 +112,9 @@ class TrackedWorkloadIT {
       // A rollout costs the pin, its status annotations and its Events, and no periodic write.
       var rolloutWrites = writes.since(beforeRollout);
       System.out.println("writes for one tracked Deployment's rollout: " + rolloutWrites);
-      // The pin, and the status annotations at the pin and at the end: none along the rollout.
-      assertThat(rolloutWrites.get("PATCH deployments")).isBetween(2, 3);
+      // The pin, and the status annotations at the pin and at the end, none along the rollout; a
+      // reconcile on a copy the informer has not yet brought up to date may repeat one.
+      assertThat(rolloutWrites.get("PATCH deployments")).isBetween(2, 4);
       Deployment web = client.apps().deployments().withName("web").get();
       assertThat(web.getSpec().getReplicas()).isEqualTo(2);
       assertThat(web.getMetadata().getLabels()).containsEntry("team", "payments");
