@@ -1,5 +1,6 @@
 package dev.freshet.cli;
 
+import dev.freshet.observe.ApiWriteMetrics;
 import dev.freshet.observe.HttpEndpoints;
 import dev.freshet.operator.OperatorSettings;
 import dev.freshet.operator.Wiring;
@@ -207,7 +208,7 @@ public class OperatorCommand implements Callable<Integer> {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
-    try (KubernetesClient client = client()) {
+    try (KubernetesClient client = client(new ApiWriteMetrics(metrics))) {
       var settings = settings(client);
       try (var wiring = Wiring.of(settings, metrics)) {
         var operator = wiring.operator(client);
@@ -270,13 +271,18 @@ public class OperatorCommand implements Callable<Integer> {
             : Optional.empty());
   }
 
-  private KubernetesClient client() {
+  /** The operator's client, its writes counted by {@code writes}. */
+  private KubernetesClient client(ApiWriteMetrics writes) {
+    var builder =
+        new KubernetesClientBuilder()
+            .withHttpClientBuilderConsumer(
+                http -> http.addOrReplaceInterceptor(ApiWriteMetrics.NAME, writes));
     if (kubeconfig == null) {
-      return new KubernetesClientBuilder().build();
+      return builder.build();
     }
     try {
       var config = Config.fromKubeconfig(Files.readString(kubeconfig.toPath()));
-      return new KubernetesClientBuilder().withConfig(config).build();
+      return builder.withConfig(config).build();
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException(
           "cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.freshet.it;
 
+import dev.freshet.observe.ApiWriteMetrics;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -7,7 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +36,9 @@ public final class WriteCounter {
                         if (!request.method().equals("GET")) {
                           writes
                               .computeIfAbsent(
-                                  request.method() + " " + resource(request.uri().getPath()),
+                                  request.method()
+                                      + " "
+                                      + ApiWriteMetrics.resource(request.uri().getPath()),
                                   k -> new AtomicInteger())
                               .incrementAndGet();
                         }
@@ -66,18 +68,5 @@ public final class WriteCounter {
               }
             });
     return since;
-  }
-
-  /** {@code deployments}, {@code deployments/status}, {@code events} from a request's path. */
-  static String resource(String path) {
-    List<String> segments = List.of(path.replaceFirst("^/", "").split("/"));
-    int namespaces = segments.indexOf("namespaces");
-    if (namespaces < 0 || segments.size() <= namespaces + 2) {
-      return path;
-    }
-    String resource = segments.get(namespaces + 2);
-    return segments.size() > namespaces + 4
-        ? resource + "/" + segments.get(namespaces + 4)
-        : resource;
   }
 }

@@ -104,6 +104,12 @@ class MonitoringIT {
       assertThat(queried).allSatisfy(name -> assertThat(exposed).as(name).contains(name));
       // When each image was last checked is told per image, since workloads no longer record it.
       assertThat(exposed).contains("freshet_image_last_checked_timestamp_seconds");
+      // Deploying the App wrote its Deployment and its status, and those writes were counted.
+      assertThat(metricsText(operator.httpPort()))
+          .containsPattern(
+              "freshet_kubernetes_writes_total\\{resource=\"apps/status\",verb=\"PATCH\",?} [1-9]")
+          .containsPattern(
+              "freshet_kubernetes_writes_total\\{resource=\"deployments\",verb=\"(PATCH|POST)\",?} [1-9]");
     }
   }
 
@@ -157,13 +163,16 @@ class MonitoringIT {
   }
 
   /** The sample names of one scrape of /metrics. */
+  private String metricsText(int port) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   private Set<String> exposedNames(int port) throws Exception {
-    String body =
-        http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    return body.lines()
+    return metricsText(port)
+        .lines()
         .filter(l -> !l.startsWith("#") && !l.isBlank())
         .map(l -> l.split("[{ ]", 2)[0])
         .collect(Collectors.toCollection(TreeSet::new));
