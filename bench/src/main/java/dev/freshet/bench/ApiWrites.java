@@ -7,10 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The API server's write requests, from {@code apiserver_request_total} in its {@code /metrics}
- * text, summed by {@code verb resource[/subresource]}. Hand-parsed: one counter family of the
- * Prometheus text format, where a parser library would bring a second metrics stack into the bench
- * for a dozen lines.
+ * Write requests summed by {@code verb resource[/subresource]}: all the API server took, from its
+ * {@code apiserver_request_total}, or those Freshet sent, from its own {@code
+ * freshet_kubernetes_writes_total}. Hand-parsed: one counter family of the Prometheus text format,
+ * where a parser library would bring a second metrics stack into the bench for a dozen lines.
  */
 record ApiWrites(Map<String, Long> byVerbAndResource) {
   static final Set<String> WRITE_VERBS =
@@ -24,12 +24,28 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
 
   private static final Pattern SAMPLE =
       Pattern.compile("^apiserver_request_total\\{([^}]*)}\\s+([0-9.eE+]+)");
+  private static final Pattern FRESHET_SAMPLE =
+      Pattern.compile("^freshet_kubernetes_writes_total\\{([^}]*)}\\s+([0-9.eE+]+)");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+  /** All writes the API server took, from its own {@code /metrics}. */
   static ApiWrites parse(String metricsText) {
+    return parse(metricsText, SAMPLE);
+  }
+
+  /**
+   * The writes one Freshet process sent, from its {@code /metrics}: its own share of what {@link
+   * #parse} counts, apart from the cluster's controllers. Its resource label already carries the
+   * subresource ({@code apps/status}).
+   */
+  static ApiWrites parseFreshet(String metricsText) {
+    return parse(metricsText, FRESHET_SAMPLE);
+  }
+
+  private static ApiWrites parse(String metricsText, Pattern family) {
     Map<String, Long> sums = new TreeMap<>();
     for (String line : metricsText.split("\n")) {
-      Matcher sample = SAMPLE.matcher(line);
+      Matcher sample = family.matcher(line);
       if (!sample.find()) {
         continue;
       }

@@ -154,7 +154,7 @@ public final class Bench {
               + " workload annotated, e.g. keel.sh/policy=force,keel.sh/trigger=poll");
     }
     String name = Optional.ofNullable(System.getenv("FRESHET_BENCH_PEER_NAME")).orElse("peer");
-    return Optional.of(new OperatorUnderTest(name, command, annotations, false));
+    return Optional.of(OperatorUnderTest.peer(name, command, annotations));
   }
 
   /** CPUs, model and memory, from /proc: what the figures were measured on. */

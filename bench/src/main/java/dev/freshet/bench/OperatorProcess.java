@@ -1,6 +1,10 @@
 package dev.freshet.bench;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,13 +18,21 @@ import java.util.Map;
  */
 final class OperatorProcess implements AutoCloseable {
   private final Process process;
+  private final int httpPort;
   private final long startNanos = System.nanoTime();
+  private final HttpClient http = HttpClient.newHttpClient();
 
-  private OperatorProcess(Process process) {
+  private OperatorProcess(Process process, int httpPort) {
     this.process = process;
+    this.httpPort = httpPort;
   }
 
-  static OperatorProcess start(String commandTemplate, Map<String, String> values, Path log)
+  /**
+   * Starts the command with {@code environment} added to the bench's own; {@code values} must name
+   * the {@code http} port.
+   */
+  static OperatorProcess start(
+      String commandTemplate, Map<String, String> values, Map<String, String> environment, Path log)
       throws IOException {
     String command = commandTemplate;
     for (var e : values.entrySet()) {
@@ -30,7 +42,23 @@ final class OperatorProcess implements AutoCloseable {
         new ProcessBuilder(List.of("sh", "-c", "exec " + command))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return new OperatorProcess(builder.start());
+    builder.environment().putAll(environment);
+    return new OperatorProcess(builder.start(), Integer.parseInt(values.get("http")));
+  }
+
+  /**
+   * The writes a Freshet process says it sent the API server ({@code
+   * freshet_kubernetes_writes_total} on its metrics port); a peer serves no such counter.
+   */
+  ApiWrites freshetWrites() throws IOException, InterruptedException {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return ApiWrites.parseFreshet(text);
   }
 
   ProcessUsage usage() throws IOException {

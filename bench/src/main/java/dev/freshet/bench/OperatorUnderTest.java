@@ -3,6 +3,7 @@ package dev.freshet.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An operator the harness measures: how to start it and how it wants a tracked workload annotated.
@@ -14,10 +15,26 @@ import java.util.Map;
  *     {registry}}, {@code {receiver}} and {@code {http}} replaced (see {@link OperatorProcess})
  * @param annotations {@code key=value,…} for each tracked workload, {@code {interval}} replaced
  * @param isFreshet whether it is Freshet (webhooks, Apps, digest pins)
+ * @param environment added to its process's environment
  */
-record OperatorUnderTest(String name, String command, String annotations, boolean isFreshet) {
+record OperatorUnderTest(
+    String name,
+    String command,
+    String annotations,
+    boolean isFreshet,
+    Map<String, String> environment) {
+
+  /**
+   * The memory the chart gives Freshet's container (its default {@code resources.limits.memory}).
+   * The JVM sizes its heap from a container's limit; on the bench's bare machine the same figure is
+   * given as {@code -XX:MaxRAM}, so Freshet runs here as installed and not with a quarter of the
+   * machine's RAM for a heap. {@code FRESHET_BENCH_MEMORY_LIMIT} changes it.
+   */
+  static final String CHART_MEMORY_LIMIT = "512m";
 
   static OperatorUnderTest freshet(Path launcher) {
+    String limit =
+        Optional.ofNullable(System.getenv("FRESHET_BENCH_MEMORY_LIMIT")).orElse(CHART_MEMORY_LIMIT);
     return new OperatorUnderTest(
         "freshet",
         launcher
@@ -25,7 +42,13 @@ record OperatorUnderTest(String name, String command, String annotations, boolea
             + " --http-address 127.0.0.1 --receiver-addr {receiver} --webhook-namespace"
             + " {namespace} --registry-allow {registry}",
         "freshet.dev/policy=digest,freshet.dev/interval={interval}",
-        true);
+        true,
+        Map.of("FRESHET_JAVA_OPTS", "-XX:MaxRAM=" + limit));
+  }
+
+  /** Another operator, run as given. */
+  static OperatorUnderTest peer(String name, String command, String annotations) {
+    return new OperatorUnderTest(name, command, annotations, false, Map.of());
   }
 
   /** Starts it watching {@code namespace}; {@code receiver} is where it should take webhooks. */
@@ -39,6 +62,7 @@ record OperatorUnderTest(String name, String command, String annotations, boolea
             "registry", testbed.registry.host(),
             "receiver", "127.0.0.1:" + receiverPort,
             "http", Integer.toString(BenchTestbed.freePort())),
+        environment,
         log);
   }
 }

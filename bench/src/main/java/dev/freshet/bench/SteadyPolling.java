@@ -31,12 +31,17 @@ final class SteadyPolling {
       long backgroundWrites = testbed.apiWrites().since(quietBefore).total();
 
       run.startOperator(logs.resolve(operator.name() + "-steady-" + workloads + ".log"));
-      // The first cycle's pins are rollouts, not steady state: let their writes (and the
-      // controller-manager's answers) land first; an operator that never stops writing is
-      // measured after a minute.
-      testbed.awaitQuietWrites(Duration.ofMinutes(1));
+      // The first cycle's pins are rollouts, not steady state: let Freshet's writes and the
+      // controller-manager's answers to them land first (a minute per 1,000 workloads at most);
+      // an operator that never stops writing is measured all the same.
+      Duration settle = Duration.ofMinutes(Math.max(1, Math.min(10, workloads / 1000)));
+      if (operator.isFreshet()) {
+        awaitFreshetQuiet(run.process(), settle);
+      }
+      testbed.awaitQuietWrites(settle);
       int mark = run.registryLog.mark();
       ApiWrites writesBefore = testbed.apiWrites();
+      ApiWrites ownBefore = operator.isFreshet() ? run.process().freshetWrites() : null;
       ProcessUsage before = run.process().usage();
       long peakRss = before.rssKib();
       long end = System.nanoTime() + interval.multipliedBy(cycles).toNanos();
@@ -46,6 +51,7 @@ final class SteadyPolling {
       }
       ProcessUsage after = run.process().usage();
       ApiWrites writes = testbed.apiWrites().since(writesBefore);
+      ApiWrites own = operator.isFreshet() ? run.process().freshetWrites().since(ownBefore) : null;
       RegistryLog.Counts requests = run.registryLog.since(mark);
       run.stopOperator();
 
@@ -96,6 +102,18 @@ final class SteadyPolling {
                       (after.cpuSeconds() - before.cpuSeconds()) / cycles / workloads * 1000,
                       "s"))
               .add(Figure.of("RSS peak in steady state", peakRss / 1024.0, "MiB"));
+      if (own != null) {
+        steady
+            .set("freshetWritesByVerbAndResource", own.byVerbAndResource())
+            .add(
+                Figure.against(
+                        "Freshet's own API writes per cycle",
+                        own.total() / (double) cycles,
+                        "writes",
+                        0,
+                        "none (limit)")
+                    .goal("0 writes", own.total() == 0));
+      }
       var rss = Figure.of("RSS after first cycle", run.afterFirstCycle.rssMib(), "MiB");
       var startUp = Figure.of("start to first completed cycle", run.firstCycleSeconds, "s");
       if (workloads >= 10_000) {
@@ -111,7 +129,7 @@ final class SteadyPolling {
               .add(startUp)
               .add(Figure.of("CPU in first cycle", run.afterFirstCycle.cpuSeconds(), "s"));
       Bench.log(
-          "steady %s %d/%d: %.1f requests/cycle %s, %.1f writes/cycle (testbed alone %d), CPU %.2f s/cycle, RSS %.0f MiB",
+          "steady %s %d/%d: %.1f requests/cycle %s, %.1f writes/cycle (testbed alone %d; Freshet's own %s), CPU %.2f s/cycle, RSS %.0f MiB",
           operator.name(),
           workloads,
           images,
@@ -119,9 +137,29 @@ final class SteadyPolling {
           requests.byMethod(),
           writesPerCycle,
           backgroundWrites,
+          own == null ? "-" : own.byVerbAndResource(),
           (after.cpuSeconds() - before.cpuSeconds()) / cycles,
           peakRss / 1024.0);
       return List.of(steady, footprint);
+    }
+  }
+
+  /**
+   * Waits, at most {@code limit}, until Freshet has sent no write for 10 s: its first cycle's pins
+   * and their records are done. Its Lease renewals are not counted (see {@link ApiWrites}).
+   */
+  private static void awaitFreshetQuiet(OperatorProcess operator, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    ApiWrites last = operator.freshetWrites();
+    int quietSamples = 0;
+    while (System.nanoTime() < deadline && quietSamples < 2) {
+      Thread.sleep(5000);
+      ApiWrites now = operator.freshetWrites();
+      quietSamples = now.since(last).total() == 0 ? quietSamples + 1 : 0;
+      last = now;
+    }
+    if (quietSamples < 2) {
+      Bench.log("Freshet was still writing after %d s; measuring anyway", limit.toSeconds());
     }
   }
 

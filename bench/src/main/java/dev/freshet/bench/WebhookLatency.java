@@ -30,11 +30,17 @@ final class WebhookLatency {
       rollouts.createWebhookSecret();
       run.startOperator(logs.resolve(operator.name() + "-webhook.log"));
       double notificationsPerSecond = rolloutsPerSecond * images / apps;
+      // Below saturation means on a quiet control plane, as the direct baseline runs: the first
+      // cycle created every App's Deployment, and its status writes and the controllers' answers
+      // must land before the paced notifications start.
+      Duration settle = Duration.ofMinutes(Math.max(1, Math.min(5, apps / 200)));
+      testbed.awaitQuietWrites(settle);
 
       run.fleet.images().pushAll(testbed);
       long[] sent = rollouts.notifyAll(run.receiverPort, notificationsPerSecond);
       rollouts.awaitAllCurrent("every App rolled by paced webhooks");
       var paced = new Percentiles(rollouts.latenciesMs(sent));
+      testbed.awaitQuietWrites(settle);
 
       run.fleet.images().pushAll(testbed);
       long start = System.nanoTime();
@@ -42,11 +48,13 @@ final class WebhookLatency {
       rollouts.awaitAllCurrent("every App rolled by a burst of webhooks");
       double saturated = apps / ((System.nanoTime() - start) / 1e9);
       run.stopOperator();
+      testbed.awaitQuietWrites(settle);
 
       run.fleet.images().pushAll(testbed);
       long[] patched = rollouts.patchDirectly(notificationsPerSecond);
       rollouts.awaitAllCurrent("every App's Deployment patched directly, paced");
       var direct = new Percentiles(rollouts.latenciesMs(patched));
+      testbed.awaitQuietWrites(settle);
 
       run.fleet.images().pushAll(testbed);
       start = System.nanoTime();

@@ -40,4 +40,20 @@ class ApiWritesTest {
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of("PATCH deployments", 5L, "POST events", 3L));
   }
+
+  @Test
+  void freshetsOwnWritesAreReadFromItsCounterLeavingOutItsLeaseRenewals() {
+    String freshet =
+        """
+        # TYPE freshet_kubernetes_writes_total counter
+        freshet_kubernetes_writes_total{resource="deployments",verb="PATCH",} 7.0
+        freshet_kubernetes_writes_total{resource="apps/status",verb="PATCH",} 3.0
+        freshet_kubernetes_writes_total{resource="leases",verb="PUT",} 40.0
+        freshet_registry_retries_total{registry="r"} 2.0
+        """;
+
+    assertThat(ApiWrites.parseFreshet(freshet).byVerbAndResource())
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("PATCH deployments", 7L, "PATCH apps/status", 3L));
+  }
 }
