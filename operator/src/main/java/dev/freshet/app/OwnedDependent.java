@@ -3,11 +3,14 @@ package dev.freshet.app;
 import dev.freshet.app.api.App;
 import dev.freshet.update.CachedObjects;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.Optional;
 
 /**
@@ -21,12 +24,52 @@ public abstract class OwnedDependent<R extends HasMetadata>
     super(type);
   }
 
-  /** Its informer caches each object without what no reconciler reads. */
+  /**
+   * Its informer sees every object of its kind in the watched namespaces, since one of another
+   * owner may hold the App's name. It caches an App's objects without what no reconciler reads, and
+   * anyone else's as a stub: name, namespace, uid and owner references, all an App reads of an
+   * object it refuses to touch. Whole, they doubled the cache where Freshet tracks thousands of
+   * Deployments and deploys a few Apps: the tracked controllers cache every Deployment as well.
+   */
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<App> context) {
-    return super.informerConfigurationBuilder(context).withItemStore(CachedObjects.store());
+    return super.informerConfigurationBuilder(context)
+        .withItemStore(new TransformingItemStore<>(this::cached));
   }
+
+  /** What the informer keeps of {@code object}. */
+  R cached(R object) {
+    if (isAppsObject(object)) {
+      return CachedObjects.pruned(object);
+    }
+    var metadata = object.getMetadata();
+    return withOnly(
+        new ObjectMetaBuilder()
+            .withName(metadata.getName())
+            .withNamespace(metadata.getNamespace())
+            .withUid(metadata.getUid())
+            .withResourceVersion(metadata.getResourceVersion())
+            .withOwnerReferences(metadata.getOwnerReferences())
+            .build());
+  }
+
+  /** Whether some App owns {@code object}; {@link Ownership} tells which. */
+  static boolean isAppsObject(HasMetadata object) {
+    var references = object.getMetadata().getOwnerReferences();
+    return references != null
+        && references.stream()
+            .anyMatch(
+                ref ->
+                    "App".equals(ref.getKind())
+                        && ref.getApiVersion() != null
+                        && ref.getApiVersion().startsWith(APP_GROUP + "/"));
+  }
+
+  private static final String APP_GROUP = HasMetadata.getGroup(App.class);
+
+  /** An object of this kind that carries only {@code metadata}. */
+  protected abstract R withOnly(ObjectMeta metadata);
 
   /** The object of the App's name, whoever owns it, as the informer last saw it. */
   public Optional<R> existing(App app) {

@@ -1,7 +1,9 @@
 package dev.freshet.app;
 
 import dev.freshet.app.api.App;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /** The App's Service, unless service.type is None. */
@@ -14,5 +16,10 @@ public class ServiceDependent extends OwnedDependent<Service> {
   @Override
   protected Service desired(App app, Context<App> context) {
     return DesiredService.of(app);
+  }
+
+  @Override
+  protected Service withOnly(ObjectMeta metadata) {
+    return new ServiceBuilder().withMetadata(metadata).build();
   }
 }

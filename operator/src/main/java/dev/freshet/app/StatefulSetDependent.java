@@ -1,7 +1,9 @@
 package dev.freshet.app;
 
 import dev.freshet.app.api.App;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /** The App's StatefulSet, when workload is StatefulSet. */
@@ -14,5 +16,10 @@ public class StatefulSetDependent extends OwnedDependent<StatefulSet> {
   @Override
   protected StatefulSet desired(App app, Context<App> context) {
     return DesiredStatefulSet.of(app, ChosenImage.of(app, context));
+  }
+
+  @Override
+  protected StatefulSet withOnly(ObjectMeta metadata) {
+    return new StatefulSetBuilder().withMetadata(metadata).build();
   }
 }
