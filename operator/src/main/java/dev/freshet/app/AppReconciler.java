@@ -134,7 +134,7 @@ public class AppReconciler implements Reconciler<App> {
             : reconcileWorkload(app, context, blockers, written);
     // After the patch, not before: the Event's API call stays off the rollout's path. Only a
     // template that really changed starts a rollout, so a repeated reconcile records nothing twice.
-    if (decision instanceof Decision.RollForward forward) {
+    if (decision instanceof Decision.RollForward forward && !forward.isFirstPin()) {
       events.record(
           app,
           EventReason.UpdateFound,

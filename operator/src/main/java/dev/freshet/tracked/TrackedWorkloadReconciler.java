@@ -482,7 +482,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                         + " is quarantined and will not be tried again",
                     change);
               } else if (!image.equals(currentImage(template, container))) {
-                if (forward != null) {
+                if (forward != null && !forward.isFirstPin()) {
                   events.record(
                       workload,
                       EventReason.UpdateFound,

@@ -21,6 +21,15 @@ public sealed interface Decision {
     public Optional<Pin> target() {
       return Optional.of(to);
     }
+
+    /**
+     * Whether this is a workload's first pin (an App's first deploy, a workload Freshet starts to
+     * track): no digest ran before, so nothing newer was found, and {@code UpdateFound} is not
+     * told; the rollout's own Event says which digest it takes.
+     */
+    public boolean isFirstPin() {
+      return from.isEmpty();
+    }
   }
 
   /**

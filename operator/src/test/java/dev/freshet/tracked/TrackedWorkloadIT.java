@@ -82,6 +82,8 @@ class TrackedWorkloadIT {
                               .getAnnotations()
                               .get(TrackedStatus.RUNNING_DIGEST)));
       var beforeRollout = writes.counts();
+      // Taking the tag's digest into custody rolls the pods, but nothing newer was found.
+      assertThat(events(client, "UpdateFound")).isEmpty();
 
       PushedImage second = registry.pusher().push("tracked/web", "dev");
 
@@ -127,6 +129,9 @@ class TrackedWorkloadIT {
                     .contains("f:image");
               });
       assertThat(events(client, "RollingOut")).isNotEmpty();
+      assertThat(events(client, "UpdateFound"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.getMessage()).contains(second.digest()));
     }
   }
 
