@@ -31,14 +31,16 @@ final class SteadyPolling {
       long backgroundWrites = testbed.apiWrites().since(quietBefore).total();
 
       run.startOperator(logs.resolve(operator.name() + "-steady-" + workloads + ".log"));
-      // The first cycle's pins are rollouts, not steady state: let Freshet's writes and the
-      // controller-manager's answers to them land first (a minute per 1,000 workloads at most);
-      // an operator that never stops writing is measured all the same.
+      // The first cycle's pins are rollouts, not steady state: let Freshet's writes land first (a
+      // minute per 1,000 workloads at most), and the controller-manager's answers for up to three
+      // minutes more (at its default 20 requests a second, 10,000 rollouts keep it busy for half
+      // an hour, which Freshet's own counter does not need). An operator that never stops writing
+      // is measured all the same.
       Duration settle = Duration.ofMinutes(Math.max(1, Math.min(10, workloads / 1000)));
       if (operator.isFreshet()) {
         awaitFreshetQuiet(run.process(), settle);
       }
-      testbed.awaitQuietWrites(settle);
+      testbed.awaitQuietWrites(Duration.ofMinutes(Math.min(3, settle.toMinutes())));
       int mark = run.registryLog.mark();
       ApiWrites writesBefore = testbed.apiWrites();
       ApiWrites ownBefore = operator.isFreshet() ? run.process().freshetWrites() : null;

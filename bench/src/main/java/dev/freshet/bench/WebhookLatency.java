@@ -33,7 +33,7 @@ final class WebhookLatency {
       // Below saturation means on a quiet control plane, as the direct baseline runs: the first
       // cycle created every App's Deployment, and its status writes and the controllers' answers
       // must land before the paced notifications start.
-      Duration settle = Duration.ofMinutes(Math.max(1, Math.min(5, apps / 200)));
+      Duration settle = Duration.ofMinutes(Math.max(1, Math.min(3, apps / 300)));
       testbed.awaitQuietWrites(settle);
 
       run.fleet.images().pushAll(testbed);
