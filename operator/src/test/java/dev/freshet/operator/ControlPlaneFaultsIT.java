@@ -52,10 +52,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,20 @@ class ControlPlaneFaultsIT {
 
   private final List<Subject> subjects = new ArrayList<>();
   private final List<String> writerErrors = new CopyOnWriteArrayList<>();
+
+  /**
+   * The competing writer's errors while a component restarts and shortly after, by HTTP code (0 for
+   * no answer): a restarting apiserver may refuse a request its authorizer or its CRD discovery
+   * does not serve yet, which says nothing about the operator.
+   */
+  private final Map<Integer, Integer> writerErrorsDuringFaults = new ConcurrentHashMap<>();
+
+  /** Until when (System.nanoTime) a writer's error counts as the fault's; 0 outside faults. */
+  private final AtomicLong faultWindowEnds = new AtomicLong();
+
+  /** How long after a restart returns its component may still answer as one starting up. */
+  private static final Duration AFTER_A_RESTART = Duration.ofSeconds(30);
+
   private final AtomicInteger writerUpdates = new AtomicInteger();
   private final AtomicInteger writerConflicts = new AtomicInteger();
   private final AtomicBoolean writing = new AtomicBoolean(true);
@@ -268,6 +284,7 @@ class ControlPlaneFaultsIT {
             }
           }
           firstChange.get(60, TimeUnit.SECONDS);
+          faultWindowEnds.set(Long.MAX_VALUE);
           switch (fault) {
             case APISERVER_RESTART_WATCHES_EXPIRED -> {
               testbed.restart("--compact-etcd", "--down", "2", "kube-apiserver");
@@ -275,6 +292,7 @@ class ControlPlaneFaultsIT {
             }
             case ETCD_RESTART -> testbed.restart("--down", "2", "etcd");
           }
+          faultWindowEnds.set(System.nanoTime() + AFTER_A_RESTART.toNanos());
           revived += countRevived();
           faults.merge(fault, 1, Integer::sum);
           long restarted = System.nanoTime();
@@ -307,7 +325,7 @@ class ControlPlaneFaultsIT {
             "ControlPlaneFaultsIT: %d workloads, %d rounds (%s), %d components that ended during"
                 + " an outage and were started again, %d probe watches answered 410 of %d,"
                 + " %d watch restarts after 410 in the test's recorders, competing writer: %d"
-                + " updates, %d conflicts (409); %d operator log lines about conflicts; %d template changes, %d forward, %d"
+                + " updates, %d conflicts (409), errors during faults by code %s; %d operator log lines about conflicts; %d template changes, %d forward, %d"
                 + " duplicates, %d backward, %d spec changes hidden by a watch's gap, %d App"
                 + " statuses checked, %d losses;"
                 + " recovery after each fault %s ms; operator restarts 0; wall time %d s%n",
@@ -320,6 +338,7 @@ class ControlPlaneFaultsIT {
             templates.expiredWatches() + records.expiredWatches(),
             writerUpdates.get(),
             writerConflicts.get(),
+            writerErrorsDuringFaults,
             operatorConflicts,
             templates.changes(),
             verdicts.values().stream().mapToInt(RolloutSequence::forward).sum(),
@@ -438,8 +457,10 @@ class ControlPlaneFaultsIT {
                     } catch (KubernetesClientException e) {
                       if (e.getCode() == 409) {
                         writerConflicts.incrementAndGet();
+                      } else if (System.nanoTime() < faultWindowEnds.get()) {
+                        writerErrorsDuringFaults.merge(e.getCode(), 1, Integer::sum);
                       } else if (!unavailable(e)) {
-                        writerErrors.add(subject.key() + ": " + e.getMessage());
+                        writerErrors.add(subject.key() + ": " + e.getCode() + " " + e.getMessage());
                       }
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
