@@ -200,11 +200,11 @@ class HostileWebhooksIT {
           .isSubsetOf("415 Unsupported Media Type", "429 rate-limited");
       assertThat(wrongType.count("415")).isPositive();
       // Refused, every one: 431 once the header cap is read. The server closes the connection
-      // while the rest of the flood is still arriving, so now and then (2 and 1 of 89,437 in a
-      // soak run) the close overtakes the answer, or the cut ends mid-line and reads as a 400.
+      // while the rest of the flood is still arriving, so the close may overtake the answer. No
+      // answer may carry a request's bytes: Jetty's pooled buffers once put another flood
+      // request's tail before a 431, and its headers in another's request (read as a 400).
       assertThat(headers.answers.keySet())
-          .isSubsetOf(
-              "431 Request Header Fields Too Large", "400 Bad Request", "closed without an answer");
+          .isSubsetOf("431 Request Header Fields Too Large", "closed without an answer");
       assertThat(headers.count("431")).isGreaterThanOrEqualTo(headers.requests() * 99 / 100);
       assertThat(slowLoris.answers.keySet()).containsOnly("held open, unanswered");
       assertThat(flood.answers.keySet()).isSubsetOf("202 Accepted", "429 rate-limited");
@@ -403,8 +403,11 @@ class HostileWebhooksIT {
 
   /** "status reason": the stable reason label where the endpoint gives one, else the phrase. */
   private static String classify(String answer) {
+    if (answer.contains("X-Flood-")) {
+      return "answer carrying request bytes";
+    }
     if (!answer.startsWith("HTTP/1.1 ")) {
-      return answer.isEmpty() ? "closed without an answer" : answer;
+      return answer.isEmpty() ? "closed without an answer" : "not HTTP: " + answer;
     }
     String statusLine = answer.substring(0, answer.indexOf("\r\n"));
     String status = statusLine.substring(9, 12);
