@@ -26,6 +26,20 @@ public record AppImageRecord(
   public static final String API_VERSION = "freshet.dev/v1alpha1";
 
   /**
+   * How many quarantined digests an App's status keeps, newest last: a workload that failed more
+   * releases than this forgets the oldest, so its status stays bounded (docs/app-reference.md).
+   */
+  public static final int QUARANTINES_KEPT = 10;
+
+  /**
+   * The quarantines a status must still hold after quarantining {@code inOrder} (oldest first) and
+   * releasing none: the newest {@value #QUARANTINES_KEPT}.
+   */
+  public static List<String> quarantinesKept(List<String> inOrder) {
+    return inOrder.subList(Math.max(0, inOrder.size() - QUARANTINES_KEPT), inOrder.size());
+  }
+
+  /**
    * The image block of App {@code name} in the client's namespace; all empty if it has none yet.
    */
   public static AppImageRecord of(KubernetesClient client, String name) {

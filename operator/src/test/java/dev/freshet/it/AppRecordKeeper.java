@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Watches the Apps of a namespace and reports every status that lost something an earlier one of
- * the same App recorded: a quarantined digest, a history entry (other than the oldest, when the
- * history is full), the digest it pinned. What Freshet records must survive its own failures, so no
- * status it writes may drop it. A watch answered {@code 410 Gone} starts again from a list.
+ * the same App recorded: a quarantined digest (other than the oldest, when the status keeps as many
+ * as it may), a history entry (other than the oldest, when the history is full), the digest it
+ * pinned. What Freshet records must survive its own failures, so no status it writes may drop it. A
+ * watch answered {@code 410 Gone} starts again from a list.
  */
 public final class AppRecordKeeper implements AutoCloseable {
 
@@ -138,7 +139,12 @@ public final class AppRecordKeeper implements AutoCloseable {
     if (before == null) {
       return;
     }
-    for (String digest : before.quarantined()) {
+    List<String> quarantinedSince = new ArrayList<>(before.quarantined());
+    now.quarantined().stream()
+        .filter(d -> !quarantinedSince.contains(d))
+        .forEach(quarantinedSince::add);
+    List<String> kept = AppImageRecord.quarantinesKept(quarantinedSince);
+    for (String digest : kept) {
       if (!now.quarantined().contains(digest)) {
         losses.add(name + " lost the quarantine of " + digest + "; now " + now.quarantined());
       }

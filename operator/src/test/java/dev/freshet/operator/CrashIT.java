@@ -40,10 +40,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -480,6 +482,17 @@ class CrashIT {
           "duplicates", verdicts.values().stream().mapToInt(v -> v.duplicates().size()).sum());
       figures.put("backward", verdicts.values().stream().mapToInt(v -> v.backward().size()).sum());
       figures.put("unsettled", unsettled.size());
+      List<List<String>> quarantinedInOrder =
+          subjects.stream()
+              .filter(s -> s.kind == Kind.APP_PATTERN)
+              .map(this::quarantinesSeen)
+              .toList();
+      figures.put("quarantines", quarantinedInOrder.stream().mapToInt(List::size).sum());
+      figures.put(
+          "quarantines.forgotten-beyond-the-newest-" + AppImageRecord.QUARANTINES_KEPT,
+          quarantinedInOrder.stream()
+              .mapToInt(q -> q.size() - AppImageRecord.quarantinesKept(q).size())
+              .sum());
       figures.put("wall.s", seconds(began, converged));
       Figures.write("CrashIT", figures);
 
@@ -506,11 +519,21 @@ class CrashIT {
           });
       for (Subject subject : subjects.stream().filter(s -> s.kind == Kind.APP_PATTERN).toList()) {
         List<String> now = AppImageRecord.of(client, subject.name).quarantinedDigests();
-        for (String digest : quarantinesSeen.getOrDefault(subject.name, Set.of())) {
-          if (!now.contains(digest)) {
-            problems.add(
-                subject.key() + " lost the quarantine of " + digest + "; status has " + now);
-          }
+        List<String> seen = quarantinesSeen(subject);
+        List<String> kept = AppImageRecord.quarantinesKept(seen);
+        if (!now.equals(kept)) {
+          // Forgetting the oldest beyond the bound is the contract; the duplicates check above
+          // proves a forgotten digest was never pinned again.
+          problems.add(
+              subject.key()
+                  + " keeps the quarantines "
+                  + now
+                  + "; the newest "
+                  + AppImageRecord.QUARANTINES_KEPT
+                  + " of all it quarantined are "
+                  + kept);
+        }
+        for (String digest : seen) {
           if (!subject.crashDigests().contains(digest)
               && !outlivedItsDeadline(templates.history(subject.key()), digest, subject)) {
             problems.add(
@@ -947,7 +970,7 @@ class CrashIT {
     return pushesScheduled.get() - pushesDone.get();
   }
 
-  /** Records every digest any App's status ever quarantined. */
+  /** Records every digest any App's status ever quarantined, in order. */
   private Watch watchQuarantines(KubernetesClient client) {
     return client
         .genericKubernetesResources(AppImageRecord.API_VERSION, "App")
@@ -955,10 +978,13 @@ class CrashIT {
             new Watcher<>() {
               @Override
               public void eventReceived(Action action, GenericKubernetesResource app) {
-                quarantinesSeen
-                    .computeIfAbsent(
-                        app.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet())
-                    .addAll(AppImageRecord.of(app).quarantinedDigests());
+                Set<String> seen =
+                    quarantinesSeen.computeIfAbsent(
+                        app.getMetadata().getName(),
+                        k -> Collections.synchronizedSet(new LinkedHashSet<>()));
+                // Statuses list quarantines oldest first and add at the end, so this set keeps
+                // the order in which they were quarantined.
+                seen.addAll(AppImageRecord.of(app).quarantinedDigests());
                 aimAtApp(app);
               }
 
@@ -969,8 +995,16 @@ class CrashIT {
             });
   }
 
+  /** Every digest the App's status ever quarantined, in the order they were quarantined. */
+  private List<String> quarantinesSeen(Subject subject) {
+    Set<String> seen = quarantinesSeen.getOrDefault(subject.name, Set.of());
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
   private Set<String> quarantined(KubernetesClient client, Subject subject) {
-    Set<String> quarantined = new HashSet<>(quarantinesSeen.getOrDefault(subject.name, Set.of()));
+    Set<String> quarantined = new HashSet<>(quarantinesSeen(subject));
     if (subject.kind.isApp()) {
       quarantined.addAll(AppImageRecord.of(client, subject.name).quarantinedDigests());
     }
