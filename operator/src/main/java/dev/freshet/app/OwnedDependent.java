@@ -40,7 +40,7 @@ public abstract class OwnedDependent<R extends HasMetadata>
 
   /** What the informer keeps of {@code object}. */
   R cached(R object) {
-    if (isAppsObject(object)) {
+    if (Ownership.isOwnedByAnApp(object)) {
       return CachedObjects.pruned(object);
     }
     var metadata = object.getMetadata();
@@ -53,20 +53,6 @@ public abstract class OwnedDependent<R extends HasMetadata>
             .withOwnerReferences(metadata.getOwnerReferences())
             .build());
   }
-
-  /** Whether some App owns {@code object}; {@link Ownership} tells which. */
-  static boolean isAppsObject(HasMetadata object) {
-    var references = object.getMetadata().getOwnerReferences();
-    return references != null
-        && references.stream()
-            .anyMatch(
-                ref ->
-                    "App".equals(ref.getKind())
-                        && ref.getApiVersion() != null
-                        && ref.getApiVersion().startsWith(APP_GROUP + "/"));
-  }
-
-  private static final String APP_GROUP = HasMetadata.getGroup(App.class);
 
   /** An object of this kind that carries only {@code metadata}. */
   protected abstract R withOnly(ObjectMeta metadata);

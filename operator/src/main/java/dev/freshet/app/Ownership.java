@@ -7,6 +7,8 @@ import java.util.Objects;
 /** Whether an existing object is the App's to change. Freshet never takes over anything else. */
 public final class Ownership {
 
+  private static final String APP_GROUP = HasMetadata.getGroup(App.class);
+
   private Ownership() {}
 
   public static boolean isOwnedBy(HasMetadata object, App app) {
@@ -14,6 +16,18 @@ public final class Ownership {
     return references != null
         && references.stream()
             .anyMatch(ref -> Objects.equals(ref.getUid(), app.getMetadata().getUid()));
+  }
+
+  /** Whether some App owns {@code object}; {@link #isOwnedBy} tells whether it is this one. */
+  public static boolean isOwnedByAnApp(HasMetadata object) {
+    var references = object.getMetadata().getOwnerReferences();
+    return references != null
+        && references.stream()
+            .anyMatch(
+                ref ->
+                    "App".equals(ref.getKind())
+                        && ref.getApiVersion() != null
+                        && ref.getApiVersion().startsWith(APP_GROUP + "/"));
   }
 
   /** The message for an object that blocks the App, naming it and saying how to unblock. */
