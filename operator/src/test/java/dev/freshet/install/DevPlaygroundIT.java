@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,20 +52,25 @@ class DevPlaygroundIT {
     Thread reader = new Thread(() -> read(dev, output), "make dev output");
     reader.start();
     try {
-      await()
-          .atMost(Duration.ofMinutes(5))
-          .pollInterval(Duration.ofSeconds(1))
-          .failFast(
-              "make dev ended by itself",
-              () -> assertThat(dev.isAlive()).as(String.join("\n", output)).isTrue())
-          .until(
-              () ->
-                  output.stream()
-                      .anyMatch(
-                          l ->
-                              l.matches("\\[\\d\\d:\\d\\d:\\d\\d\\] demo  tag dev .*")
-                                  && l.contains("ready 2/2")
-                                  && l.contains("UpToDate=True")));
+      try {
+        await()
+            .atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofSeconds(1))
+            .failFast(
+                "make dev ended by itself",
+                () -> assertThat(dev.isAlive()).as(String.join("\n", output)).isTrue())
+            .until(
+                () ->
+                    output.stream()
+                        .anyMatch(
+                            l ->
+                                l.matches("\\[\\d\\d:\\d\\d:\\d\\d\\] demo  tag dev .*")
+                                    && l.contains("ready 2/2")
+                                    && l.contains("UpToDate=True")));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "make dev never showed the demo App ready; its last lines:\n" + lastLines(output), e);
+      }
       assertThat(processesOf(testbed)).as("while it runs").isNotEmpty();
     } finally {
       // The script leads a session of its own: its process group is everything it started.
@@ -122,6 +128,12 @@ class DevPlaygroundIT {
     } catch (IOException taken) {
       return Optional.empty();
     }
+  }
+
+  /** The last lines of make dev's output: what a timeout report needs to say why. */
+  private static String lastLines(List<String> output) {
+    List<String> copy = List.copyOf(output);
+    return String.join("\n", copy.subList(Math.max(0, copy.size() - 60), copy.size()));
   }
 
   private static void read(Process process, List<String> output) {
