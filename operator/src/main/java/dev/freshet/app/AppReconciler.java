@@ -143,7 +143,7 @@ public class AppReconciler implements Reconciler<App> {
     }
     if (blockers.isEmpty() && templateImage.isPresent() && !templateImage.get().equals(wanted)) {
       reportRollout(app, decision, wanted);
-      written.toldAsRollout(workloadDependent(app).kind() + " " + app.getMetadata().getName());
+      written.toldAsRollout(workloadDependent(app).label(app));
       if (decision instanceof Decision.RollBack rollBack && !rollBack.asked()) {
         new StuckPods(context.getClient())
             .deleteAfterRollback(existing.get(), List.of(rollBack.failed().digest()));
@@ -571,7 +571,7 @@ public class AppReconciler implements Reconciler<App> {
       return Optional.empty();
     }
     var result = dependent.reconcile(app, context);
-    written.add(result.getSingleOperation(), dependent.kind() + " " + app.getMetadata().getName());
+    written.add(result.getSingleOperation(), dependent.label(app));
     return result.getSingleResource();
   }
 
@@ -580,10 +580,7 @@ public class AppReconciler implements Reconciler<App> {
     var existing = dependent.existing(app).filter(object -> Ownership.isOwnedBy(object, app));
     if (existing.isPresent()) {
       context.getClient().resource(existing.get()).delete();
-      events.record(
-          app,
-          EventReason.Deleted,
-          dependent.kind() + " " + app.getMetadata().getName() + " deleted");
+      events.record(app, EventReason.Deleted, dependent.label(app) + " deleted");
     }
   }
 

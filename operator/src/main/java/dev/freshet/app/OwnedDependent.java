@@ -66,6 +66,11 @@ public abstract class OwnedDependent<R extends HasMetadata>
     return HasMetadata.getKind(resourceType());
   }
 
+  /** How Events and logs name the App's object of this kind: "Deployment web". */
+  public String label(App app) {
+    return kind() + " " + app.getMetadata().getName();
+  }
+
   /** Every owned object is named after its App, so the desired object need not be computed. */
   @Override
   protected ResourceID targetSecondaryResourceID(App app, Context<App> context) {
