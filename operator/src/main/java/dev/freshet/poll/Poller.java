@@ -3,13 +3,15 @@ package dev.freshet.poll;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,7 +102,10 @@ public final class Poller implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
   private final Map<ImageWatch, Entry> entries = new HashMap<>();
-  private final Map<String, ImageWatch> watchOf = new ConcurrentHashMap<>();
+
+  /** Sorted, so the subscriptions of one workload (one name prefix) are found without a scan. */
+  private final NavigableMap<String, ImageWatch> watchOf = new TreeMap<>();
+
   private final KeptHints keptHints;
   private ScheduledFuture<?> nextExpiry;
   private CheckListener checkListener = NO_CHECK_LISTENER;
@@ -189,12 +194,17 @@ public final class Poller implements AutoCloseable {
   /**
    * Ends every subscription whose name starts with {@code prefix}, except those in {@code keep}.
    */
-  public synchronized void unwatchAll(String prefix, java.util.Set<String> keep) {
-    for (String subscriber : List.copyOf(watchOf.keySet())) {
-      if (subscriber.startsWith(prefix) && !keep.contains(subscriber)) {
-        unwatch(subscriber);
+  public synchronized void unwatchAll(String prefix, Set<String> keep) {
+    List<String> ended = new ArrayList<>();
+    for (String subscriber : watchOf.tailMap(prefix, true).keySet()) {
+      if (!subscriber.startsWith(prefix)) {
+        break;
+      }
+      if (!keep.contains(subscriber)) {
+        ended.add(subscriber);
       }
     }
+    ended.forEach(this::unwatch);
   }
 
   /** The last answer for {@code watch}, if it was checked yet. */

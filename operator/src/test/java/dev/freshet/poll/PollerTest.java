@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -73,6 +74,24 @@ class PollerTest {
             });
     assertThat(poller.distinctWatches()).isEqualTo(100);
     assertThat(calls).hasSize(100).allSatisfy((w, at) -> assertThat(at).hasSize(1));
+  }
+
+  @Test
+  void unwatchAllEndsOnlyTheSubscriptionsOfItsPrefixThatAreNotKept() {
+    poller(this::found);
+    poller.watch("Deployment/ns/a/web", watch("a-web"), Duration.ofHours(1), () -> {});
+    poller.watch("Deployment/ns/a/side", watch("a-side"), Duration.ofHours(1), () -> {});
+    poller.watch("Deployment/ns/ab/web", watch("ab-web"), Duration.ofHours(1), () -> {});
+    poller.watch("Deployment/ns/b/web", watch("b-web"), Duration.ofHours(1), () -> {});
+    poller.watch("Deployment/ns/a", watch("no-slash"), Duration.ofHours(1), () -> {});
+
+    poller.unwatchAll("Deployment/ns/a/", Set.of("Deployment/ns/a/web"));
+
+    assertThat(poller.distinctWatches()).isEqualTo(4);
+    assertThat(poller.follows("127.0.0.1:5000", "a-side", Optional.empty())).isFalse();
+    for (String kept : List.of("a-web", "ab-web", "b-web", "no-slash")) {
+      assertThat(poller.follows("127.0.0.1:5000", kept, Optional.empty())).as(kept).isTrue();
+    }
   }
 
   @Test
