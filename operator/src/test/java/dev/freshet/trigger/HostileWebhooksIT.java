@@ -208,7 +208,12 @@ class HostileWebhooksIT {
       assertThat(headers.count("431")).isGreaterThanOrEqualTo(headers.requests() * 99 / 100);
       assertThat(slowLoris.answers.keySet()).containsOnly("held open, unanswered");
       assertThat(flood.answers.keySet()).isSubsetOf("202 Accepted", "429 rate-limited");
-      assertThat(flood.count("202")).isGreaterThan(windows);
+      // Coalescing merged the accepted notifications: most caused no check of their own. How
+      // many get past the per-sender limit varies with the run (380 to 464 seen, in 2 s or in a
+      // minute), so the count is not held against the number of windows.
+      assertThat(flood.count("202"))
+          .as("accepted notifications, against %d registry checks", checks)
+          .isGreaterThan(10 * checks);
       assertThat(checks).isPositive().isLessThanOrEqualTo(allowedChecks);
       assertThat(sampler.maxThreads()).isLessThanOrEqualTo(ReceiverServer.DEFAULT_THREADS + 1);
       // Nothing an attacker sent moved the flooded App.
