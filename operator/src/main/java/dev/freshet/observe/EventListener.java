@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Hears each piece of news the {@link EventRecorder} records, once: a repeat that only bumps an
- * existing Event's count is not heard again. Called on the reconciler's thread, after the Event was
- * written (or failed to be); an implementation must return at once and never block on a network.
+ * existing Event's count is not heard again. Called on the recorder's writing thread, after the
+ * Event was written (or failed to be); an implementation must return at once and never block on a
+ * network.
  */
 @FunctionalInterface
 public interface EventListener {

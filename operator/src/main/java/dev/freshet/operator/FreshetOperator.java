@@ -85,7 +85,9 @@ public final class FreshetOperator {
                 leading(meterRegistry, 1);
               }
             });
-    var events = new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock, listener);
+    var events =
+        new EventRecorder(client, AppReconciler.FIELD_MANAGER, clock, listener)
+            .countingDropsIn(meterRegistry);
     var credentials = new PullSecretCredentials(client, clock);
     var signatures =
         new SignatureChecks(client, registry, clock, new SignatureMetrics(meterRegistry));

@@ -71,8 +71,13 @@ class InstallManifestIT {
                 assertThat(app.getStatus().getConditions())
                     .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
               });
-      assertThat(admin.v1().events().list().getItems())
-          .anyMatch(e -> "Created".equals(e.getReason()));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(admin.v1().events().list().getItems())
+                      .anyMatch(e -> "Created".equals(e.getReason())));
     }
   }
 

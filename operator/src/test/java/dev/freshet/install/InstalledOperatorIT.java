@@ -166,12 +166,18 @@ class InstalledOperatorIT {
                       });
             });
     assertThat(admin.apps().deployments().withName("web").get()).isNull();
-    assertThat(admin.v1().events().list().getItems())
-        .anySatisfy(
-            e -> {
-              assertThat(e.getReason()).isEqualTo("ReconcileError");
-              assertThat(e.getMessage()).contains("cannot patch resource \"deployments\"");
-            });
+    // Events are written by the recorder's own thread, a moment after the status.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(admin.v1().events().list().getItems())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getReason()).isEqualTo("ReconcileError");
+                          assertThat(e.getMessage())
+                              .contains("cannot patch resource \"deployments\"");
+                        }));
     // The JSON log escapes the quotes.
     assertThat(pod.log()).contains("cannot patch resource \\\"deployments\\\"");
   }

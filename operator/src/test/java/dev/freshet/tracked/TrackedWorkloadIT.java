@@ -128,10 +128,17 @@ class TrackedWorkloadIT {
                 assertThat(f.getFieldsV1().getAdditionalProperties().toString())
                     .contains("f:image");
               });
-      assertThat(events(client, "RollingOut")).isNotEmpty();
-      assertThat(events(client, "UpdateFound"))
-          .singleElement()
-          .satisfies(e -> assertThat(e.getMessage()).contains(second.digest()));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(events(client, "RollingOut")).isNotEmpty());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(events(client, "UpdateFound"))
+                      .singleElement()
+                      .satisfies(e -> assertThat(e.getMessage()).contains(second.digest())));
     }
   }
 
@@ -514,9 +521,16 @@ class TrackedWorkloadIT {
                     .extracting(Container::getName)
                     .containsExactly("migrate");
               });
-      assertThat(events(client, "RollingOut"))
-          .anySatisfy(
-              e -> assertThat(e.getMessage()).startsWith("init container migrate rolling to"));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(events(client, "RollingOut"))
+                      .anySatisfy(
+                          e ->
+                              assertThat(e.getMessage())
+                                  .startsWith("init container migrate rolling to")));
     }
   }
 

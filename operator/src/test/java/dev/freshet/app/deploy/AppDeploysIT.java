@@ -140,13 +140,21 @@ class AppDeploysIT {
                                 .isEqualTo("registry.example.com/demo/web:2.0.0"));
               });
       // Told once, as the rollout it is, not also as an update to the declared state.
-      assertThat(client.v1().events().list().getItems())
-          .anyMatch(
-              e ->
-                  "RollingOut".equals(e.getReason())
-                      && e.getMessage().equals("rolling to registry.example.com/demo/web:2.0.0"))
-          .noneMatch(
-              e -> "Updated".equals(e.getReason()) && e.getMessage().startsWith("Deployment web"));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(client.v1().events().list().getItems())
+                      .anyMatch(
+                          e ->
+                              "RollingOut".equals(e.getReason())
+                                  && e.getMessage()
+                                      .equals("rolling to registry.example.com/demo/web:2.0.0"))
+                      .noneMatch(
+                          e ->
+                              "Updated".equals(e.getReason())
+                                  && e.getMessage().startsWith("Deployment web")));
     }
   }
 

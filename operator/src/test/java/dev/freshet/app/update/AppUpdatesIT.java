@@ -68,10 +68,15 @@ class AppUpdatesIT {
                 assertThat(entry.getOutcome()).isEqualTo("Succeeded");
               });
       // One Event per rollout: a reconcile that repeats after the patch records nothing again.
-      assertThat(client.v1().events().list().getItems())
-          .filteredOn(e -> e.getReason().equals("RollingOut"))
-          .anySatisfy(e -> assertThat(e.getMessage()).endsWith(second.digest()))
-          .allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(client.v1().events().list().getItems())
+                      .filteredOn(e -> e.getReason().equals("RollingOut"))
+                      .anySatisfy(e -> assertThat(e.getMessage()).endsWith(second.digest()))
+                      .allSatisfy(e -> assertThat(e.getCount()).isEqualTo(1)));
     }
   }
 

@@ -90,12 +90,17 @@ class SignedImagesIT {
 
       assertThat(status(client, "web").getImage().getQuarantinedDigests())
           .containsExactly(strangers.digest(), moved.digest());
-      assertThat(client.v1().events().list().getItems())
-          .filteredOn(e -> e.getReason().equals("SignatureInvalid"))
-          .extracting(e -> e.getMessage())
-          .anySatisfy(m -> assertThat(m).contains(unsigned.digest()))
-          .anySatisfy(m -> assertThat(m).contains(strangers.digest()))
-          .anySatisfy(m -> assertThat(m).contains(moved.digest()));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(client.v1().events().list().getItems())
+                      .filteredOn(e -> e.getReason().equals("SignatureInvalid"))
+                      .extracting(e -> e.getMessage())
+                      .anySatisfy(m -> assertThat(m).contains(unsigned.digest()))
+                      .anySatisfy(m -> assertThat(m).contains(strangers.digest()))
+                      .anySatisfy(m -> assertThat(m).contains(moved.digest())));
     }
   }
 
@@ -118,8 +123,13 @@ class SignedImagesIT {
                         "Secret " + ns.name() + "/absent (the verification keys) does not exist");
               });
       assertThat(client.apps().deployments().withName("web").get()).isNull();
-      assertThat(client.v1().events().list().getItems())
-          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("VerificationInvalid"));
+      // Events are written by the recorder's own thread, a moment after the status.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(client.v1().events().list().getItems())
+                      .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("VerificationInvalid")));
     }
   }
 
