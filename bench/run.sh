@@ -15,6 +15,7 @@
 #                            (also FRESHET_BENCH_PEER_ANNOTATIONS)
 #   FRESHET_BENCH_TESTBED_DIR  the bench's testbed (default .testbed/bench; never the tests' one)
 #   FRESHET_BENCH_KEEP_TESTBED=1  leaves that testbed running afterwards
+#   FRESHET_BENCH_JAVA_OPTS    more JVM options for Freshet, e.g. -XX:StartFlightRecording=filename=/tmp/freshet.jfr,settings=profile
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scenarios=()
@@ -23,7 +24,7 @@ while (($#)); do
     --peer-cmd) export FRESHET_BENCH_PEER_CMD=$2; shift 2 ;;
     --peer-annotations) export FRESHET_BENCH_PEER_ANNOTATIONS=$2; shift 2 ;;
     --peer-name) export FRESHET_BENCH_PEER_NAME=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see bench/run.sh --help)" >&2; exit 2 ;;
     *) scenarios+=("$1"); shift ;;
   esac

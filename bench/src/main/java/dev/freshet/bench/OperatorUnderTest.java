@@ -43,8 +43,17 @@ record OperatorUnderTest(
             + " {namespace} --registry-allow {registry}",
         "freshet.dev/policy=digest,freshet.dev/interval={interval}",
         true,
-        Map.of("FRESHET_JAVA_OPTS", "-XX:MaxRAM=" + limit));
+        Map.of(
+            "FRESHET_JAVA_OPTS",
+            ("-XX:MaxRAM=" + limit + " " + System.getenv().getOrDefault(EXTRA_JAVA_OPTS, ""))
+                .strip()));
   }
+
+  /**
+   * More JVM options for Freshet, after the memory limit: a profile of the run, for one, with
+   * {@code -XX:StartFlightRecording=filename=freshet.jfr,settings=profile}.
+   */
+  static final String EXTRA_JAVA_OPTS = "FRESHET_BENCH_JAVA_OPTS";
 
   /** Another operator, run as given. */
   static OperatorUnderTest peer(String name, String command, String annotations) {

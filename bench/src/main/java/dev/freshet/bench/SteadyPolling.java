@@ -31,12 +31,16 @@ final class SteadyPolling {
       long backgroundWrites = testbed.apiWrites().since(quietBefore).total();
 
       run.startOperator(logs.resolve(operator.name() + "-steady-" + workloads + ".log"));
-      // The first cycle's pins are rollouts, not steady state: let Freshet's writes land first (a
-      // minute per 1,000 workloads at most), and the controller-manager's answers for up to three
-      // minutes more (at its default 20 requests a second, 10,000 rollouts keep it busy for half
-      // an hour, which Freshet's own counter does not need). An operator that never stops writing
-      // is measured all the same.
+      // The first cycle's pins are rollouts, not steady state: the controller-manager must finish
+      // them and Freshet record their completions before the window opens. At its default 20
+      // requests a second it needs minutes for 1,000 rollouts but half an hour for 10,000, so the
+      // wait is bounded at 15 minutes, and the window then counts what is left. An operator that
+      // never stops writing is measured all the same.
       Duration settle = Duration.ofMinutes(Math.max(1, Math.min(10, workloads / 1000)));
+      awaitRolloutsDone(
+          run.templates,
+          operator.isFreshet() ? workloads : 0,
+          Duration.ofMinutes(Math.min(15, 5 * settle.toMinutes())));
       if (operator.isFreshet()) {
         awaitFreshetQuiet(run.process(), settle);
       }
@@ -163,6 +167,29 @@ final class SteadyPolling {
     if (quietSamples < 2) {
       Bench.log("Freshet was still writing after %d s; measuring anyway", limit.toSeconds());
     }
+  }
+
+  /**
+   * Waits, at most {@code limit}, until {@code pinned} Deployments name a digest (a peer may pin
+   * otherwise: 0 for one) and the controller-manager has finished every rollout.
+   */
+  private static void awaitRolloutsDone(TemplateWatch templates, int pinned, Duration limit)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (templates.count((name, image) -> image.contains("@sha256:")) >= pinned
+          && templates.unsettled() == 0) {
+        Bench.log(
+            "every rollout of the first cycle done %.0f s after the wait began",
+            (System.nanoTime() - start) / 1e9);
+        return;
+      }
+      Thread.sleep(2000);
+    }
+    Bench.log(
+        "%d rollouts still unfinished after %d s; measuring anyway",
+        templates.unsettled(), limit.toSeconds());
   }
 
   static double round(double seconds) {

@@ -59,6 +59,25 @@ final class TemplateWatch implements AutoCloseable {
         .count();
   }
 
+  /**
+   * How many Deployments the controller-manager has not caught up with: a spec it has not observed
+   * yet, or a rollout it has not finished.
+   */
+  long unsettled() {
+    return informer.getStore().list().stream()
+        .filter(
+            d ->
+                d.getStatus() == null
+                    || !java.util.Objects.equals(
+                        d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration())
+                    || !java.util.Objects.equals(
+                        d.getStatus().getUpdatedReplicas() == null
+                            ? 0
+                            : d.getStatus().getUpdatedReplicas(),
+                        d.getSpec().getReplicas()))
+        .count();
+  }
+
   Map<String, Seen> snapshot() {
     return Map.copyOf(current);
   }
