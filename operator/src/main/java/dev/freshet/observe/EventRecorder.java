@@ -234,6 +234,12 @@ public class EventRecorder {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         return bump(events.withName(name), name, event.getLastTimestamp());
       }
+      if (namespaceTerminating(e)) {
+        // Written after its namespace began to go, as a queued Event can be: nobody is left to
+        // read it, and client-go's recorder drops these too.
+        log.debug("Event {} not recorded: its namespace is being deleted", name);
+        return false;
+      }
       log.warn(
           "Could not record event {} {} on {}: {}",
           event.getReason(),
@@ -246,6 +252,15 @@ public class EventRecorder {
       log.warn("Could not record event {}: {}", event.getReason(), e.toString());
       return false;
     }
+  }
+
+  private static boolean namespaceTerminating(KubernetesClientException e) {
+    return e.getCode() == HttpURLConnection.HTTP_FORBIDDEN
+        && e.getStatus() != null
+        && e.getStatus().getDetails() != null
+        && e.getStatus().getDetails().getCauses() != null
+        && e.getStatus().getDetails().getCauses().stream()
+            .anyMatch(cause -> "NamespaceTerminating".equals(cause.getReason()));
   }
 
   /** Counts one more repeat of the Event {@code name}; true, as a repeat is no news. */
