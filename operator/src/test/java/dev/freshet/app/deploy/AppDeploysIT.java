@@ -140,9 +140,11 @@ class AppDeploysIT {
                                 .isEqualTo("registry.example.com/demo/web:2.0.0"));
               });
       // Told once, as the rollout it is, not also as an update to the declared state.
-      // Events are written by the recorder's own thread, a moment after the status.
+      // Events are written by the recorder's own thread, a moment after the status: no Updated
+      // Event may follow while one would have been written.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(12))
           .untilAsserted(
               () ->
                   assertThat(client.v1().events().list().getItems())

@@ -68,9 +68,11 @@ class AppUpdatesIT {
                 assertThat(entry.getOutcome()).isEqualTo("Succeeded");
               });
       // One Event per rollout: a reconcile that repeats after the patch records nothing again.
-      // Events are written by the recorder's own thread, a moment after the status.
+      // Events are written by the recorder's own thread, a moment after the status: the count must
+      // stay 1 while a repeat would have been written.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(12))
           .untilAsserted(
               () ->
                   assertThat(client.v1().events().list().getItems())
