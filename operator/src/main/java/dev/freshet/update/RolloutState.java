@@ -23,11 +23,8 @@ import java.util.Optional;
  * @param updated pods that run the current template
  * @param current whether the controller has seen the newest spec
  * @param rolledOut whether every replica runs the current template
- * @param stalledMessage set when the controller gave up on the rollout (a Deployment past its
- *     progress deadline)
- * @param stalledSince when the controller said so, if it says: a Deployment keeps a timed-out
- *     condition through a rollback that makes no visible progress, so only a stall reported after a
- *     pin judges that pin
+ * @param stalledMessage set when the rollout is stalled: its controller gave up on it (a Deployment
+ *     past its progress deadline), or Freshet did for a kind whose controller never gives up
  */
 public record RolloutState(
     int desired,
@@ -36,31 +33,13 @@ public record RolloutState(
     int updated,
     boolean current,
     boolean rolledOut,
-    String stalledMessage,
-    Optional<Instant> stalledSince) {
+    String stalledMessage) {
 
-  /** A state whose stall, if any, has no known time. */
-  public RolloutState(
-      int desired,
-      int replicas,
-      int ready,
-      int updated,
-      boolean current,
-      boolean rolledOut,
-      String stalledMessage) {
-    this(desired, replicas, ready, updated, current, rolledOut, stalledMessage, Optional.empty());
-  }
+  /** What the API server defaults {@code spec.progressDeadlineSeconds} to. */
+  private static final int DEPLOYMENT_DEFAULT_DEADLINE_SECONDS = 600;
 
-  /**
-   * Whether the stall was reported after {@code pinnedAt}; true when either time is unknown. Both
-   * are whole seconds, and a stall of a pin comes at least its progress deadline (5 s or more)
-   * after it, so "after" is strict: a stale stall reported in the second of the pin is not it.
-   */
-  public boolean stalledAfter(Optional<Instant> pinnedAt) {
-    return stalledSince.isEmpty()
-        || pinnedAt.isEmpty()
-        || stalledSince.get().isAfter(pinnedAt.get());
-  }
+  /** The {@code Progressing} reason of a Deployment whose rollout finished. */
+  private static final String NEW_REPLICA_SET_AVAILABLE = "NewReplicaSetAvailable";
 
   /** The rollout of the current template is complete and every replica is ready. */
   public boolean isDone() {
@@ -89,31 +68,42 @@ public record RolloutState(
   }
 
   /**
-   * The state of {@code workload} judged against a deadline Freshet keeps for the kinds whose
-   * controller keeps none: a StatefulSet or DaemonSet whose rollout of the pin made at {@code
-   * pinnedAt} is not done {@code deadline} after it is stalled, as a Deployment past its {@code
-   * progressDeadlineSeconds} is. A Deployment reports its own stall and a CronJob has no rollout;
-   * with no known pin time nothing stalls.
+   * The state of {@code workload}'s rollout of the pin made at {@code pinnedAt}, judged by
+   * Freshet's own clock: no rollout is stalled before its progress deadline has passed since the
+   * pin. That deadline is a Deployment's {@code progressDeadlineSeconds}, and {@code deadline} for
+   * the kinds whose controller keeps none. With no known pin time the state is the controller's.
+   *
+   * <ul>
+   *   <li>A StatefulSet or DaemonSet whose rollout is not done by then is stalled, as a Deployment
+   *       past its deadline is.
+   *   <li>A Deployment is judged by its controller's {@code Progressing} condition, from the
+   *       deadline on, since that controller does not always restart its clock for a new template.
+   *       When the new ReplicaSet already exists (a revisit, or a create retried after its status
+   *       write lost a conflict), the condition of the template before stays: a timed-out one,
+   *       which can even be written anew seconds after the pin, or the finished rollout's {@code
+   *       NewReplicaSetAvailable}, under which the controller never times out at all. Any progress
+   *       since the pin replaces either, so one still there at the deadline means the pin has made
+   *       none for the whole deadline: a stall, the same as one the controller reports.
+   *   <li>A CronJob has no rollout.
+   * </ul>
    */
   public static Optional<RolloutState> of(
       HasMetadata workload, Duration deadline, Optional<Instant> pinnedAt, Instant now) {
     Optional<RolloutState> state = of(workload);
-    if (!keepsNoDeadline(workload) || pinnedAt.isEmpty() || state.isEmpty()) {
+    if (pinnedAt.isEmpty() || state.isEmpty()) {
       return state;
     }
     RolloutState s = state.get();
-    Instant due = pinnedAt.get().plus(deadline);
-    if (s.isDone() || s.isStalled() || !s.current() || now.isBefore(due)) {
+    Duration allowed = deadlineOf(workload, deadline);
+    if (now.isBefore(pinnedAt.get().plus(allowed))) {
+      return s.isStalled() ? Optional.of(s.withStall(null)) : state;
+    }
+    Optional<String> whoseDeadline = deadlineKeptByFreshet(workload);
+    if (whoseDeadline.isEmpty() || s.isDone() || s.isStalled() || !s.current()) {
       return state;
     }
     return Optional.of(
-        new RolloutState(
-            s.desired(),
-            s.replicas(),
-            s.ready(),
-            s.updated(),
-            s.current(),
-            s.rolledOut(),
+        s.withStall(
             workload.getKind()
                 + " "
                 + workload.getMetadata().getName()
@@ -124,31 +114,77 @@ public record RolloutState(
                 + " replicas updated and "
                 + s.ready()
                 + " ready, "
-                + deadline.toSeconds()
-                + " s after the pin (Freshet's progress deadline for this kind)",
-            Optional.of(due)));
+                + allowed.toSeconds()
+                + " s after the pin ("
+                + whoseDeadline.get()
+                + ")"));
   }
 
   /**
-   * How long until {@code workload}'s Freshet-kept deadline passes, when it is still ahead: the
-   * reconcilers look again then, since a rollout stuck without change sends no event.
+   * How long until the progress deadline of {@code workload}'s rollout of the pin made at {@code
+   * pinnedAt} passes, while the rollout is not done and the deadline is still ahead: the
+   * reconcilers look again then, since a rollout stuck without change sends no event, and a
+   * Deployment's stall reported early is judged only then (see {@link #of(HasMetadata, Duration,
+   * Optional, Instant)}).
    */
   public static Optional<Duration> untilDeadline(
       HasMetadata workload, Duration deadline, Optional<Instant> pinnedAt, Instant now) {
-    if (!keepsNoDeadline(workload) || pinnedAt.isEmpty()) {
+    if (pinnedAt.isEmpty() || !(keepsNoDeadline(workload) || workload instanceof Deployment)) {
       return Optional.empty();
     }
     if (of(workload).map(RolloutState::isDone).orElse(true)) {
       return Optional.empty();
     }
-    Duration left = Duration.between(now, pinnedAt.get().plus(deadline));
+    Duration left = Duration.between(now, pinnedAt.get().plus(deadlineOf(workload, deadline)));
     // One second past it: the stall is judged strictly after the deadline.
     return left.isNegative() ? Optional.empty() : Optional.of(left.plusSeconds(1));
+  }
+
+  /** A Deployment's own progress deadline (Kubernetes' default when unset), else {@code kept}. */
+  private static Duration deadlineOf(HasMetadata workload, Duration kept) {
+    if (workload instanceof Deployment deployment) {
+      Integer seconds = deployment.getSpec().getProgressDeadlineSeconds();
+      return Duration.ofSeconds(seconds == null ? DEPLOYMENT_DEFAULT_DEADLINE_SECONDS : seconds);
+    }
+    return kept;
+  }
+
+  private RolloutState withStall(String message) {
+    return new RolloutState(desired, replicas, ready, updated, current, rolledOut, message);
+  }
+
+  /**
+   * Why Freshet judges {@code workload}'s deadline itself, or empty when its controller does: a
+   * StatefulSet's or DaemonSet's controller never gives up on a rollout, and a Deployment's whose
+   * {@code Progressing} condition still says the rollout before finished is not timing this one.
+   */
+  private static Optional<String> deadlineKeptByFreshet(HasMetadata workload) {
+    if (workload instanceof Deployment deployment) {
+      boolean clockStopped =
+          progressing(deployment)
+              .map(c -> NEW_REPLICA_SET_AVAILABLE.equals(c.getReason()))
+              .orElse(true);
+      return clockStopped
+          ? Optional.of(
+              "its progressDeadlineSeconds; its controller still reports the rollout before as"
+                  + " finished, so it keeps no deadline for this one")
+          : Optional.empty();
+    }
+    return keepsNoDeadline(workload)
+        ? Optional.of("Freshet's progress deadline for this kind")
+        : Optional.empty();
   }
 
   /** Kinds whose controller never gives up on a rollout, so Freshet keeps the deadline. */
   private static boolean keepsNoDeadline(HasMetadata workload) {
     return workload instanceof StatefulSet || workload instanceof DaemonSet;
+  }
+
+  private static Optional<DeploymentCondition> progressing(Deployment deployment) {
+    return Optional.ofNullable(deployment.getStatus()).map(st -> st.getConditions()).stream()
+        .flatMap(List::stream)
+        .filter(c -> "Progressing".equals(c.getType()))
+        .findFirst();
   }
 
   public static RolloutState of(Deployment deployment) {
@@ -158,11 +194,7 @@ public record RolloutState(
       return new RolloutState(desired, 0, 0, 0, false, false, null);
     }
     Optional<DeploymentCondition> timedOut =
-        Optional.ofNullable(status.getConditions()).stream()
-            .flatMap(List::stream)
-            .filter(c -> "Progressing".equals(c.getType()))
-            .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
-            .findFirst();
+        progressing(deployment).filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()));
     int updated = orZero(status.getUpdatedReplicas());
     return new RolloutState(
         desired,
@@ -171,8 +203,7 @@ public record RolloutState(
         updated,
         Objects.equals(status.getObservedGeneration(), deployment.getMetadata().getGeneration()),
         updated >= desired,
-        timedOut.map(DeploymentCondition::getMessage).orElse(null),
-        timedOut.map(c -> c.getLastUpdateTime()).filter(t -> t != null).map(Instant::parse));
+        timedOut.map(DeploymentCondition::getMessage).orElse(null));
   }
 
   public static RolloutState of(StatefulSet statefulSet) {

@@ -162,10 +162,9 @@ public final class UpdateEngine {
         // lost later): going "back" from it would quarantine the one digest known to work.
         && !record.lastGood().equals(base)
         // Only a status that has seen the current template judges it: right after a patch the
-        // cached status still describes the template before.
-        && rollout
-            .map(r -> r.current() && r.isStalled() && r.stalledAfter(record.pinnedAt()))
-            .orElse(false)
+        // cached status still describes the template before. Whether a stall is the pin's own
+        // (its deadline since the pin has passed) is RolloutState's to say.
+        && rollout.map(r -> r.current() && r.isStalled()).orElse(false)
         && !record.isQuarantined(base.get().digest())) {
       Pin failed = base.get();
       Optional<Pin> good =

@@ -106,44 +106,6 @@ class UpdateEngineTest {
   }
 
   @Test
-  void aStallReportedBeforeTheRollbackDoesNotJudgeTheDigestRolledBackTo() {
-    // A Deployment rolled back to a ReplicaSet that makes no visible progress keeps its timed-out
-    // condition, observed for the new generation: it speaks of the digest before, not of D1.
-    Instant rolledBackAt = NOW;
-    var stale =
-        new RolloutState(
-            2, 3, 2, 1, true, false, STALLED.stalledMessage(), Optional.of(NOW.minusSeconds(1)));
-    var record =
-        new ImageRecord(
-            Optional.of(D1),
-            Optional.of(D1),
-            List.of(D2.digest()),
-            List.of(D1.digest()),
-            Optional.of(rolledBackAt));
-
-    Decision decision = UpdateEngine.decide(Optional.of(D1), record, found(D2), Optional.of(stale));
-
-    assertThat(decision).isInstanceOf(Decision.Stay.class);
-    assertThat(decision.target()).contains(D1);
-  }
-
-  @Test
-  void aStallReportedAfterThePinJudgesIt() {
-    var stalled =
-        new RolloutState(
-            2, 3, 2, 1, true, false, STALLED.stalledMessage(), Optional.of(NOW.plusSeconds(600)));
-    var record =
-        new ImageRecord(
-            Optional.of(D2), Optional.of(D1), List.of(), List.of(D1.digest()), Optional.of(NOW));
-
-    Decision decision =
-        UpdateEngine.decide(Optional.of(D2), record, found(D2), Optional.of(stalled));
-
-    assertThat(decision).isInstanceOf(Decision.RollBack.class);
-    assertThat(decision.target()).contains(D1);
-  }
-
-  @Test
   void aFirstRolloutThatStallsIsQuarantinedButHasNowhereToGo() {
     var record = record(Optional.of(D1), Optional.empty(), List.of(), List.of());
 
