@@ -136,7 +136,7 @@ public record RolloutState(
       return Optional.empty();
     }
     Duration left = Duration.between(now, pinnedAt.get().plus(deadlineOf(workload, deadline)));
-    // One second past it: the stall is judged strictly after the deadline.
+    // One second past it: the pin time is whole seconds, the pin itself up to one later.
     return left.isNegative() ? Optional.empty() : Optional.of(left.plusSeconds(1));
   }
 
@@ -166,8 +166,8 @@ public record RolloutState(
               .orElse(true);
       return clockStopped
           ? Optional.of(
-              "its progressDeadlineSeconds; its controller still reports the rollout before as"
-                  + " finished, so it keeps no deadline for this one")
+              "its progressDeadlineSeconds, kept by Freshet: its controller's Progressing"
+                  + " condition is still the rollout before's, so it times out nothing")
           : Optional.empty();
     }
     return keepsNoDeadline(workload)

@@ -142,7 +142,7 @@ class RolloutStateTest {
     assertThat(due.get().isStalled()).isTrue();
     assertThat(due.get().stalledMessage())
         .contains("Deployment web has 1 of 2 replicas updated and 2 ready, 10 s after the pin")
-        .contains("keeps no deadline for this one");
+        .contains("Progressing condition is still the rollout before's");
   }
 
   @Test
