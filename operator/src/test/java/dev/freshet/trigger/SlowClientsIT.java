@@ -39,9 +39,12 @@ class SlowClientsIT {
 
   /**
    * The slow clients open and look for a close on their once-a-second tick, so a close is seen up
-   * to a tick late, plus their ticker's and the server's lateness on a loaded two-core machine.
+   * to a tick late, plus their ticker's and the server's lateness on a loaded two-core machine. A
+   * life is timed from the client's connect, the deadline from the server's accept, which lags it
+   * when hundreds of connections are reopened at once: a whole batch lived 8.0 s against the 5 s
+   * deadline in a full test run on two cores. A connection never cut off lives to the test's end.
    */
-  private static final Duration NOTICED_WITHIN = Duration.ofSeconds(3);
+  private static final Duration NOTICED_WITHIN = Duration.ofSeconds(5);
 
   @Test
   void aSignedNotifyRollsItsAppWithinASecondWhile200SlowClientsHoldConnections(
