@@ -29,7 +29,9 @@ public abstract class OwnedDependent<R extends HasMetadata>
    * owner may hold the App's name. It caches an App's objects without what no reconciler reads, and
    * anyone else's as a stub: name, namespace, uid and owner references, all an App reads of an
    * object it refuses to touch. Whole, they doubled the cache where Freshet tracks thousands of
-   * Deployments and deploys a few Apps: the tracked controllers cache every Deployment as well.
+   * Deployments and deploys a few Apps: the tracked controllers cache every Deployment as well. A
+   * stub shares its empty lists and maps; an App's own object stays as the model made it, since the
+   * dependent's server-side apply matcher reads it.
    */
   @Override
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
@@ -44,14 +46,15 @@ public abstract class OwnedDependent<R extends HasMetadata>
       return CachedObjects.pruned(object);
     }
     var metadata = object.getMetadata();
-    return withOnly(
-        new ObjectMetaBuilder()
-            .withName(metadata.getName())
-            .withNamespace(metadata.getNamespace())
-            .withUid(metadata.getUid())
-            .withResourceVersion(metadata.getResourceVersion())
-            .withOwnerReferences(metadata.getOwnerReferences())
-            .build());
+    return CachedObjects.compact(
+        withOnly(
+            new ObjectMetaBuilder()
+                .withName(metadata.getName())
+                .withNamespace(metadata.getNamespace())
+                .withUid(metadata.getUid())
+                .withResourceVersion(metadata.getResourceVersion())
+                .withOwnerReferences(metadata.getOwnerReferences())
+                .build()));
   }
 
   /** An object of this kind that carries only {@code metadata}. */

@@ -4,7 +4,6 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
-import dev.freshet.update.CachedObjects;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
@@ -84,7 +83,7 @@ public final class TrackedControllers {
           // Annotation edits (adding or removing freshet.dev/policy) do not bump the generation.
           config.withGenerationAware(false);
           // Thousands of workloads: the cache keeps only what the reconciler reads.
-          config.withItemStore(CachedObjects.store());
+          config.withItemStore(CachedTemplates.store(reconciler.kind()));
           if (!namespaces.isEmpty()) {
             config.settingNamespaces(namespaces);
           }

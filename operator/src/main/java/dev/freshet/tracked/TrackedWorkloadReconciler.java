@@ -744,6 +744,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     return kind.name();
   }
 
+  WorkloadKind<W> kind() {
+    return kind;
+  }
+
   private String subscriberPrefix(W workload) {
     return kind.name()
         + "/"

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What an informer keeps of each object: all of it but what no reconciler reads, as
@@ -19,14 +20,16 @@ import java.util.Map;
  * <ul>
  *   <li>the entries of Freshet's applying manager, whole: the server-side apply of an App's objects
  *       compares its desired object with the fields its manager owns, and {@link ImageFieldApplier}
- *       repeats the image fields its manager owns;
+ *       repeats the image fields its manager owns (for a tracked workload, which no apply compares
+ *       whole, only those image fields: {@link #storeOfImageOwners});
  *   <li>of other managers, only the entries that own a container's image, cut down to those image
  *       fields: {@link ImageFieldApplier#imageManagers} tells by them that a person or a tool took
  *       an image into their own hands.
  * </ul>
  *
  * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a copy of the whole
- * object that nothing in Freshet reads, is dropped as well.
+ * object that nothing in Freshet reads, is dropped as well, and what is kept shares its empty lists
+ * and maps ({@link SharedEmpties}).
  */
 public final class CachedObjects {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -35,11 +38,40 @@ public final class CachedObjects {
 
   /** An informer's store that keeps each object {@link #pruned}. */
   public static <R extends HasMetadata> ItemStore<R> store() {
-    return new TransformingItemStore<>(CachedObjects::pruned);
+    return new TransformingItemStore<>(object -> compact(pruned(object)));
+  }
+
+  /**
+   * An informer's store for objects whose fields no server-side apply of Freshet's compares with
+   * (tracked workloads): of managed fields it keeps only who owns which container's image,
+   * Freshet's own entries cut down the same way ({@link ImageFieldApplier} reads nothing else of
+   * them), and {@code more} removes what the kind's controller does not read.
+   */
+  public static <R extends HasMetadata> ItemStore<R> storeOfImageOwners(UnaryOperator<R> more) {
+    return new TransformingItemStore<>(
+        object -> compact(more.apply(pruned(object, OwnEntries.IMAGE_FIELDS))));
+  }
+
+  /** {@code object} with its empty lists and maps shared (see {@link SharedEmpties}). */
+  public static <R extends HasMetadata> R compact(R object) {
+    SharedEmpties.share(object);
+    return object;
   }
 
   /** {@code object} without what no reconciler reads; changes {@code object} and returns it. */
   public static <R extends HasMetadata> R pruned(R object) {
+    return pruned(object, OwnEntries.WHOLE);
+  }
+
+  /** What is kept of Freshet's own managed-fields entries. */
+  enum OwnEntries {
+    /** Whole: an App's objects, which a server-side apply matcher compares against them. */
+    WHOLE,
+    /** Cut to the image fields, as other managers' entries are. */
+    IMAGE_FIELDS
+  }
+
+  static <R extends HasMetadata> R pruned(R object, OwnEntries own) {
     var metadata = object.getMetadata();
     if (metadata.getAnnotations() != null && metadata.getAnnotations().containsKey(LAST_APPLIED)) {
       Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
@@ -49,7 +81,7 @@ public final class CachedObjects {
     if (metadata.getManagedFields() != null) {
       List<ManagedFieldsEntry> kept = new ArrayList<>();
       for (ManagedFieldsEntry entry : metadata.getManagedFields()) {
-        if (isOwn(entry)) {
+        if (isOwn(entry) && own == OwnEntries.WHOLE) {
           kept.add(entry);
         } else if (entry.getFieldsV1() != null) {
           Map<String, Object> images = imageFields(entry.getFieldsV1().getAdditionalProperties());

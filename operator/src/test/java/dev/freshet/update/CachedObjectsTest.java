@@ -112,6 +112,24 @@ class CachedObjectsTest {
   }
 
   @Test
+  void forATrackedWorkloadFreshetsOwnEntryIsCutToItsImagesAndStillTellsTheSame() {
+    var templatePath = List.of("spec", "template");
+    Deployment cut = CachedObjects.pruned(deployment(), CachedObjects.OwnEntries.IMAGE_FIELDS);
+
+    assertThat(ImageFieldApplier.imageManagers(cut, templatePath))
+        .isEqualTo(ImageFieldApplier.imageManagers(deployment(), templatePath));
+    assertThat(ImageFieldApplier.stillOwned(cut, templatePath))
+        .isEqualTo(ImageFieldApplier.stillOwned(deployment(), templatePath));
+    ManagedFieldsEntry own = cut.getMetadata().getManagedFields().get(1);
+    assertThat(own.getManager()).isEqualTo("freshet");
+    assertThat(own.getOperation()).isEqualTo("Apply");
+    assertThat(Serialization.asJson(own.getFieldsV1()))
+        .isEqualTo(
+            "{\"f:spec\":{\"f:template\":{\"f:spec\":{"
+                + "\"f:containers\":{\"k:{\\\"name\\\":\\\"app\\\"}\":{\"f:image\":{}}}}}}}");
+  }
+
+  @Test
   void freshetsApplyStaysWholeOthersKeepOnlyImageFieldsAndTheRestGoes() {
     Deployment pruned = CachedObjects.pruned(deployment());
 

@@ -1,0 +1,107 @@
+package dev.freshet.update;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A cached object shares its empty lists and maps and still says exactly what it said. */
+class SharedEmptiesTest {
+  private static final String DEPLOYMENT =
+      """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+        namespace: ns
+        labels: {app: web}
+        annotations: {freshet.dev/policy: digest}
+        managedFields:
+        - manager: freshet
+          operation: Apply
+          fieldsType: FieldsV1
+          fieldsV1:
+            f:spec:
+              f:template:
+                f:spec:
+                  f:containers:
+                    k:{"name":"app"}:
+                      .: {}
+                      f:image: {}
+                      f:name: {}
+      spec:
+        replicas: 2
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers:
+            - name: app
+              image: registry.example/web:1
+              resources: {limits: {memory: 128Mi}}
+      status:
+        replicas: 2
+        conditions:
+        - type: Available
+          status: "True"
+          reason: MinimumReplicasAvailable
+      """;
+
+  @Test
+  void emptyListsAndMapsBecomeTheSharedOnes() {
+    Deployment deployment = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
+
+    SharedEmpties.share(deployment);
+
+    assertThat(deployment.getAdditionalProperties()).isSameAs(Map.of());
+    assertThat(deployment.getMetadata().getFinalizers()).isSameAs(List.of());
+    assertThat(deployment.getMetadata().getAdditionalProperties()).isSameAs(Map.of());
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).isSameAs(List.of());
+    assertThat(pod.getContainers().get(0).getEnv()).isSameAs(List.of());
+    assertThat(pod.getContainers().get(0).getResources().getRequests()).isSameAs(Map.of());
+    assertThat(deployment.getStatus().getConditions().get(0).getAdditionalProperties())
+        .isSameAs(Map.of());
+    Map<String, Object> tree =
+        deployment.getMetadata().getManagedFields().get(0).getFieldsV1().getAdditionalProperties();
+    assertThat(path(tree, "f:spec", "f:template", "f:spec", "f:containers", "k:{\"name\":\"app\"}"))
+        .containsEntry("f:image", Map.of())
+        .extractingByKey("f:image")
+        .isSameAs(Map.of());
+  }
+
+  @Test
+  void whatIsNotEmptyIsKeptAsItWas() {
+    Deployment deployment = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
+
+    SharedEmpties.share(deployment);
+
+    assertThat(Serialization.asJson(deployment))
+        .isEqualTo(Serialization.asJson(Serialization.unmarshal(DEPLOYMENT, Deployment.class)));
+    assertThat(deployment.getMetadata().getLabels()).containsEntry("app", "web");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("registry.example/web:1");
+    assertThat(
+            deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getResources()
+                .getLimits())
+        .containsKey("memory");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> path(Map<String, Object> tree, String... keys) {
+    Map<String, Object> node = tree;
+    for (String key : keys) {
+      node = (Map<String, Object>) node.get(key);
+    }
+    return node;
+  }
+}
