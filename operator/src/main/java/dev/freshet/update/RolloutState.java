@@ -129,10 +129,8 @@ public record RolloutState(
    */
   public static Optional<Duration> untilDeadline(
       HasMetadata workload, Duration deadline, Optional<Instant> pinnedAt, Instant now) {
-    if (pinnedAt.isEmpty() || !(keepsNoDeadline(workload) || workload instanceof Deployment)) {
-      return Optional.empty();
-    }
-    if (of(workload).map(RolloutState::isDone).orElse(true)) {
+    // A CronJob's state is always done: only kinds with a rollout come past this.
+    if (pinnedAt.isEmpty() || of(workload).map(RolloutState::isDone).orElse(true)) {
       return Optional.empty();
     }
     Duration left = Duration.between(now, pinnedAt.get().plus(deadlineOf(workload, deadline)));

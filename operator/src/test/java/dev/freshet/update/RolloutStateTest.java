@@ -35,6 +35,11 @@ class RolloutStateTest {
               assertThat(state.isDone()).isTrue();
               assertThat(state.isStalled()).isFalse();
             });
+    assertThat(
+            RolloutState.untilDeadline(
+                cronJob, Duration.ofSeconds(10), Optional.of(PINNED), PINNED.plusSeconds(1)))
+        .as("nothing to look at again")
+        .isEmpty();
   }
 
   private static final Instant PINNED = Instant.parse("2026-11-30T06:00:00Z");
