@@ -4,7 +4,8 @@
 # <date>-summary.md, and prints the table. bench/README.md says what each scenario measures.
 # Usage: bench/run.sh [--peer-cmd CMD --peer-annotations K=V,… [--peer-name NAME]] [SCENARIO…]
 #   SCENARIO                 steady footprint burst webhook cold (default: all)
-#   BENCH_SCALE              full (default, over an hour on 2 cores: steady, footprint and burst alone took 37 min) or small (a few minutes)
+#   BENCH_SCALE              full (default, over an hour on 2 cores: steady, footprint and burst alone took 37 min),
+#                            large (full's 10,000 workloads alone: steady and footprint in about 30 min) or small (a few minutes)
 #   --peer-cmd CMD           another operator to measure on the same testbed (steady, footprint,
 #                            burst): a command line in which {kubeconfig}, {namespace}, {registry},
 #                            {receiver} and {http} are replaced; run through exec, so its RSS and CPU
@@ -24,7 +25,7 @@ while (($#)); do
     --peer-cmd) export FRESHET_BENCH_PEER_CMD=$2; shift 2 ;;
     --peer-annotations) export FRESHET_BENCH_PEER_ANNOTATIONS=$2; shift 2 ;;
     --peer-name) export FRESHET_BENCH_PEER_NAME=$2; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see bench/run.sh --help)" >&2; exit 2 ;;
     *) scenarios+=("$1"); shift ;;
   esac

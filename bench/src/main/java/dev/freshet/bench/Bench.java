@@ -104,7 +104,10 @@ public final class Bench {
       throws IOException {
     double wall = (System.nanoTime() - start) / 1e9;
 
-    String date = LocalDate.now(ZoneOffset.UTC).toString();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    // A run at another scale than the design's names its files apart, so it replaces none of a full
+    // run's figures of the same day.
+    String date = scale.name().equals("full") ? today : today + "-" + scale.name();
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("finished", Instant.now().toString());
     run.put("scale", scale.name());
@@ -129,7 +132,7 @@ public final class Bench {
         String.format(
             Locale.ROOT,
             "%s, scale %s, %s; wall time %.1f min%n%n%s",
-            date,
+            today,
             scale.name(),
             run.get("machine"),
             wall / 60,

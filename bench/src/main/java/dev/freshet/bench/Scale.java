@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The sizes a run measures. {@code full} is the figures the design promises (over an hour on a
- * 2-core machine); {@code small} tries the harness in a few minutes.
+ * 2-core machine); {@code large} is full's 10,000 workloads alone, for the steady and footprint
+ * figures at the size where memory matters (about half an hour); {@code small} tries the harness in
+ * a few minutes.
  *
  * @param steady (workloads, images) of each steady-polling run
  */
@@ -37,6 +39,20 @@ record Scale(
               100,
               20,
               1000);
+      case "large" -> {
+        Scale full = named("full");
+        yield new Scale(
+            "large",
+            List.of(full.steady().get(1)),
+            full.interval(),
+            full.cycles(),
+            full.burstWorkloads(),
+            full.burstImages(),
+            full.webhookApps(),
+            full.webhookImages(),
+            full.webhookRolloutsPerSecond(),
+            full.coldApps());
+      }
       case "small" ->
           new Scale(
               "small",
@@ -49,7 +65,8 @@ record Scale(
               10,
               20,
               50);
-      default -> throw new IllegalArgumentException("BENCH_SCALE is full or small, not: " + name);
+      default ->
+          throw new IllegalArgumentException("BENCH_SCALE is full, large or small, not: " + name);
     };
   }
 }
