@@ -89,7 +89,12 @@ class OperatorImageIT {
     assertThat(entrypoint).contains("-Djava.io.tmpdir=/tmp");
     // Sized to the container's limit, with a collector that gives memory back (README "JVM flags").
     assertThat(entrypoint)
-        .contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        .contains(
+            "-XX:MaxRAMPercentage=50",
+            "-XX:TrimNativeHeapInterval=60000",
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+    assertThat(strings(config.path("Env"))).contains("MALLOC_ARENA_MAX=2");
     assertThat(strings(config.path("Cmd"))).containsExactly("operator");
 
     List<Tar.Entry> files = image.files();
