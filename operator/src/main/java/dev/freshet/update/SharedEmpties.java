@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * empty list or map. The fabric8 model starts each object with its own empty {@code
  * additionalProperties} map and an empty list for every list field (a pod spec has fifteen), and a
  * managed-fields tree ends every path in an empty map: at 10,000 cached workloads, 435,000 maps and
- * 348,000 lists, most of them empty, were a third of the live heap.
+ * 348,000 lists, most of them empty, were a quarter of the live heap.
  *
  * <p>Only for objects that stay in an informer's cache: nothing mutates those (JOSDK hands a
  * reconciler a copy of its primary resource, and Freshet changes objects on the server only, by
