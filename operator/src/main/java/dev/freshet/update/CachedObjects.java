@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  *
  * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a copy of the whole
  * object that nothing in Freshet reads, is dropped as well, and what is kept shares its empty lists
- * and maps ({@link SharedEmpties}).
+ * and maps and its strings with every other cached object ({@link SharedParts}).
  */
 public final class CachedObjects {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -52,9 +52,9 @@ public final class CachedObjects {
         object -> compact(more.apply(pruned(object, OwnEntries.IMAGE_FIELDS))));
   }
 
-  /** {@code object} with its empty lists and maps shared (see {@link SharedEmpties}). */
+  /** {@code object} with its empty lists, maps and strings shared (see {@link SharedParts}). */
   public static <R extends HasMetadata> R compact(R object) {
-    SharedEmpties.share(object);
+    SharedParts.share(object);
     return object;
   }
 

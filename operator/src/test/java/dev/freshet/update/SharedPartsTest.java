@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A cached object shares its empty lists and maps and still says exactly what it said. */
-class SharedEmptiesTest {
+/** A cached object shares its empty lists, maps and strings and still says exactly what it said. */
+class SharedPartsTest {
   private static final String DEPLOYMENT =
       """
       apiVersion: apps/v1
@@ -54,7 +54,7 @@ class SharedEmptiesTest {
   void emptyListsAndMapsBecomeTheSharedOnes() {
     Deployment deployment = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
 
-    SharedEmpties.share(deployment);
+    SharedParts.share(deployment);
 
     assertThat(deployment.getAdditionalProperties()).isSameAs(Map.of());
     assertThat(deployment.getMetadata().getFinalizers()).isSameAs(List.of());
@@ -74,10 +74,30 @@ class SharedEmptiesTest {
   }
 
   @Test
+  void equalStringsOfTwoObjectsBecomeOne() {
+    Deployment one = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
+    Deployment two = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
+    assertThat(one.getMetadata().getNamespace()).isNotSameAs(two.getMetadata().getNamespace());
+
+    SharedParts.share(one);
+    SharedParts.share(two);
+
+    assertThat(one.getMetadata().getNamespace()).isSameAs(two.getMetadata().getNamespace());
+    assertThat(one.getMetadata().getLabels().get("app"))
+        .isSameAs(two.getMetadata().getLabels().get("app"));
+    assertThat(one.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isSameAs(two.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertThat(one.getStatus().getConditions().get(0).getReason())
+        .isSameAs(two.getStatus().getConditions().get(0).getReason());
+    assertThat(one.getMetadata().getManagedFields().get(0).getManager())
+        .isSameAs(two.getMetadata().getManagedFields().get(0).getManager());
+  }
+
+  @Test
   void whatIsNotEmptyIsKeptAsItWas() {
     Deployment deployment = Serialization.unmarshal(DEPLOYMENT, Deployment.class);
 
-    SharedEmpties.share(deployment);
+    SharedParts.share(deployment);
 
     assertThat(Serialization.asJson(deployment))
         .isEqualTo(Serialization.asJson(Serialization.unmarshal(DEPLOYMENT, Deployment.class)));
