@@ -54,7 +54,7 @@ public final class CachedObjects {
 
   /** {@code object} with its empty lists, maps and strings shared (see {@link SharedParts}). */
   public static <R extends HasMetadata> R compact(R object) {
-    SharedParts.share(object);
+    SharedParts.shareCached(object);
     return object;
   }
 

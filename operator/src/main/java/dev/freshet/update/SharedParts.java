@@ -1,5 +1,6 @@
 package dev.freshet.update;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -44,6 +45,14 @@ final class SharedParts {
       };
 
   private SharedParts() {}
+
+  /**
+   * Shares what a cached object has alike with others: all of a Kubernetes model object, and of a
+   * custom resource (an App, whose classes are Freshet's own) its metadata.
+   */
+  static void shareCached(HasMetadata object) {
+    share(isModel(object.getClass()) ? object : object.getMetadata());
+  }
 
   /** Shares what {@code object} and everything it holds have alike with others; changes it. */
   static void share(Object object) {

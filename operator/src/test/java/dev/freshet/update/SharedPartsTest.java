@@ -2,6 +2,7 @@ package dev.freshet.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.freshet.app.api.App;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
@@ -114,6 +115,32 @@ class SharedPartsTest {
                 .getResources()
                 .getLimits())
         .containsKey("memory");
+  }
+
+  @Test
+  void anAppSharesItsMetadataThoughItsOwnClassesAreNotWalked() {
+    String yaml =
+        """
+        apiVersion: freshet.dev/v1alpha1
+        kind: App
+        metadata:
+          name: web
+          namespace: ns
+          labels: {team: a}
+        spec:
+          image: registry.example/web:1
+        """;
+    App one = Serialization.unmarshal(yaml, App.class);
+    App two = Serialization.unmarshal(yaml, App.class);
+
+    CachedObjects.compact(one);
+    CachedObjects.compact(two);
+
+    assertThat(one.getMetadata().getAdditionalProperties()).isSameAs(Map.of());
+    assertThat(one.getMetadata().getFinalizers()).isSameAs(List.of());
+    assertThat(one.getMetadata().getNamespace()).isSameAs(two.getMetadata().getNamespace());
+    assertThat(one.getMetadata().getLabels()).containsEntry("team", "a");
+    assertThat(one.getSpec().getImage()).isEqualTo("registry.example/web:1");
   }
 
   @SuppressWarnings("unchecked")
