@@ -31,6 +31,9 @@ while (($#)); do
   esac
 done
 export FRESHET_TESTBED_DIR=${FRESHET_BENCH_TESTBED_DIR:-$root/.testbed/bench}
+# A node holds 110 pods: cold convergence runs 1,000 one-replica Apps, and their pods from kubectl's
+# baseline may still be going when Freshet's are scheduled: 20 nodes.
+export FRESHET_TESTBED_NODES=${FRESHET_TESTBED_NODES:-20}
 [[ $FRESHET_TESTBED_DIR != "$root/.testbed" ]] || { echo "refusing to run on the shared test testbed" >&2; exit 1; }
 
 # Package, never install: the operator under test is this checkout's, and ~/.m2 stays as it was.

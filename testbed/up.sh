@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the testbed on loopback: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
-# (through kwokctl's binary runtime, on the binaries build.sh made), three fake nodes, and two CNCF
+# (through kwokctl's binary runtime, on the binaries build.sh made), fake nodes (three, or
+# FRESHET_TESTBED_NODES; each holds 110 pods), and two CNCF
 # distribution registries (anonymous, and htpasswd basic auth). Idempotent: a healthy testbed is reused,
 # a stale one (killed test run, reboot) is cleaned away first. Every port is a free one picked now, so a
 # developer's playground and a test run (different FRESHET_TESTBED_DIR) never collide.
@@ -79,7 +80,7 @@ export KUBECONFIG="$TESTBED_DIR/kubeconfig"
 for _ in $(seq 1 100); do kubectl get crd stages.kwok.x-k8s.io >/dev/null 2>&1 && break; sleep 0.2; done
 kubectl apply -f "$stages" >>"$run/logs/kwokctl.log" 2>&1 || die "could not create the kwok Stages; see $run/logs/kwokctl.log"
 
-KWOK_WORKDIR="$run/kwok" kwokctl --name "$cluster" scale node --replicas 3 >>"$run/logs/kwokctl.log" 2>&1 \
+KWOK_WORKDIR="$run/kwok" kwokctl --name "$cluster" scale node --replicas "${FRESHET_TESTBED_NODES:-3}" >>"$run/logs/kwokctl.log" 2>&1 \
   || die "could not create the fake nodes; see $run/logs/kwokctl.log"
 kubectl wait --for=condition=Ready node --all --timeout=30s >/dev/null \
   || die "the fake nodes did not become Ready; see $run/logs/control-plane/kwok-controller.log"

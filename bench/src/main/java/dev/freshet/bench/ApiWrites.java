@@ -1,5 +1,6 @@
 package dev.freshet.bench;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,5 +82,31 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
 
   long total() {
     return byVerbAndResource.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The writes of Events: the story of a change, apart from the writes that make it. */
+  long events() {
+    return byVerbAndResource.entrySet().stream()
+        .filter(e -> e.getKey().endsWith(" events"))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
+  }
+
+  /**
+   * A rollout's cost in figures, from the writes of a round in which each of {@code rollouts}
+   * workloads rolled once: its writes to workloads and records (goal: one for the pin, at most one
+   * for its record), and its Events.
+   */
+  List<Figure> perRollout(int rollouts) {
+    double writes = (total() - events()) / (double) rollouts;
+    return List.of(
+        Figure.against(
+                "Freshet's API writes per rollout, Events aside (pin to completion)",
+                writes,
+                "writes",
+                2,
+                "one for the pin, one for its record (limit)")
+            .goal("<= 2 writes per rollout", writes <= 2),
+        Figure.of("Freshet's Events per rollout", events() / (double) rollouts, "Events"));
   }
 }

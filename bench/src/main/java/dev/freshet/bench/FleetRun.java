@@ -92,6 +92,46 @@ final class FleetRun implements AutoCloseable {
     return process;
   }
 
+  /**
+   * Waits, at most {@code limit}, until Freshet has sent no write for 10 s: the pins and their
+   * records are done. Its Lease renewals are not counted (see {@link ApiWrites}).
+   */
+  void awaitFreshetQuiet(Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    ApiWrites last = process.freshetWrites();
+    int quietSamples = 0;
+    while (System.nanoTime() < deadline && quietSamples < 2) {
+      Thread.sleep(5000);
+      ApiWrites now = process.freshetWrites();
+      quietSamples = now.since(last).total() == 0 ? quietSamples + 1 : 0;
+      last = now;
+    }
+    if (quietSamples < 2) {
+      Bench.log("Freshet was still writing after %d s; measuring anyway", limit.toSeconds());
+    }
+  }
+
+  /**
+   * Waits, at most {@code limit}, until {@code pinned} Deployments name a digest (a peer may pin
+   * otherwise: 0 for one) and the controller-manager has finished every rollout.
+   */
+  void awaitRolloutsDone(int pinned, Duration limit) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (templates.count((name, image) -> image.contains("@sha256:")) >= pinned
+          && templates.unsettled() == 0) {
+        Bench.log(
+            "every rollout done %.0f s after the wait began", (System.nanoTime() - start) / 1e9);
+        return;
+      }
+      Thread.sleep(2000);
+    }
+    Bench.log(
+        "%d rollouts still unfinished after %d s; measuring anyway",
+        templates.unsettled(), limit.toSeconds());
+  }
+
   void stopOperator() throws InterruptedException {
     if (process != null) {
       process.close();

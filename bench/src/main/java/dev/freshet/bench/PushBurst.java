@@ -28,12 +28,24 @@ final class PushBurst {
       run.fleet.images().pushAll(testbed);
       double polling = rollouts.awaitAllCurrent("every workload rolled by polling");
       double webhooks = Double.NaN;
+      ApiWrites webhookRound = null;
       if (operator.isFreshet()) {
+        // The webhook round's writes are one rollout's per workload, from the pin to the record of
+        // its completion: counted from when the polling round's rollouts are finished and recorded
+        // until this round's are. The controller-manager finishes about a thousand rollouts in
+        // minutes here, so each wait is bounded and the count says what was left.
+        Duration rolloutsLimit = Duration.ofMinutes(Math.max(2, Math.min(10, workloads / 100)));
+        run.awaitRolloutsDone(workloads, rolloutsLimit);
+        run.awaitFreshetQuiet(Duration.ofMinutes(2));
+        ApiWrites before = run.process().freshetWrites();
         run.fleet.images().pushAll(testbed);
         long start = System.nanoTime();
         rollouts.notifyAll(run.receiverPort, 0);
         rollouts.awaitAllCurrent("every workload rolled by webhooks");
         webhooks = (System.nanoTime() - start) / 1e9;
+        run.awaitRolloutsDone(workloads, rolloutsLimit);
+        run.awaitFreshetQuiet(Duration.ofMinutes(2));
+        webhookRound = run.process().freshetWrites().since(before);
       }
       run.stopOperator();
 
@@ -43,8 +55,15 @@ final class PushBurst {
       rollouts.awaitAllCurrent("every workload patched directly");
       double direct = (System.nanoTime() - start) / 1e9;
       Bench.log(
-          "burst %s %d/%d: polling %.1f s, webhooks %.1f s, direct apply %.1f s",
-          operator.name(), workloads, images, polling, webhooks, direct);
+          "burst %s %d/%d: polling %.1f s, webhooks %.1f s, direct apply %.1f s; Freshet's writes"
+              + " in the webhook round %s",
+          operator.name(),
+          workloads,
+          images,
+          polling,
+          webhooks,
+          direct,
+          webhookRound == null ? "-" : webhookRound.byVerbAndResource());
 
       var result =
           ScenarioResult.of("burst", operator.name())
@@ -68,6 +87,8 @@ final class PushBurst {
                 "s",
                 direct,
                 "bench's own server-side apply of the same patches"));
+        result.set("freshetWritesInWebhookRound", webhookRound.byVerbAndResource());
+        webhookRound.perRollout(workloads).forEach(result::add);
       }
       result.add(Figure.of("direct apply rollouts per second", workloads / direct, "rollouts/s"));
       return result;

@@ -37,12 +37,11 @@ final class SteadyPolling {
       // wait is bounded at 15 minutes, and the window then counts what is left. An operator that
       // never stops writing is measured all the same.
       Duration settle = Duration.ofMinutes(Math.max(1, Math.min(10, workloads / 1000)));
-      awaitRolloutsDone(
-          run.templates,
+      run.awaitRolloutsDone(
           operator.isFreshet() ? workloads : 0,
           Duration.ofMinutes(Math.min(15, 5 * settle.toMinutes())));
       if (operator.isFreshet()) {
-        awaitFreshetQuiet(run.process(), settle);
+        run.awaitFreshetQuiet(settle);
       }
       testbed.awaitQuietWrites(Duration.ofMinutes(Math.min(3, settle.toMinutes())));
       int mark = run.registryLog.mark();
@@ -163,48 +162,6 @@ final class SteadyPolling {
           peakRss / 1024.0);
       return List.of(steady, footprint);
     }
-  }
-
-  /**
-   * Waits, at most {@code limit}, until Freshet has sent no write for 10 s: its first cycle's pins
-   * and their records are done. Its Lease renewals are not counted (see {@link ApiWrites}).
-   */
-  private static void awaitFreshetQuiet(OperatorProcess operator, Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    ApiWrites last = operator.freshetWrites();
-    int quietSamples = 0;
-    while (System.nanoTime() < deadline && quietSamples < 2) {
-      Thread.sleep(5000);
-      ApiWrites now = operator.freshetWrites();
-      quietSamples = now.since(last).total() == 0 ? quietSamples + 1 : 0;
-      last = now;
-    }
-    if (quietSamples < 2) {
-      Bench.log("Freshet was still writing after %d s; measuring anyway", limit.toSeconds());
-    }
-  }
-
-  /**
-   * Waits, at most {@code limit}, until {@code pinned} Deployments name a digest (a peer may pin
-   * otherwise: 0 for one) and the controller-manager has finished every rollout.
-   */
-  private static void awaitRolloutsDone(TemplateWatch templates, int pinned, Duration limit)
-      throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (templates.count((name, image) -> image.contains("@sha256:")) >= pinned
-          && templates.unsettled() == 0) {
-        Bench.log(
-            "every rollout of the first cycle done %.0f s after the wait began",
-            (System.nanoTime() - start) / 1e9);
-        return;
-      }
-      Thread.sleep(2000);
-    }
-    Bench.log(
-        "%d rollouts still unfinished after %d s; measuring anyway",
-        templates.unsettled(), limit.toSeconds());
   }
 
   static double round(double seconds) {

@@ -56,4 +56,28 @@ class ApiWritesTest {
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of("PATCH deployments", 7L, "PATCH apps/status", 3L));
   }
+
+  @Test
+  void aRolloutsCostCountsEventsApartFromTheWritesThatMakeIt() {
+    var round =
+        new ApiWrites(
+            java.util.Map.of(
+                "PATCH deployments",
+                300L,
+                "PATCH apps/status",
+                100L,
+                "POST events",
+                250L,
+                "PATCH events",
+                50L));
+
+    var figures = round.perRollout(100);
+
+    assertThat(figures).extracting(Figure::value).containsExactly(4.0, 3.0);
+    assertThat(figures.get(0).met()).isFalse();
+    assertThat(new ApiWrites(java.util.Map.of("PATCH deployments", 200L)).perRollout(100))
+        .first()
+        .extracting(Figure::met)
+        .isEqualTo(true);
+  }
 }
