@@ -34,6 +34,9 @@ export FRESHET_TESTBED_DIR=${FRESHET_BENCH_TESTBED_DIR:-$root/.testbed/bench}
 # A node holds 110 pods: cold convergence runs 1,000 one-replica Apps, and their pods from kubectl's
 # baseline may still be going when Freshet's are scheduled: 20 nodes.
 export FRESHET_TESTBED_NODES=${FRESHET_TESTBED_NODES:-20}
+# The controller-manager at 100 requests a second, not its default 20: the rounds that count a
+# rollout's writes, and steady state, wait for it to finish 1,000 and 10,000 rollouts.
+export FRESHET_TESTBED_KCM_QPS=${FRESHET_TESTBED_KCM_QPS:-100}
 [[ $FRESHET_TESTBED_DIR != "$root/.testbed" ]] || { echo "refusing to run on the shared test testbed" >&2; exit 1; }
 
 # Package, never install: the operator under test is this checkout's, and ~/.m2 stays as it was.

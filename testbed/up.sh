@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Starts the testbed on loopback: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
 # (through kwokctl's binary runtime, on the binaries build.sh made), fake nodes (three, or
-# FRESHET_TESTBED_NODES; each holds 110 pods), and two CNCF
-# distribution registries (anonymous, and htpasswd basic auth). Idempotent: a healthy testbed is reused,
-# a stale one (killed test run, reboot) is cleaned away first. Every port is a free one picked now, so a
-# developer's playground and a test run (different FRESHET_TESTBED_DIR) never collide.
+# FRESHET_TESTBED_NODES; each holds 110 pods; the controller-manager at its default client rate, or
+# FRESHET_TESTBED_KCM_QPS requests a second), and two CNCF distribution registries (anonymous, and
+# htpasswd basic auth). Idempotent: a healthy testbed is reused, a stale one (killed test run,
+# reboot) is cleaned away first. Every port is a free one picked now, so a developer's playground and
+# a test run (different FRESHET_TESTBED_DIR) never collide.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,6 +13,12 @@ set -euo pipefail
 command -v docker-registry >/dev/null \
   || die "docker-registry is missing: apt-get install -y docker-registry apache2-utils (or run .ci/setup.sh)"
 command -v htpasswd >/dev/null || die "htpasswd is missing: apt-get install -y apache2-utils"
+# The controller-manager's client rate: its default 20 requests a second takes half an hour to roll
+# 10,000 Deployments; the bench sets more (FRESHET_TESTBED_KCM_QPS), the tests keep the default.
+kcm_qps=${FRESHET_TESTBED_KCM_QPS:-20}
+[[ $kcm_qps =~ ^[1-9][0-9]*$ ]] || die "FRESHET_TESTBED_KCM_QPS is a number of requests a second, not '$kcm_qps'"
+nodes=${FRESHET_TESTBED_NODES:-3}
+[[ $nodes =~ ^[1-9][0-9]*$ ]] || die "FRESHET_TESTBED_NODES is a number of fake nodes, not '$nodes'"
 
 if "$TESTBED_SRC/status.sh" >/dev/null 2>&1; then
   say "testbed in $TESTBED_DIR is already up"
@@ -55,9 +62,20 @@ stock="$TESTBED_CACHE/kwok-stages"
 
 say "starting the control plane ($cluster, apiserver on 127.0.0.1:$api_port)"
 loop=http://127.0.0.1
+# The controller-manager's rate goes in a config file: kwokctl 0.8's --extra-args takes several
+# arguments for the first component named only (etcd's, below).
+cat > "$run/kwokctl.yaml" <<YAML
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+componentsPatches:
+  - name: kube-controller-manager
+    extraArgs:
+      - {key: kube-api-qps, value: "$kcm_qps"}
+      - {key: kube-api-burst, value: "$((kcm_qps * 3 / 2))"}
+YAML
 # kwokctl binds every component to 0.0.0.0 by default; the extra args keep them all on loopback.
 KWOK_WORKDIR="$run/kwok" KWOK_KUBE_VERSION="v$K8S_VERSION" KWOK_ETCD_VERSION="$ETCD_VERSION" \
-kwokctl create cluster --name "$cluster" --runtime binary --kubeconfig "" \
+kwokctl --config "$run/kwokctl.yaml" create cluster --name "$cluster" --runtime binary --kubeconfig "" \
   --kube-apiserver-binary "$TESTBED_BIN/kube-apiserver" \
   --kube-controller-manager-binary "$TESTBED_BIN/kube-controller-manager" \
   --kube-scheduler-binary "$TESTBED_BIN/kube-scheduler" \
@@ -80,7 +98,7 @@ export KUBECONFIG="$TESTBED_DIR/kubeconfig"
 for _ in $(seq 1 100); do kubectl get crd stages.kwok.x-k8s.io >/dev/null 2>&1 && break; sleep 0.2; done
 kubectl apply -f "$stages" >>"$run/logs/kwokctl.log" 2>&1 || die "could not create the kwok Stages; see $run/logs/kwokctl.log"
 
-KWOK_WORKDIR="$run/kwok" kwokctl --name "$cluster" scale node --replicas "${FRESHET_TESTBED_NODES:-3}" >>"$run/logs/kwokctl.log" 2>&1 \
+KWOK_WORKDIR="$run/kwok" kwokctl --name "$cluster" scale node --replicas "$nodes" >>"$run/logs/kwokctl.log" 2>&1 \
   || die "could not create the fake nodes; see $run/logs/kwokctl.log"
 kubectl wait --for=condition=Ready node --all --timeout=30s >/dev/null \
   || die "the fake nodes did not become Ready; see $run/logs/control-plane/kwok-controller.log"
