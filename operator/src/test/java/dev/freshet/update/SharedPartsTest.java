@@ -21,18 +21,8 @@ class SharedPartsTest {
         labels: {app: web}
         annotations: {freshet.dev/policy: digest}
         managedFields:
-        - manager: freshet
-          operation: Apply
-          fieldsType: FieldsV1
-          fieldsV1:
-            f:spec:
-              f:template:
-                f:spec:
-                  f:containers:
-                    k:{"name":"app"}:
-                      .: {}
-                      f:image: {}
-                      f:name: {}
+        - {manager: freshet, operation: Apply, fieldsType: FieldsV1, fieldsV1: {f:spec: {f:template: {
+            f:spec: {f:containers: {'k:{"name":"app"}': {.: {}, f:image: {}, f:name: {}}}}}}}}
       spec:
         replicas: 2
         selector: {matchLabels: {app: web}}
