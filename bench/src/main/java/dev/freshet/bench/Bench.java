@@ -47,10 +47,17 @@ public final class Bench {
       testbed.installAppCrd();
       if (chosen.contains("steady") || chosen.contains("footprint")) {
         for (var operator : operators) {
+          ScenarioResult smaller = null;
           for (int[] size : scale.steady()) {
-            for (ScenarioResult r :
+            List<ScenarioResult> results =
                 SteadyPolling.run(
-                    testbed, operator, size[0], size[1], scale.interval(), scale.cycles(), logs)) {
+                    testbed, operator, size[0], size[1], scale.interval(), scale.cycles(), logs);
+            ScenarioResult footprint = results.get(1);
+            if (smaller != null) {
+              SteadyPolling.addHeapGrowth(smaller, footprint);
+            }
+            smaller = footprint;
+            for (ScenarioResult r : results) {
               byScenario.computeIfAbsent(r.scenario(), k -> new ArrayList<>()).add(r);
             }
             write(resultsDir, scale, chosen, operators, byScenario, start);

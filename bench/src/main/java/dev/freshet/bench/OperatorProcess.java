@@ -69,6 +69,11 @@ final class OperatorProcess implements AutoCloseable {
     return ProcessUsage.of(process.pid());
   }
 
+  /** The live heap after a full collection, when the operator is a JVM that lets jcmd attach. */
+  java.util.OptionalLong liveHeapBytes() throws IOException, InterruptedException {
+    return LiveHeap.bytes(process.pid());
+  }
+
   double secondsSinceStart() {
     return (System.nanoTime() - startNanos) / 1e9;
   }

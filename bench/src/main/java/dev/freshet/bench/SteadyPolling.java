@@ -3,6 +3,7 @@ package dev.freshet.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Steady polling: after the first cycle, {@code cycles} poll intervals in which nothing changes at
@@ -13,6 +14,9 @@ import java.util.List;
  * and the time from start to its end.
  */
 final class SteadyPolling {
+  /** The footprint's setup key of the live heap after a full collection, in bytes. */
+  static final String LIVE_HEAP_BYTES = "liveHeapBytes";
+
   private SteadyPolling() {}
 
   static List<ScenarioResult> run(
@@ -58,6 +62,8 @@ final class SteadyPolling {
       ApiWrites writes = testbed.apiWrites().since(writesBefore);
       ApiWrites own = operator.isFreshet() ? run.process().freshetWrites().since(ownBefore) : null;
       RegistryLog.Counts requests = run.registryLog.since(mark);
+      // After the window: the histogram's full collection would otherwise be in its CPU and RSS.
+      OptionalLong liveHeap = run.process().liveHeapBytes();
       run.stopOperator();
       // The first cycle's baseline: as many template changes, one per workload, sent by the bench
       // itself with server-side apply (the operator stopped), the API server's own speed here.
@@ -148,8 +154,15 @@ final class SteadyPolling {
               .add(rss)
               .add(startUp)
               .add(Figure.of("CPU in first cycle", run.afterFirstCycle.cpuSeconds(), "s"));
+      if (liveHeap.isPresent()) {
+        footprint
+            .set(LIVE_HEAP_BYTES, liveHeap.getAsLong())
+            .add(
+                Figure.of(
+                    "live heap, steady state", liveHeap.getAsLong() / 1024.0 / 1024.0, "MiB"));
+      }
       Bench.log(
-          "steady %s %d/%d: %.1f requests/cycle %s, %.1f writes/cycle (testbed alone %d; Freshet's own %s), CPU %.2f s/cycle, RSS %.0f MiB",
+          "steady %s %d/%d: %.1f requests/cycle %s, %.1f writes/cycle (testbed alone %d; Freshet's own %s), CPU %.2f s/cycle, RSS %.0f MiB, live heap %s",
           operator.name(),
           workloads,
           images,
@@ -159,9 +172,32 @@ final class SteadyPolling {
           backgroundWrites,
           own == null ? "-" : own.byVerbAndResource(),
           (after.cpuSeconds() - before.cpuSeconds()) / cycles,
-          peakRss / 1024.0);
+          peakRss / 1024.0,
+          liveHeap.isPresent() ? liveHeap.getAsLong() / 1024 / 1024 + " MiB" : "-");
       return List.of(steady, footprint);
     }
+  }
+
+  /**
+   * Adds to {@code larger}'s footprint what each workload beyond {@code smaller}'s added to the
+   * live heap: the growth the goal speaks of, without the operator's fixed part (classes' statics,
+   * caches of the API, buffers), which a live heap divided by its workloads would spread over them.
+   * Nothing when either run has no live heap (a peer that is not a JVM).
+   */
+  static void addHeapGrowth(ScenarioResult smaller, ScenarioResult larger) {
+    if (!(smaller.setup().get(LIVE_HEAP_BYTES) instanceof Long from)
+        || !(larger.setup().get(LIVE_HEAP_BYTES) instanceof Long to)) {
+      return;
+    }
+    int fromWorkloads = (Integer) smaller.setup().get("workloads");
+    int toWorkloads = (Integer) larger.setup().get("workloads");
+    double kib = (to - from) / 1024.0 / (toWorkloads - fromWorkloads);
+    var growth =
+        Figure.of("live heap per workload beyond " + fromWorkloads + " workloads", kib, "KiB");
+    if (toWorkloads >= 10_000) {
+      growth = growth.goal("<= 8 KiB per workload", kib <= 8);
+    }
+    larger.add(growth);
   }
 
   static double round(double seconds) {

@@ -20,6 +20,22 @@ class MeasurementParsingTest {
   }
 
   @Test
+  void liveHeapIsTheClassHistogramsTotalBytes() {
+    String histogram =
+        """
+        12345:
+         num     #instances         #bytes  class name (module)
+        -------------------------------------------------------
+           1:        180443       16234872  [B (java.base@17.0.17)
+           2:        178201        4276824  java.lang.String (java.base@17.0.17)
+        Total        912004       91234560
+        """;
+
+    assertThat(LiveHeap.total(histogram)).hasValue(91234560);
+    assertThat(LiveHeap.total("12345:\nCommand executed\n")).isEmpty();
+  }
+
+  @Test
   void registryRequestsOfOneRunByMethodFromTheAccessLog() {
     var lines =
         List.of(
