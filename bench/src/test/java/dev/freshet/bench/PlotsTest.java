@@ -11,22 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PlotsTest {
   @TempDir Path dir;
 
+  private static ScenarioResult burst(int workloads, double webhooks, double direct) {
+    return ScenarioResult.of("burst", "freshet")
+        .set("workloads", workloads)
+        .add(Figure.against("all rolled via webhooks", webhooks, "s", direct, "direct"))
+        .add(Figure.of("poll interval", 30, "s"));
+  }
+
   @Test
   void drawsOnePanelPerFigureNameAcrossSizes() throws Exception {
-    var small =
-        ScenarioResult.of("burst", "freshet")
-            .set("workloads", 100)
-            .add(
-                Figure.against(
-                    "all rolled via webhooks (from the first send)", 2.1, "s", 1.0, "direct"))
-            .add(Figure.of("poll interval", 30, "s"));
-    var full =
-        ScenarioResult.of("burst", "freshet")
-            .set("workloads", 1000)
-            .add(
-                Figure.against(
-                    "all rolled via webhooks (from the first send)", 15.3, "s", 7.7, "direct"))
-            .add(Figure.of("poll interval", 30, "s"));
+    var small = burst(100, 2.1, 1.0);
+    var full = burst(1000, 15.3, 7.7);
 
     Path file = Plots.figures(dir, "2026-12-01", "burst", List.of(small, full));
 
