@@ -39,7 +39,7 @@ test: packages testbed-up testbed-cosign testbed-actionlint testbed-helm
 soak: packages testbed-up
 	MVN="$(MVN)" soak/run.sh
 
-## bench: the bench harness on a testbed of its own (over an hour on 2 cores; BENCH_SCALE=small takes a few):
+## bench: the bench harness on a testbed of its own (about 45 minutes on 2 cores; BENCH_SCALE=small takes a few):
 ## every scenario beside its baseline, results and plots in bench/results/, the table printed.
 ## BENCH_ARGS picks scenarios or adds a peer operator (bench/run.sh --help says how).
 BENCH_ARGS ?=

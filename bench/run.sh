@@ -4,7 +4,7 @@
 # <date>-summary.md, and prints the table. bench/README.md says what each scenario measures.
 # Usage: bench/run.sh [--peer-cmd CMD --peer-annotations K=V,… [--peer-name NAME]] [SCENARIO…]
 #   SCENARIO                 steady footprint burst webhook cold (default: all)
-#   BENCH_SCALE              full (default, over an hour on 2 cores: steady, footprint and burst alone took 37 min),
+#   BENCH_SCALE              full (default, about 45 min on 2 cores),
 #                            large (full's 10,000 workloads alone: steady and footprint in about 30 min) or small (a few minutes)
 #   --peer-cmd CMD           another operator to measure on the same testbed (steady, footprint,
 #                            burst): a command line in which {kubeconfig}, {namespace}, {registry},
