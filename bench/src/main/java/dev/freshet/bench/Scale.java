@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The sizes a run measures. {@code full} is the figures the design promises (over an hour on a
+ * The sizes a run measures. {@code full} is the figures the design promises (about 45 minutes on a
  * 2-core machine); {@code large} is full's 10,000 workloads alone, for the steady and footprint
  * figures at the size where memory matters (about half an hour); {@code small} tries the harness in
  * a few minutes.
