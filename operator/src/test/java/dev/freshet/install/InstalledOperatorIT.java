@@ -132,9 +132,21 @@ class InstalledOperatorIT {
                     .extracting(i -> i.getRunningDigest())
                     .isEqualTo(second.digest()));
 
-    assertThat(FORBIDDEN.matcher(pod.log()).find())
+    assertThat(refusals(pod.log()))
         .as("a request of the operator was refused:%n%s", pod.log())
-        .isFalse();
+        .isEmpty();
+  }
+
+  /**
+   * The log lines that say RBAC refused a request. A cluster-wide operator also meets other tests'
+   * Apps, and a write into a namespace being deleted is refused with 403 too: that one is the
+   * namespace's state, not a missing permission.
+   */
+  private static List<String> refusals(String log) {
+    return log.lines()
+        .filter(line -> FORBIDDEN.matcher(line).find())
+        .filter(line -> !line.contains("because it is being terminated"))
+        .toList();
   }
 
   @Test
@@ -264,9 +276,9 @@ class InstalledOperatorIT {
       assertThat(takeover).isLessThan(bound).isLessThan(Duration.ofSeconds(15));
     }
     for (InstalledPod pod : List.of(a, b)) {
-      assertThat(FORBIDDEN.matcher(pod.log()).find())
+      assertThat(refusals(pod.log()))
           .as("a request of %s was refused:%n%s", pod.name(), pod.log())
-          .isFalse();
+          .isEmpty();
     }
   }
 
