@@ -2,6 +2,7 @@ package dev.freshet.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -18,19 +19,23 @@ final class LiveHeap {
   static OptionalLong bytes(long pid) throws IOException, InterruptedException {
     // The bench's own JDK: the operator under test runs on the same one here.
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process process =
-        new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "GC.class_histogram"))
-            .redirectErrorStream(true)
-            .start();
-    String output;
-    try (var in = process.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    // Into a file, not a pipe: reading a pipe to its end would wait on a hung attach for ever,
+    // where the wait below gives up after two minutes.
+    Path output = Files.createTempFile("freshet-histogram", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(List.of(jcmd.toString(), Long.toString(pid), "GC.class_histogram"))
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        return OptionalLong.empty();
+      }
+      return total(Files.readString(output, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(output);
     }
-    if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      return OptionalLong.empty();
-    }
-    return total(output);
   }
 
   /** The bytes of the histogram's {@code Total} line: instances, then bytes. */

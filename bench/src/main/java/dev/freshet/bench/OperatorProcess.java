@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The operator under test as a process of its own, so its memory and CPU are its alone: started
@@ -70,7 +71,7 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** The live heap after a full collection, when the operator is a JVM that lets jcmd attach. */
-  java.util.OptionalLong liveHeapBytes() throws IOException, InterruptedException {
+  OptionalLong liveHeapBytes() throws IOException, InterruptedException {
     return LiveHeap.bytes(process.pid());
   }
 
