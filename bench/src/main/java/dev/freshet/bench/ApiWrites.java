@@ -9,11 +9,16 @@ import java.util.regex.Pattern;
 
 /**
  * Write requests summed by {@code verb resource[/subresource]}: all the API server took, from its
- * {@code apiserver_request_total}, or those Freshet sent, from its own {@code
- * freshet_kubernetes_writes_total}. Hand-parsed: one counter family of the Prometheus text format,
+ * {@code apiserver_request_total}, or those of Freshet's that the API server wrote, from its own
+ * {@code freshet_kubernetes_writes_total} less its {@code freshet_kubernetes_write_conflicts_total}
+ * (kept apart in {@link #refused}). Hand-parsed: one counter family of the Prometheus text format,
  * where a parser library would bring a second metrics stack into the bench for a dozen lines.
  */
-record ApiWrites(Map<String, Long> byVerbAndResource) {
+record ApiWrites(Map<String, Long> byVerbAndResource, Map<String, Long> refused) {
+  ApiWrites(Map<String, Long> byVerbAndResource) {
+    this(byVerbAndResource, Map.of());
+  }
+
   static final Set<String> WRITE_VERBS =
       Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION");
 
@@ -27,6 +32,8 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
       Pattern.compile("^apiserver_request_total\\{([^}]*)}\\s+([0-9.eE+]+)");
   private static final Pattern FRESHET_SAMPLE =
       Pattern.compile("^freshet_kubernetes_writes_total\\{([^}]*)}\\s+([0-9.eE+]+)");
+  private static final Pattern FRESHET_CONFLICTS =
+      Pattern.compile("^freshet_kubernetes_write_conflicts_total\\{([^}]*)}\\s+([0-9.eE+]+)");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** All writes the API server took, from its own {@code /metrics}. */
@@ -40,10 +47,19 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
    * subresource ({@code apps/status}).
    */
   static ApiWrites parseFreshet(String metricsText) {
-    return parse(metricsText, FRESHET_SAMPLE);
+    Map<String, Long> refused = sums(metricsText, FRESHET_CONFLICTS);
+    Map<String, Long> written = new TreeMap<>(sums(metricsText, FRESHET_SAMPLE));
+    // Sent but refused with 409 (a stale copy, a field another manager owns): nothing written.
+    refused.forEach((key, n) -> written.merge(key, -n, Long::sum));
+    written.values().removeIf(n -> n == 0);
+    return new ApiWrites(Map.copyOf(written), refused);
   }
 
   private static ApiWrites parse(String metricsText, Pattern family) {
+    return new ApiWrites(sums(metricsText, family));
+  }
+
+  private static Map<String, Long> sums(String metricsText, Pattern family) {
     Map<String, Long> sums = new TreeMap<>();
     for (String line : metricsText.split("\n")) {
       Matcher sample = family.matcher(line);
@@ -64,20 +80,25 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
       String key = verb + " " + resource + (subresource.isEmpty() ? "" : "/" + subresource);
       sums.merge(key, (long) Double.parseDouble(sample.group(2)), Long::sum);
     }
-    return new ApiWrites(Map.copyOf(sums));
+    return Map.copyOf(sums);
   }
 
-  /** What was written between {@code before} and this. */
+  /** What was written, and refused, between {@code before} and this. */
   ApiWrites since(ApiWrites before) {
+    return new ApiWrites(
+        delta(byVerbAndResource, before.byVerbAndResource), delta(refused, before.refused));
+  }
+
+  private static Map<String, Long> delta(Map<String, Long> now, Map<String, Long> before) {
     Map<String, Long> delta = new TreeMap<>();
-    byVerbAndResource.forEach(
+    now.forEach(
         (key, count) -> {
-          long d = count - before.byVerbAndResource.getOrDefault(key, 0L);
+          long d = count - before.getOrDefault(key, 0L);
           if (d != 0) {
             delta.put(key, d);
           }
         });
-    return new ApiWrites(delta);
+    return delta;
   }
 
   long total() {
@@ -107,6 +128,10 @@ record ApiWrites(Map<String, Long> byVerbAndResource) {
                 2,
                 "one for the pin, one for its record (limit)")
             .goal("<= 2 writes per rollout", writes <= 2),
-        Figure.of("Freshet's Events per rollout", events() / (double) rollouts, "Events"));
+        Figure.of("Freshet's Events per rollout", events() / (double) rollouts, "Events"),
+        Figure.of(
+            "Freshet's writes refused with 409 per rollout (stale copy or field conflict)",
+            refused.values().stream().mapToLong(Long::longValue).sum() / (double) rollouts,
+            "requests"));
   }
 }

@@ -58,6 +58,28 @@ class ApiWritesTest {
   }
 
   @Test
+  void freshetsWritesRefusedWithAConflictAreNotCountedAsWrittenButApart() {
+    String before =
+        """
+        freshet_kubernetes_writes_total{resource="deployments",verb="PATCH",} 7.0
+        freshet_kubernetes_write_conflicts_total{resource="deployments",verb="PATCH",} 1.0
+        """;
+    String after =
+        """
+        freshet_kubernetes_writes_total{resource="deployments",verb="PATCH",} 10.0
+        freshet_kubernetes_write_conflicts_total{resource="deployments",verb="PATCH",} 2.0
+        """;
+
+    var round = ApiWrites.parseFreshet(after).since(ApiWrites.parseFreshet(before));
+
+    assertThat(ApiWrites.parseFreshet(before).byVerbAndResource())
+        .containsExactly(java.util.Map.entry("PATCH deployments", 6L));
+    assertThat(round.byVerbAndResource())
+        .containsExactly(java.util.Map.entry("PATCH deployments", 2L));
+    assertThat(round.perRollout(1)).extracting(Figure::value).containsExactly(2.0, 0.0, 1.0);
+  }
+
+  @Test
   void aRolloutsCostCountsEventsApartFromTheWritesThatMakeIt() {
     var round =
         new ApiWrites(
@@ -73,7 +95,7 @@ class ApiWritesTest {
 
     var figures = round.perRollout(100);
 
-    assertThat(figures).extracting(Figure::value).containsExactly(4.0, 3.0);
+    assertThat(figures).extracting(Figure::value).containsExactly(4.0, 3.0, 0.0);
     assertThat(figures.get(0).met()).isFalse();
     assertThat(new ApiWrites(java.util.Map.of("PATCH deployments", 200L)).perRollout(100))
         .first()

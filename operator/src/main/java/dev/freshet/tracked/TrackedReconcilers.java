@@ -3,7 +3,6 @@ package dev.freshet.tracked;
 import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
-import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.StuckPods;
@@ -24,7 +23,6 @@ final class TrackedReconcilers {
       Poller poller,
       PullSecretCredentials credentials,
       SignatureChecks signatures,
-      ImageFieldApplier applier,
       TrackedStatusWriter status,
       EventRecorder events,
       StuckPods stuckPods,

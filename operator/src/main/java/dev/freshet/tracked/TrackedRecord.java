@@ -21,12 +21,12 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@value #PINNED} ({@code container=tag@digest}) and {@value #PINNED_AT}: the pins Freshet
- *       set, written in the same apply that sets the images (under the image's field manager), so a
- *       template naming another pin was changed by someone else;
+ *       set, changed only in the apply that sets the images, so a template naming another pin was
+ *       changed by someone else;
  *   <li>{@value #LAST_GOOD} ({@code container=tag@digest}): the last pin whose rollout completed,
  *       where the health gate goes back to;
  *   <li>{@value #QUARANTINED} ({@code container=digest}, a container may repeat): digests never
- *       pinned again, written before the rollback that leaves them;
+ *       pinned again, written in the same apply as the rollback that leaves them;
  *   <li>{@value #HELD}: why updates are held, while a person holds them.
  * </ul>
  */
@@ -37,7 +37,10 @@ public final class TrackedRecord {
   public static final String QUARANTINED = TrackedStatus.PREFIX + "quarantined";
   public static final String HELD = TrackedStatus.PREFIX + "held";
 
-  /** Written with the image, by the image's field manager; never by the status writer. */
+  /**
+   * Changed only with the image, in the same apply; a write of the status alone repeats them as
+   * they are.
+   */
   static final Set<String> WRITTEN_WITH_IMAGE =
       Set.of(PINNED, PINNED_AT, TrackedStatus.HISTORY, TrackedStatus.UPDATED_AT);
 

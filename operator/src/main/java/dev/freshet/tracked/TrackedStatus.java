@@ -6,12 +6,18 @@ import java.util.Map;
 
 /**
  * What Freshet records on a tracked workload, as annotations under {@code status.freshet.dev/} so
- * they are never mistaken for the configuration under {@code freshet.dev/}. They are written with a
- * field manager of their own ({@link #FIELD_MANAGER}), separate from the one that owns the image,
- * so that clearing them never touches the image.
+ * they are never mistaken for the configuration under {@code freshet.dev/}. They are written by the
+ * manager that sets the image ({@link dev.freshet.update.ImageFieldApplier#FIELD_MANAGER}), so a
+ * pin and its status are one write; see {@link TrackedStatusWriter}.
  */
 public final class TrackedStatus {
-  public static final String FIELD_MANAGER = "freshet-status";
+  /**
+   * The manager that wrote these annotations apart from the image, before they moved to the image's
+   * manager; {@link TrackedStatusWriter} retires its entries.
+   */
+  public static final String LEGACY_FIELD_MANAGER =
+      dev.freshet.update.ImageFieldApplier.LEGACY_STATUS_MANAGER;
+
   public static final String PREFIX = "status.freshet.dev/";
   public static final String RUNNING_DIGEST = PREFIX + "running-digest";
   public static final String LATEST_DIGEST = PREFIX + "latest-digest";

@@ -1,10 +1,13 @@
 package dev.freshet.tracked;
 
 import dev.freshet.poll.Resolution;
+import dev.freshet.update.ImageFieldApplier;
+import dev.freshet.update.ImageFieldApplier.TemplateContainer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,16 +20,25 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Writes the {@code status.freshet.dev/*} annotations of a tracked workload with server-side apply
- * under {@link TrackedStatus#FIELD_MANAGER}, and only when they differ from what is there: an
- * annotation that Freshet stops sending is removed by the apply itself.
+ * Writes Freshet's record of a tracked workload: the {@code status.freshet.dev/*} annotations, and
+ * with a pin the image they record. Everything goes through {@link ImageFieldApplier} under one
+ * field manager, so a pin and its status are one write: a rollout costs that write and the one that
+ * records its end. An annotation that Freshet stops sending is removed by the apply itself.
+ *
+ * <p>Freshet once wrote the status under a manager of its own ({@link
+ * TrackedStatus#LEGACY_FIELD_MANAGER}). The first write to a workload that still has its entry
+ * takes the annotations over (the apply is forced), then applies nothing under the old manager,
+ * which removes what only it still owned: annotations the new record no longer has. In that order,
+ * a stop between the two leaves the full record in place and the next write finishes the move.
  */
 public final class TrackedStatusWriter {
 
   private final KubernetesClient client;
+  private final ImageFieldApplier applier;
 
-  public TrackedStatusWriter(KubernetesClient client) {
+  public TrackedStatusWriter(KubernetesClient client, ImageFieldApplier applier) {
     this.client = client;
+    this.applier = applier;
   }
 
   /**
@@ -35,26 +47,101 @@ public final class TrackedStatusWriter {
    * written only with such a change. Every write of an annotation bumps a Deployment's {@code
    * metadata.generation} and makes the deployment controller write its status, so a steady state
    * writes nothing; when each image was last checked is in the poller's metrics.
+   *
+   * @return false if the workload changed since {@code workload} was read: nothing was written, and
+   *     the change's own event brings the next reconcile
    */
-  public void write(HasMetadata workload, Map<String, String> status) {
+  public boolean write(
+      HasMetadata workload, List<String> templatePath, Map<String, String> status) {
     Map<String, String> current = TrackedStatus.of(workload.getMetadata().getAnnotations());
-    if (sameButCheckedAt(current, status)) {
+    if (sameButCheckedAt(current, status) && !hasLegacyEntry(workload)) {
+      return true;
+    }
+    Map<String, String> record = new TreeMap<>(pinRecord(workload));
+    record.putAll(status);
+    return written(workload, applier.applyRecord(workload, templatePath, record));
+  }
+
+  /**
+   * Sets {@code images} with {@code pinRecord} (see {@link TrackedRecord}) and the {@code status}
+   * they make, in one apply.
+   */
+  public ImageFieldApplier.Result pin(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<TemplateContainer, String> images,
+      Map<String, String> pinRecord,
+      Map<String, String> status,
+      boolean force) {
+    Map<String, String> record = new TreeMap<>(pinRecord);
+    record.putAll(status);
+    ImageFieldApplier.Result result = applier.apply(workload, templatePath, images, record, force);
+    if (result instanceof ImageFieldApplier.Result.Applied) {
+      retireLegacyEntry(workload);
+    }
+    return result;
+  }
+
+  private boolean written(HasMetadata workload, ImageFieldApplier.Result result) {
+    if (result instanceof ImageFieldApplier.Result.Invalid invalid) {
+      throw invalid.refusal();
+    }
+    if (result instanceof ImageFieldApplier.Result.Stale) {
+      return false;
+    }
+    retireLegacyEntry(workload);
+    return true;
+  }
+
+  /** The annotations written with the image, as {@code workload} carries them. */
+  private static Map<String, String> pinRecord(HasMetadata workload) {
+    Map<String, String> record = new TreeMap<>();
+    Optional.ofNullable(workload.getMetadata().getAnnotations())
+        .orElse(Map.of())
+        .forEach(
+            (k, v) -> {
+              if (TrackedRecord.WRITTEN_WITH_IMAGE.contains(k)) {
+                record.put(k, v);
+              }
+            });
+    return record;
+  }
+
+  static boolean hasLegacyEntry(HasMetadata workload) {
+    return Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of()).stream()
+        .anyMatch(e -> TrackedStatus.LEGACY_FIELD_MANAGER.equals(e.getManager()));
+  }
+
+  /**
+   * Applies nothing under the old status manager, once Freshet's own manager has taken the record
+   * over: what only the old one owned is removed, and its entry with it.
+   */
+  private void retireLegacyEntry(HasMetadata workload) {
+    if (!hasLegacyEntry(workload)) {
       return;
     }
-    var patch = new GenericKubernetesResource();
-    patch.setApiVersion(workload.getApiVersion());
-    patch.setKind(workload.getKind());
-    patch.setMetadata(
+    var nothing = new GenericKubernetesResource();
+    nothing.setApiVersion(workload.getApiVersion());
+    nothing.setKind(workload.getKind());
+    nothing.setMetadata(
         new ObjectMetaBuilder()
             .withName(workload.getMetadata().getName())
             .withNamespace(workload.getMetadata().getNamespace())
-            .withAnnotations(status)
+            .withUid(workload.getMetadata().getUid())
             .build());
-    client
-        .resource(patch)
-        .fieldManager(TrackedStatus.FIELD_MANAGER)
-        .forceConflicts()
-        .serverSideApply();
+    try {
+      client
+          .resource(nothing)
+          .fieldManager(TrackedStatus.LEGACY_FIELD_MANAGER)
+          .forceConflicts()
+          .serverSideApply();
+    } catch (KubernetesClientException gone) {
+      // Deleted since (the uid is a precondition, so an apply never creates it anew): there is
+      // no entry left to retire.
+      if (gone.getCode() != 404 && gone.getCode() != 409 && gone.getCode() != 422) {
+        throw gone;
+      }
+    }
   }
 
   private static boolean sameButCheckedAt(Map<String, String> current, Map<String, String> next) {
@@ -83,9 +170,10 @@ public final class TrackedStatusWriter {
   }
 
   /** Removes every status annotation, when a workload stops being tracked. */
-  public void clear(HasMetadata workload) {
-    if (!TrackedStatus.of(workload.getMetadata().getAnnotations()).isEmpty()) {
-      write(workload, Map.of());
+  public void clear(HasMetadata workload, List<String> templatePath) {
+    if (!TrackedStatus.of(workload.getMetadata().getAnnotations()).isEmpty()
+        || hasLegacyEntry(workload)) {
+      write(workload, templatePath, Map.of());
     }
   }
 
@@ -181,6 +269,11 @@ public final class TrackedStatusWriter {
     void waiting(String container, TrackedWaits.PendingText candidate, String message) {
       pending.put(container, candidate);
       waiting.put(container, message);
+    }
+
+    /** The apply of the images was refused: no container changes in this reconcile. */
+    void notUpdated() {
+      updated.clear();
     }
 
     void rolledOut(boolean complete) {

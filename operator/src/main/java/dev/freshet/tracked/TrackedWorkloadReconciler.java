@@ -63,12 +63,18 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
   private final Poller poller;
   private final PullSecretCredentials credentials;
   private final SignatureChecks signatures;
-  private final ImageFieldApplier applier;
   private final TrackedStatusWriter statusWriter;
   private final EventRecorder events;
   private final StuckPods stuckPods;
   private final Clock clock;
   private final WorkloadStates states;
+
+  /**
+   * When to look again after a write refused because the workload changed since it was read. The
+   * change's own event normally comes first; this is the bound if it does not.
+   */
+  private static final Duration STALE_RETRY = Duration.ofSeconds(2);
+
   private final SimpleInboundEventSource<W> pollResults =
       new SimpleInboundEventSource<>("poll-results");
 
@@ -78,7 +84,6 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     this.poller = p.poller();
     this.credentials = p.credentials();
     this.signatures = p.signatures();
-    this.applier = p.applier();
     this.statusWriter = p.status();
     this.events = p.events();
     this.stuckPods = p.stuckPods();
@@ -106,7 +111,7 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     if (!TrackedAnnotations.isTracked(annotations)
         || workload.getMetadata().getDeletionTimestamp() != null) {
       poller.unwatchAll(subscriberPrefix, Set.of());
-      statusWriter.clear(workload);
+      statusWriter.clear(workload, kind.templatePath());
       return UpdateControl.noUpdate();
     }
     TrackedPolicy policy;
@@ -115,7 +120,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
     } catch (IllegalArgumentException invalid) {
       poller.unwatchAll(subscriberPrefix, Set.of());
       events.record(workload, EventReason.InvalidAnnotation, invalid.getMessage());
-      statusWriter.write(workload, TrackedStatusWriter.problem(workload, invalid.getMessage()));
+      statusWriter.write(
+          workload,
+          kind.templatePath(),
+          TrackedStatusWriter.problem(workload, invalid.getMessage()));
       return UpdateControl.noUpdate();
     }
 
@@ -126,7 +134,8 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
               + " is for StatefulSets and DaemonSets: a Deployment keeps its own deadline, set"
               + " spec.progressDeadlineSeconds instead";
       events.record(workload, EventReason.InvalidAnnotation, message);
-      statusWriter.write(workload, TrackedStatusWriter.problem(workload, message));
+      statusWriter.write(
+          workload, kind.templatePath(), TrackedStatusWriter.problem(workload, message));
       return UpdateControl.noUpdate();
     }
 
@@ -183,7 +192,10 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         // The pod template is every container's: nothing of this workload is checked or rolled.
         poller.unwatchAll(subscriberPrefix, Set.of());
         events.record(workload, EventReason.PullSecretRefused, refused.getMessage());
-        statusWriter.write(workload, TrackedStatusWriter.problem(workload, refused.getMessage()));
+        statusWriter.write(
+            workload,
+            kind.templatePath(),
+            TrackedStatusWriter.problem(workload, refused.getMessage()));
         return UpdateControl.noUpdate();
       }
       var watch =
@@ -390,23 +402,11 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
           TrackedRecord.LAST_GOOD,
           TrackedRecord.withPins(status.record(TrackedRecord.LAST_GOOD), completed));
     }
-    if (!newImages.isEmpty() && !rollBacks.isEmpty()) {
-      // Intent first: the quarantine is in the API server before the image goes back, so a
-      // restart in between finishes the rollback instead of retrying the digest.
-      rollBacks.forEach(
-          (c, back) ->
-              status.record(
-                  TrackedRecord.QUARANTINED,
-                  TrackedRecord.quarantine(
-                      status.record(TrackedRecord.QUARANTINED), c, back.failed().digest())));
-      statusWriter.write(workload, status.build());
-    } else if (!newImages.isEmpty() && !custody.released().isEmpty()) {
-      // A release is recorded before the image it lets roll: a reconcile that sees the new image
-      // with the old quarantine would take it for a rollback left half done and go back.
-      statusWriter.write(workload, status.build());
-    }
-
     if (!newImages.isEmpty()) {
+      // A rollback's quarantine, and a release, go in the same apply as the image they let change:
+      // no reconcile sees the image without them, to retry a failed digest or to take the image
+      // for a rollback left half done.
+      rollBacks.forEach((c, back) -> status.quarantine(c, back.failed().digest()));
       Map<String, String> pinRecord = new TreeMap<>();
       pinRecord.put(
           TrackedRecord.PINNED,
@@ -429,11 +429,25 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
       if (updatedAt != null) {
         pinRecord.put(TrackedStatus.UPDATED_AT, updatedAt);
       }
+      newImages.forEach(
+          (container, image) -> {
+            if (!image.equals(currentImage(template, container))) {
+              status.updated(container.name(), image);
+            }
+          });
+      status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
+      Map<String, String> pinned = status.build();
       ImageFieldApplier.Result result =
-          applier.apply(workload, kind.templatePath(), newImages, pinRecord, policy.force());
+          statusWriter.pin(
+              workload, kind.templatePath(), newImages, pinRecord, pinned, policy.force());
+      if (result instanceof ImageFieldApplier.Result.Stale) {
+        // Nothing changed; the request a person made waits for the reconcile of the newer copy.
+        return UpdateControl.<W>noUpdate().rescheduleAfter(STALE_RETRY);
+      }
       if (!(result instanceof ImageFieldApplier.Result.Applied)) {
         // The person's image did not become Freshet's pin: the resume must wait for a next try.
         decided = false;
+        status.notUpdated();
       }
       if (result instanceof ImageFieldApplier.Result.Applied applied) {
         String takeover =
@@ -495,9 +509,6 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
                     container + " rolling to " + image + takeover,
                     change);
               }
-              if (!image.equals(currentImage(template, container))) {
-                status.updated(container.name(), image);
-              }
             });
         List<String> failed =
             rollBacks.values().stream()
@@ -507,6 +518,9 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         if (!failed.isEmpty()) {
           stuckPods.deleteAfterRollback(workload, failed);
         }
+        reportRolledOut(workload, annotations, pinned, trackedImages);
+        reportRequests(workload, annotations, custody, decided, rollbacksRefused);
+        return recheck.map(control()::rescheduleAfter).orElse(control());
       } else if (result instanceof ImageFieldApplier.Result.Refused refused) {
         events.record(workload, EventReason.OwnershipConflict, refused.message());
         newImages.keySet().forEach(c -> status.problem(c.name(), refused.message()));
@@ -516,15 +530,22 @@ public class TrackedWorkloadReconciler<W extends HasMetadata> implements Reconci
         newImages.keySet().forEach(c -> status.problem(c.name(), message));
       }
     }
-    reportRequests(workload, annotations, custody, decided, rollbacksRefused);
     status.rolledOut(RolloutState.of(workload).map(RolloutState::isDone).orElse(false));
     Map<String, String> written = status.build();
+    if (!statusWriter.write(workload, kind.templatePath(), written)) {
+      return UpdateControl.<W>noUpdate().rescheduleAfter(STALE_RETRY);
+    }
     reportRolledOut(workload, annotations, written, trackedImages);
-    statusWriter.write(workload, written);
+    // After the record: a request consumed changes the workload, which the record's apply, made
+    // from the copy read, would then find stale.
+    reportRequests(workload, annotations, custody, decided, rollbacksRefused);
     // A wait that ends by itself (a window opens, a digest comes of age) and a stuck rollout (it
     // sends no event) need no poll to be seen.
-    UpdateControl<W> control = UpdateControl.noUpdate();
-    return recheck.map(control::rescheduleAfter).orElse(control);
+    return recheck.map(control()::rescheduleAfter).orElse(control());
+  }
+
+  private UpdateControl<W> control() {
+    return UpdateControl.noUpdate();
   }
 
   /**

@@ -24,7 +24,9 @@ import java.util.function.UnaryOperator;
  *       whole, only those image fields: {@link #storeOfImageOwners});
  *   <li>of other managers, only the entries that own a container's image, cut down to those image
  *       fields: {@link ImageFieldApplier#imageManagers} tells by them that a person or a tool took
- *       an image into their own hands.
+ *       an image into their own hands;
+ *   <li>of the manager that once wrote a tracked workload's status apart ({@link
+ *       ImageFieldApplier#LEGACY_STATUS_MANAGER}), only that its entry is there.
  * </ul>
  *
  * The {@code kubectl.kubernetes.io/last-applied-configuration} annotation, a copy of the whole
@@ -83,6 +85,10 @@ public final class CachedObjects {
       for (ManagedFieldsEntry entry : metadata.getManagedFields()) {
         if (isOwn(entry) && own == OwnEntries.WHOLE) {
           kept.add(entry);
+        } else if (ImageFieldApplier.LEGACY_STATUS_MANAGER.equals(entry.getManager())) {
+          // Only that it is there: the status writer retires it on its next write.
+          entry.setFieldsV1(null);
+          kept.add(entry);
         } else if (entry.getFieldsV1() != null) {
           Map<String, Object> images = imageFields(entry.getFieldsV1().getAdditionalProperties());
           if (!images.isEmpty()) {
@@ -98,10 +104,7 @@ public final class CachedObjects {
     return object;
   }
 
-  /**
-   * Entries of the manager that applies an App's objects and a workload's images; the status
-   * annotations' manager ({@code freshet-status}) is read by no one.
-   */
+  /** Entries of the manager that applies an App's objects and a workload's images. */
   private static boolean isOwn(ManagedFieldsEntry entry) {
     return ImageFieldApplier.FIELD_MANAGER.equals(entry.getManager());
   }

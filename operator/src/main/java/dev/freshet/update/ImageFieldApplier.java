@@ -30,9 +30,21 @@ import java.util.regex.Pattern;
  * field on its own, so Freshet takes the field over. A controller that re-applies continuously
  * (Argo CD, Flux) would revert it and the two would fight, so Freshet refuses and reports who owns
  * the field, unless the workload says {@code freshet.dev/force: "true"}.
+ *
+ * <p>Every apply carries the {@code resourceVersion} of the copy it was made from, as a
+ * precondition. An apply repeats what Freshet owns at the values that copy shows, so one made from
+ * a copy the informer has not yet brought up to date would set an image Freshet has since moved on
+ * from: a roll backward. The API server refuses such an apply ({@link Result.Stale}) and the newer
+ * copy's event brings the next reconcile.
  */
 public final class ImageFieldApplier {
   public static final String FIELD_MANAGER = "freshet";
+
+  /**
+   * The manager that wrote a tracked workload's status annotations apart from the image before they
+   * moved to {@link #FIELD_MANAGER}. Its entries are retired on the first write after the move.
+   */
+  public static final String LEGACY_STATUS_MANAGER = "freshet-status";
 
   /** Managers that reconcile continuously and would revert an image Freshet sets. */
   static final Set<String> CONTINUOUS_RECONCILERS =
@@ -69,6 +81,12 @@ public final class ImageFieldApplier {
      * nothing was changed, and trying again unchanged would fail the same way.
      */
     record Invalid(KubernetesClientException refusal) implements Result {}
+
+    /**
+     * The workload changed since the copy the apply was made from; nothing was changed, and the
+     * change's own event brings the next try.
+     */
+    record Stale() implements Result {}
   }
 
   /**
@@ -125,10 +143,7 @@ public final class ImageFieldApplier {
     Map<TemplateContainer, String> applied =
         new LinkedHashMap<>(stillOwned(workload, templatePath));
     applied.putAll(images);
-    GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, applied);
-    if (!record.isEmpty()) {
-      patch.getMetadata().setAnnotations(new TreeMap<>(record));
-    }
+    GenericKubernetesResource patch = patch(workload, templatePath, applied, record);
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
@@ -138,6 +153,9 @@ public final class ImageFieldApplier {
       }
       if (e.getCode() != 409) {
         throw e;
+      }
+      if (isStale(e)) {
+        return new Result.Stale();
       }
       Set<String> owners = conflictingManagers(e);
       Set<String> reconcilers = new TreeSet<>(owners);
@@ -150,16 +168,62 @@ public final class ImageFieldApplier {
                 + ", which would revert a change; set the annotation freshet.dev/force=\"true\" to"
                 + " let Freshet take the field over, or let that tool update the image");
       }
-      try {
-        client.resource(patch).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-      } catch (KubernetesClientException forced) {
-        if (forced.getCode() == 422) {
-          return new Result.Invalid(forced);
-        }
-        throw forced;
-      }
-      return new Result.Applied(owners);
+      Result forced = forced(patch);
+      return forced instanceof Result.Applied ? new Result.Applied(owners) : forced;
     }
+  }
+
+  /**
+   * Writes {@code record} as the annotations Freshet's manager owns, and changes no image: the
+   * image fields it owns are repeated at the values {@code workload} shows. Forced, since no image
+   * value changes and only annotations can conflict: those a person set by hand, or those of the
+   * manager that wrote Freshet's status apart before ({@code freshet-status}), which this takes
+   * over.
+   */
+  public Result applyRecord(
+      HasMetadata workload, List<String> templatePath, Map<String, String> record) {
+    return forced(patch(workload, templatePath, stillOwned(workload, templatePath), record));
+  }
+
+  private Result forced(GenericKubernetesResource patch) {
+    try {
+      client.resource(patch).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      return new Result.Applied(Set.of());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 422) {
+        return new Result.Invalid(e);
+      }
+      if (e.getCode() == 409 && isStale(e)) {
+        return new Result.Stale();
+      }
+      throw e;
+    }
+  }
+
+  private static GenericKubernetesResource patch(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<TemplateContainer, String> images,
+      Map<String, String> record) {
+    GenericKubernetesResource patch = imageOnlyPatch(workload, templatePath, images);
+    if (!record.isEmpty()) {
+      patch.getMetadata().setAnnotations(new TreeMap<>(record));
+    }
+    patch.getMetadata().setResourceVersion(workload.getMetadata().getResourceVersion());
+    return patch;
+  }
+
+  /**
+   * A 409 for the {@code resourceVersion} precondition, not for fields another manager owns: the
+   * API server names each conflicting field as a {@code FieldManagerConflict} cause.
+   */
+  static boolean isStale(KubernetesClientException e) {
+    return e.getCode() == 409
+        && (e.getStatus() == null
+            || e.getStatus().getDetails() == null
+            || e.getStatus().getDetails().getCauses() == null
+            || e.getStatus().getDetails().getCauses().stream()
+                .noneMatch(c -> "FieldManagerConflict".equals(c.getReason())));
   }
 
   /**
@@ -297,7 +361,9 @@ public final class ImageFieldApplier {
             .withName(workload.getMetadata().getName())
             .withNamespace(workload.getMetadata().getNamespace())
             .build());
-    patch.setAdditionalProperties(new LinkedHashMap<>(Map.of(templatePath.get(0), node)));
+    if (!images.isEmpty()) {
+      patch.setAdditionalProperties(new LinkedHashMap<>(Map.of(templatePath.get(0), node)));
+    }
     return patch;
   }
 

@@ -5,9 +5,13 @@ import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WriteCounter {
   private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> conflicted = new ConcurrentHashMap<>();
 
   /** A new client in {@code namespace} whose writes this counts; the caller closes it. */
   public KubernetesClient clientIn(Testbed testbed, String namespace) {
@@ -34,17 +39,39 @@ public final class WriteCounter {
                       public void before(
                           BasicBuilder builder, HttpRequest request, RequestTags tags) {
                         if (!request.method().equals("GET")) {
-                          writes
-                              .computeIfAbsent(
-                                  request.method()
-                                      + " "
-                                      + ApiWriteMetrics.resource(request.uri().getPath()),
-                                  k -> new AtomicInteger())
-                              .incrementAndGet();
+                          count(writes, request);
+                        }
+                      }
+
+                      @Override
+                      public void after(
+                          HttpRequest request,
+                          HttpResponse<?> response,
+                          AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+                        if (!request.method().equals("GET") && response.code() == 409) {
+                          count(conflicted, request);
                         }
                       }
                     }))
         .build();
+  }
+
+  private static void count(Map<String, AtomicInteger> counts, HttpRequest request) {
+    counts
+        .computeIfAbsent(
+            request.method() + " " + ApiWriteMetrics.resource(request.uri().getPath()),
+            k -> new AtomicInteger())
+        .incrementAndGet();
+  }
+
+  /**
+   * Of the writes counted, those the API server refused with 409 Conflict (a copy gone stale, a
+   * field another manager owns): sent, but nothing written.
+   */
+  public Map<String, Integer> conflicts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    conflicted.forEach((key, n) -> counts.put(key, n.get()));
+    return counts;
   }
 
   /** The writes counted so far, by verb and resource. */

@@ -136,8 +136,10 @@ class CachedObjectsTest {
     List<ManagedFieldsEntry> entries = pruned.getMetadata().getManagedFields();
     assertThat(entries)
         .extracting(ManagedFieldsEntry::getManager)
-        .containsExactly("kubectl-client-side-apply", "freshet");
+        .containsExactly("kubectl-client-side-apply", "freshet", "freshet-status");
     assertThat(entries.get(1)).isEqualTo(deployment().getMetadata().getManagedFields().get(2));
+    // The status writer retires the old status manager's entry: only that it is there is kept.
+    assertThat(entries.get(2).getFieldsV1()).isNull();
     assertThat(Serialization.asJson(entries.get(0).getFieldsV1()))
         .isEqualTo(
             "{\"f:spec\":{\"f:template\":{\"f:spec\":{"

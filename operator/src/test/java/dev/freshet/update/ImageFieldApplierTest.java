@@ -6,6 +6,7 @@ import dev.freshet.update.ImageFieldApplier.TemplateContainer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,6 +137,36 @@ class ImageFieldApplierTest {
 
     assertThat(ImageFieldApplier.stillOwned(deployment, List.of("spec", "template")))
         .containsExactly(Map.entry(TemplateContainer.regular("app"), "web:dev@sha256:1"));
+  }
+
+  @Test
+  void aConflictWithoutFieldsNamedIsAStaleCopyAndOneNamingThemIsAnotherManagers() {
+    var stale =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withCode(409)
+            .withReason("Conflict")
+            .withMessage(
+                "Operation cannot be fulfilled on deployments.apps \"web\": the object has been"
+                    + " modified; please apply your changes to the latest version and try again")
+            .build();
+    var owned =
+        new io.fabric8.kubernetes.api.model.StatusBuilder()
+            .withCode(409)
+            .withReason("Conflict")
+            .withMessage("Apply failed with 1 conflict: conflict with \"kubectl-set\"")
+            .withNewDetails()
+            .addNewCause()
+            .withReason("FieldManagerConflict")
+            .withField(".spec.template.spec.containers[name=\"app\"].image")
+            .withMessage("conflict with \"kubectl-set\"")
+            .endCause()
+            .endDetails()
+            .build();
+
+    assertThat(ImageFieldApplier.isStale(new KubernetesClientException(stale))).isTrue();
+    assertThat(ImageFieldApplier.isStale(new KubernetesClientException(owned))).isFalse();
+    assertThat(ImageFieldApplier.conflictingManagers(new KubernetesClientException(owned)))
+        .containsExactly("kubectl-set");
   }
 
   private static io.fabric8.kubernetes.api.model.FieldsV1 fields(String json) {
