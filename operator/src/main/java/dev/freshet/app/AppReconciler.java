@@ -118,7 +118,15 @@ public class AppReconciler implements Reconciler<App> {
     // A person's request is consumed below: what it changed is written first.
     if (AppImages.pinChanged(before == null ? null : before.getImage(), image)
         || AppCustody.of(app).hasRequest()) {
-      recordIntent(app, context, rollout, answer, decision, image, history, now);
+      Optional<RolloutState> afterPatch =
+          awaitsVerifiedImage(app, decision)
+              ? rollout
+              : existing.flatMap(w -> RolloutState.of(asPatched(w, templateImage, wanted)));
+      AppStatus intent =
+          recordIntent(app, context, afterPatch, answer, decision, image, history, now);
+      // What the API server now holds: the status after the patch is compared with it, and a
+      // rollout that goes as foreseen writes no status until it ends.
+      app.setStatus(Serialization.clone(intent));
     }
     reportAnswer(app, before, image, answer);
     reportUntrusted(app, before, decision);
@@ -335,14 +343,30 @@ public class AppReconciler implements Reconciler<App> {
   }
 
   /**
-   * Writes the status with the new pin before the workload is patched: the whole status, built as
-   * the final one is, applied under the same field manager, so the two writes never disagree on who
-   * owns a field.
+   * The workload as the patch to {@code wanted} will leave it: a new template bumps its generation,
+   * which its controller has not yet observed, so its rollout reads as started and not done.
    */
-  private void recordIntent(
+  private static HasMetadata asPatched(
+      HasMetadata workload, Optional<String> templateImage, String wanted) {
+    if (templateImage.map(wanted::equals).orElse(false)) {
+      return workload;
+    }
+    HasMetadata patched = Serialization.clone(workload);
+    Long generation = patched.getMetadata().getGeneration();
+    patched.getMetadata().setGeneration(generation == null ? 1 : generation + 1);
+    return patched;
+  }
+
+  /**
+   * Writes the status with the new pin before the workload is patched: the whole status, built as
+   * the final one is and with the workload as the patch will leave it ({@code afterPatch}), applied
+   * under the same field manager, so the two writes never disagree on who owns a field and the
+   * status after the patch is most often this one.
+   */
+  private AppStatus recordIntent(
       App app,
       Context<App> context,
-      Optional<RolloutState> rollout,
+      Optional<RolloutState> afterPatch,
       Optional<Resolution> answer,
       Decision decision,
       ImageStatus image,
@@ -352,7 +376,7 @@ public class AppReconciler implements Reconciler<App> {
         new AppStatusCalculator.UpdatePart(
             image, history, AppUpdates.upToDate(app, image, answer, decision, generation(app)));
     AppStatus status =
-        AppStatusCalculator.compute(app, rollout.orElse(null), List.of(), null, update, now);
+        AppStatusCalculator.compute(app, afterPatch.orElse(null), List.of(), null, update, now);
     var intent = new App();
     intent.setMetadata(
         new ObjectMetaBuilder()
@@ -370,6 +394,7 @@ public class AppReconciler implements Reconciler<App> {
                 .withForce(true)
                 .withPatchType(PatchType.SERVER_SIDE_APPLY)
                 .build());
+    return status;
   }
 
   /** The image fields of a change of the App's container from one pin to another. */
