@@ -5,7 +5,8 @@
 # Usage: bench/run.sh [--peer-cmd CMD --peer-annotations K=V,… [--peer-name NAME]] [SCENARIO…]
 #   SCENARIO                 steady footprint burst webhook cold (default: all)
 #   BENCH_SCALE              full (default, about 45 min on 2 cores),
-#                            large (full's 10,000 workloads alone: steady and footprint in about 30 min) or small (a few minutes)
+#                            large (full's 10,000 workloads alone: steady and footprint in about 30 min),
+#                            long (full's 1,000 workloads, 30 minutes of steady state: about 35 min) or small (a few minutes)
 #   --peer-cmd CMD           another operator to measure on the same testbed (steady, footprint,
 #                            burst): a command line in which {kubeconfig}, {namespace}, {registry},
 #                            {receiver} and {http} are replaced; run through exec, so its RSS and CPU

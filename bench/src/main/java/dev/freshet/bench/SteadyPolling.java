@@ -154,6 +154,23 @@ final class SteadyPolling {
               .add(rss)
               .add(startUp)
               .add(Figure.of("CPU in first cycle", run.afterFirstCycle.cpuSeconds(), "s"));
+      if (ownBefore != null) {
+        // From the start to the window: the first cycle's pins and the records of their rollouts.
+        footprint
+            .set("freshetWritesToSteadyByVerbAndResource", ownBefore.byVerbAndResource())
+            .set("freshetWritesRefusedToSteadyByVerbAndResource", ownBefore.refused())
+            .add(
+                Figure.of(
+                    "Freshet's API writes per workload, start to steady state, Events aside",
+                    (ownBefore.total() - ownBefore.events()) / (double) workloads,
+                    "writes"))
+            .add(
+                Figure.of(
+                    "Freshet's writes refused with 409 per workload, start to steady state",
+                    ownBefore.refused().values().stream().mapToLong(Long::longValue).sum()
+                        / (double) workloads,
+                    "requests"));
+      }
       if (liveHeap.isPresent()) {
         footprint
             .set(LIVE_HEAP_BYTES, liveHeap.getAsLong())
@@ -170,7 +187,7 @@ final class SteadyPolling {
           requests.byMethod(),
           writesPerCycle,
           backgroundWrites,
-          own == null ? "-" : own.byVerbAndResource(),
+          own == null ? "-" : own.byVerbAndResource() + ", before the window " + ownBefore,
           (after.cpuSeconds() - before.cpuSeconds()) / cycles,
           peakRss / 1024.0,
           liveHeap.isPresent() ? liveHeap.getAsLong() / 1024 / 1024 + " MiB" : "-");
