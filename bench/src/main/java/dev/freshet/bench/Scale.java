@@ -40,33 +40,10 @@ record Scale(
               100,
               20,
               1000);
-      case "large" -> {
-        Scale full = named("full");
-        yield new Scale(
-            "large",
-            List.of(full.steady().get(1)),
-            full.interval(),
-            full.cycles(),
-            full.burstWorkloads(),
-            full.burstImages(),
-            full.webhookApps(),
-            full.webhookImages(),
-            full.webhookRolloutsPerSecond(),
-            full.coldApps());
-      }
+      case "large" -> named("full").steadyOnly("large", 1, named("full").cycles());
       case "long" -> {
         Scale full = named("full");
-        yield new Scale(
-            "long",
-            List.of(full.steady().get(0)),
-            full.interval(),
-            (int) (Duration.ofMinutes(30).toSeconds() / full.interval().toSeconds()),
-            full.burstWorkloads(),
-            full.burstImages(),
-            full.webhookApps(),
-            full.webhookImages(),
-            full.webhookRolloutsPerSecond(),
-            full.coldApps());
+        yield full.steadyOnly("long", 0, (int) Duration.ofMinutes(30).dividedBy(full.interval()));
       }
       case "small" ->
           new Scale(
@@ -84,5 +61,23 @@ record Scale(
           throw new IllegalArgumentException(
               "BENCH_SCALE is full, large, long or small, not: " + name);
     };
+  }
+
+  /**
+   * This scale's other scenarios with only its steady run number {@code index}, held for {@code
+   * cycles} intervals.
+   */
+  private Scale steadyOnly(String name, int index, int cycles) {
+    return new Scale(
+        name,
+        List.of(steady.get(index)),
+        interval,
+        cycles,
+        burstWorkloads,
+        burstImages,
+        webhookApps,
+        webhookImages,
+        webhookRolloutsPerSecond,
+        coldApps);
   }
 }
