@@ -10,6 +10,7 @@ import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
 import dev.freshet.tracked.TrackedControllers;
+import dev.freshet.tracked.UncopiedWorkloads;
 import dev.freshet.update.CachedObjects;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
@@ -72,6 +73,7 @@ public final class FreshetOperator {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  .withResourceCloner(new UncopiedWorkloads(client.getKubernetesSerialization()))
                   // Per-resource tags would grow with the number of Apps.
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meterRegistry));
               settings

@@ -64,9 +64,18 @@ public final class Poller implements AutoCloseable {
 
   private record Subscription(Duration interval, Runnable onResult) {}
 
+  /** An image's interval when no subscriber is left to ask for one. */
+  private static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
+
   private final class Entry {
     final ImageWatch watch;
-    final Map<String, Subscription> subscribers = new HashMap<>();
+    private final Map<String, Subscription> subscribers = new HashMap<>();
+
+    /**
+     * The shortest interval asked for, kept as subscribers come and go: every reconcile of every
+     * subscriber subscribes again, under the poller's lock.
+     */
+    private Duration interval = DEFAULT_INTERVAL;
 
     /** Subscribers not called back since they subscribed. */
     final Set<String> untold = new HashSet<>();
@@ -90,10 +99,30 @@ public final class Poller implements AutoCloseable {
     }
 
     Duration interval() {
-      return subscribers.values().stream()
-          .map(Subscription::interval)
-          .min(Duration::compareTo)
-          .orElse(Duration.ofMinutes(5));
+      return interval;
+    }
+
+    /** Adds or replaces {@code subscriber}'s subscription; returns the one it replaced. */
+    Subscription subscribe(String subscriber, Subscription subscription) {
+      Subscription old = subscribers.put(subscriber, subscription);
+      if (old == null || !old.interval().equals(subscription.interval())) {
+        shortestInterval();
+      }
+      return old;
+    }
+
+    void unsubscribe(String subscriber) {
+      if (subscribers.remove(subscriber) != null) {
+        shortestInterval();
+      }
+    }
+
+    private void shortestInterval() {
+      interval =
+          subscribers.values().stream()
+              .map(Subscription::interval)
+              .min(Duration::compareTo)
+              .orElse(DEFAULT_INTERVAL);
     }
   }
 
@@ -153,7 +182,7 @@ public final class Poller implements AutoCloseable {
       entries.put(watch, entry);
     }
     Duration before = entry.interval();
-    Subscription old = entry.subscribers.put(subscriber, new Subscription(interval, onResult));
+    Subscription old = entry.subscribe(subscriber, new Subscription(interval, onResult));
     if (old == null) {
       entry.untold.add(subscriber);
     }
@@ -176,7 +205,7 @@ public final class Poller implements AutoCloseable {
     }
     Entry entry = entries.get(watch);
     if (entry != null) {
-      entry.subscribers.remove(subscriber);
+      entry.unsubscribe(subscriber);
       entry.untold.remove(subscriber);
       if (entry.subscribers.isEmpty()) {
         if (entry.next != null) {

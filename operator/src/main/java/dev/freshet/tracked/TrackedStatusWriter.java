@@ -120,15 +120,8 @@ public final class TrackedStatusWriter {
     if (!hasLegacyEntry(workload)) {
       return;
     }
-    var nothing = new GenericKubernetesResource();
-    nothing.setApiVersion(workload.getApiVersion());
-    nothing.setKind(workload.getKind());
-    nothing.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(workload.getMetadata().getName())
-            .withNamespace(workload.getMetadata().getNamespace())
-            .withUid(workload.getMetadata().getUid())
-            .build());
+    var nothing = named(workload);
+    nothing.getMetadata().setUid(workload.getMetadata().getUid());
     try {
       client
           .resource(nothing)
@@ -142,6 +135,22 @@ public final class TrackedStatusWriter {
         throw gone;
       }
     }
+  }
+
+  /**
+   * An object that names {@code workload} and holds nothing else, to send a request for: the
+   * workload given is the informer's own copy (see {@link UncopiedWorkloads}).
+   */
+  private static GenericKubernetesResource named(HasMetadata workload) {
+    var named = new GenericKubernetesResource();
+    named.setApiVersion(workload.getApiVersion());
+    named.setKind(workload.getKind());
+    named.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(workload.getMetadata().getName())
+            .withNamespace(workload.getMetadata().getNamespace())
+            .build());
+    return named;
   }
 
   private static boolean sameButCheckedAt(Map<String, String> current, Map<String, String> next) {
@@ -160,7 +169,7 @@ public final class TrackedStatusWriter {
     Map<String, String> removed = new java.util.HashMap<>();
     keys.forEach(key -> removed.put(key, null));
     client
-        .resource(workload)
+        .resource(named(workload))
         .patch(
             new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
                 .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE)

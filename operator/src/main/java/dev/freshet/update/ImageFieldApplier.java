@@ -27,9 +27,11 @@ import java.util.regex.Pattern;
  *
  * <p>When another manager owns an image field the apply conflicts. A person or a one-shot tool
  * ({@code kubectl create}, {@code kubectl set image}, Helm's three-way merge) does not revert the
- * field on its own, so Freshet takes the field over. A controller that re-applies continuously
- * (Argo CD, Flux) would revert it and the two would fight, so Freshet refuses and reports who owns
- * the field, unless the workload says {@code freshet.dev/force: "true"}.
+ * field on its own, so Freshet takes the field over: at once, in a forced apply, when the copy's
+ * managed fields already name them (the first pin of every workload a person created), or after the
+ * conflict names them. A controller that re-applies continuously (Argo CD, Flux) would revert it
+ * and the two would fight, so Freshet refuses and reports who owns the field, unless the workload
+ * says {@code freshet.dev/force: "true"}.
  *
  * <p>Every apply carries the {@code resourceVersion} of the copy it was made from, as a
  * precondition. An apply repeats what Freshet owns at the values that copy shows, so one made from
@@ -56,6 +58,8 @@ public final class ImageFieldApplier {
           "helm-controller",
           "fleet-agent",
           "gitops-controller");
+
+  private static final Pattern PLAIN_NAME_KEY = Pattern.compile("k:\\{\"name\":\"([a-z0-9-]+)\"}");
 
   private static final Pattern CONFLICTING_MANAGER = Pattern.compile("conflict with \"([^\"]+)\"");
 
@@ -140,10 +144,21 @@ public final class ImageFieldApplier {
       Map<TemplateContainer, String> images,
       Map<String, String> record,
       boolean force) {
+    Map<String, Object> podSpec = podSpecOf(workload, templatePath);
     Map<TemplateContainer, String> applied =
-        new LinkedHashMap<>(stillOwned(workload, templatePath));
+        new LinkedHashMap<>(stillOwned(workload, templatePath, podSpec));
     applied.putAll(images);
     GenericKubernetesResource patch = patch(workload, templatePath, applied, record);
+    Set<String> oneShotOwners = foreignOwners(workload, templatePath, podSpec, images);
+    if (!oneShotOwners.isEmpty()
+        && (force || oneShotOwners.stream().noneMatch(CONTINUOUS_RECONCILERS::contains))) {
+      // The copy names who owns the fields to change, and none would revert them: take them over
+      // in one request, not in an apply refused with 409 and a forced one after it. The copy's
+      // resourceVersion makes its owners the API server's: a manager that came since makes the
+      // apply stale, and it changes nothing.
+      Result forced = forced(patch);
+      return forced instanceof Result.Applied ? new Result.Applied(oneShotOwners) : forced;
+    }
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
       return new Result.Applied(Set.of());
@@ -171,6 +186,32 @@ public final class ImageFieldApplier {
       Result forced = forced(patch);
       return forced instanceof Result.Applied ? new Result.Applied(owners) : forced;
     }
+  }
+
+  /**
+   * The managers other than Freshet's that own, in {@code workload}, the image field of a container
+   * whose image {@code images} changes: an apply of those images conflicts with each of them.
+   */
+  private static Set<String> foreignOwners(
+      HasMetadata workload,
+      List<String> templatePath,
+      Map<String, Object> podSpec,
+      Map<TemplateContainer, String> images) {
+    Map<TemplateContainer, Set<String>> managers = imageManagers(workload, templatePath);
+    Set<String> owners = new TreeSet<>();
+    images.forEach(
+        (container, image) -> {
+          boolean changes =
+              !currentImage(podSpec, container.listField(), container.name())
+                  .map(image::equals)
+                  .orElse(false);
+          if (changes) {
+            managers.getOrDefault(container, Set.of()).stream()
+                .filter(manager -> !FIELD_MANAGER.equals(manager))
+                .forEach(owners::add);
+          }
+        });
+    return owners;
   }
 
   /**
@@ -271,8 +312,12 @@ public final class ImageFieldApplier {
 
   static Map<TemplateContainer, String> stillOwned(
       HasMetadata workload, List<String> templatePath) {
+    return stillOwned(workload, templatePath, podSpecOf(workload, templatePath));
+  }
+
+  private static Map<TemplateContainer, String> stillOwned(
+      HasMetadata workload, List<String> templatePath, Map<String, Object> podSpec) {
     Map<TemplateContainer, String> owned = new LinkedHashMap<>();
-    Map<String, Object> podSpec = podSpecOf(workload, templatePath);
     for (ManagedFieldsEntry entry :
         Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of())) {
       if (!FIELD_MANAGER.equals(entry.getManager())
@@ -312,6 +357,12 @@ public final class ImageFieldApplier {
   private static String mergeKeyName(String key) {
     if (!key.startsWith("k:")) {
       return null;
+    }
+    // A container's name is a DNS label, which JSON writes without escapes: read it without a
+    // parser, as every reconcile reads the keys of every managed-fields entry.
+    Matcher plain = PLAIN_NAME_KEY.matcher(key);
+    if (plain.matches()) {
+      return plain.group(1);
     }
     Map<String, Object> fields = Serialization.unmarshal(key.substring(2), Map.class);
     return fields.get("name") instanceof String name ? name : null;

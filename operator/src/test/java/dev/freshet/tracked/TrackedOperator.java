@@ -26,7 +26,14 @@ final class TrackedOperator implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     this.client = client;
     poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    // Tracked workloads reach the reconciler uncopied, as in the operator process.
+    operator =
+        new Operator(
+            o ->
+                o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withResourceCloner(
+                        new UncopiedWorkloads(client.getKubernetesSerialization())));
     TrackedControllers.register(
         operator,
         client,

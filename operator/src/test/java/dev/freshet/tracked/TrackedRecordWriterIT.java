@@ -3,7 +3,9 @@ package dev.freshet.tracked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.freshet.it.WriteCounter;
 import dev.freshet.testbed.TestNamespace;
+import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
 import dev.freshet.testbed.Workloads;
 import dev.freshet.update.ImageFieldApplier;
@@ -51,6 +53,55 @@ class TrackedRecordWriterIT {
     // From the copy that is up to date, the same write goes through and keeps the image.
     assertThat(writer.write(now, TEMPLATE, Map.of(TrackedStatus.UP_TO_DATE, "False"))).isTrue();
     assertThat(image(read(client, ns))).isEqualTo(SECOND);
+  }
+
+  @Test
+  void aFirstPinTakesTheImageOverFromItsCreatorInOneRequest(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) {
+    create(client, ns);
+    Deployment created = read(client, ns);
+    var creators =
+        ImageFieldApplier.imageManagers(created, TEMPLATE).get(TemplateContainer.regular("app"));
+    assertThat(creators).isNotEmpty().doesNotContain(ImageFieldApplier.FIELD_MANAGER);
+    var writes = new WriteCounter();
+    try (KubernetesClient counted = writes.clientIn(testbed, ns.name())) {
+      var writer = new TrackedStatusWriter(counted, new ImageFieldApplier(counted));
+
+      var result = pin(writer, created, FIRST);
+
+      // The copy named its creator as the image's owner: no apply refused for it first.
+      assertThat(result)
+          .isEqualTo(new ImageFieldApplier.Result.Applied(new java.util.TreeSet<>(creators)));
+      assertThat(writes.counts()).isEqualTo(Map.of("PATCH deployments", 1));
+      assertThat(writes.conflicts()).isEmpty();
+      assertThat(image(read(client, ns))).isEqualTo(FIRST);
+      assertThat(ImageFieldApplier.imageManagers(read(client, ns), TEMPLATE))
+          .containsEntry(
+              TemplateContainer.regular("app"), java.util.Set.of(ImageFieldApplier.FIELD_MANAGER));
+    }
+  }
+
+  @Test
+  void aTakeoverMadeFromACopyOlderThanAPersonsChangeIsRefusedAndKeepsTheirImage(
+      TestNamespace ns, KubernetesClient client) {
+    var writer = new TrackedStatusWriter(client, new ImageFieldApplier(client));
+    create(client, ns);
+    Deployment created = read(client, ns);
+    // A person sets the image after the copy was read (kubectl set image sends a patch).
+    String theirs = "registry.example.com/web:2";
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns.name())
+        .withName("web")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(theirs);
+              return d;
+            });
+
+    assertThat(pin(writer, created, FIRST)).isInstanceOf(ImageFieldApplier.Result.Stale.class);
+    assertThat(image(read(client, ns))).isEqualTo(theirs);
   }
 
   @Test

@@ -25,6 +25,7 @@ import dev.freshet.testbed.Testbed;
 import dev.freshet.testbed.WithTestbed;
 import dev.freshet.testbed.Workloads;
 import dev.freshet.tracked.TrackedControllers;
+import dev.freshet.tracked.UncopiedWorkloads;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,7 +92,12 @@ class WebhookTriggerIT {
     operatorClient = testbed.clientIn(namespace);
     poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
     operator =
-        new Operator(o -> o.withKubernetesClient(operatorClient).withCloseClientOnStop(false));
+        new Operator(
+            o ->
+                o.withKubernetesClient(operatorClient)
+                    .withCloseClientOnStop(false)
+                    .withResourceCloner(
+                        new UncopiedWorkloads(operatorClient.getKubernetesSerialization())));
     TrackedControllers.register(
         operator,
         operatorClient,
