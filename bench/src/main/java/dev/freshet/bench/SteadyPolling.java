@@ -29,7 +29,10 @@ final class SteadyPolling {
       Path logs)
       throws Exception {
     try (var run = new FleetRun(testbed, operator, "steady", false, workloads, images, interval)) {
-      testbed.awaitQuietWrites(Duration.ofMinutes(3));
+      // The controller-manager makes a ReplicaSet for each new Deployment, more than 3 minutes of
+      // work for 10,000 at 100 requests a second. An operator started before it is done would share
+      // the API server with it in its first cycle, and the direct baseline, sent later, would not.
+      testbed.awaitQuietWrites(Duration.ofMinutes(Math.max(3, workloads / 1000)));
       ApiWrites quietBefore = testbed.apiWrites();
       Thread.sleep(interval.toMillis());
       long backgroundWrites = testbed.apiWrites().since(quietBefore).total();
