@@ -37,7 +37,8 @@ public abstract class OwnedDependent<R extends HasMetadata>
   protected InformerEventSourceConfiguration.Builder<R> informerConfigurationBuilder(
       EventSourceContext<App> context) {
     return super.informerConfigurationBuilder(context)
-        .withItemStore(new TransformingItemStore<>(this::cached));
+        .withItemStore(new TransformingItemStore<>(this::cached))
+        .withInformerListLimit(CachedObjects.LIST_PAGE);
   }
 
   /** What the informer keeps of {@code object}. */

@@ -104,6 +104,7 @@ public final class FreshetOperator {
           }
           c.withReconciliationMaxInterval(settings.resyncInterval());
           c.withItemStore(CachedObjects.store());
+          c.withInformerListLimit(CachedObjects.LIST_PAGE);
           // A spec change, or an annotation a person sets (hold, resume, approve, a window
           // override), which leave the generation alone; Freshet's own status writes stay out.
           c.withGenerationAware(false);

@@ -4,6 +4,7 @@ import dev.freshet.observe.EventRecorder;
 import dev.freshet.observe.WorkloadStates;
 import dev.freshet.poll.Poller;
 import dev.freshet.registry.resolve.Resolver;
+import dev.freshet.update.CachedObjects;
 import dev.freshet.update.ImageFieldApplier;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
@@ -83,6 +84,7 @@ public final class TrackedControllers {
           config.withGenerationAware(false);
           // Thousands of workloads: the cache keeps only what the reconciler reads.
           config.withItemStore(CachedTemplates.store(reconciler.kind()));
+          config.withInformerListLimit(CachedObjects.LIST_PAGE);
           if (!namespaces.isEmpty()) {
             config.settingNamespaces(namespaces);
           }

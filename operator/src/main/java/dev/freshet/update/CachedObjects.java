@@ -36,6 +36,15 @@ import java.util.function.UnaryOperator;
 public final class CachedObjects {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
+  /**
+   * How many objects an informer asks for in one list request. A list of every Deployment in a
+   * cluster arrives as one body, held whole and decoded whole, managed fields and all, before any
+   * object of it is pruned: at 10,000 Deployments, two informers listing them at start (the tracked
+   * controller's and the Apps' dependents') ran a 256 MiB heap out. In pages, each page is pruned
+   * into the cache before the next is asked for.
+   */
+  public static final long LIST_PAGE = 500;
+
   private CachedObjects() {}
 
   /** An informer's store that keeps each object {@link #pruned}. */
