@@ -14,6 +14,8 @@ class ApiWritesTest {
       apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="status",verb="PUT",version="v1"} 4
       apiserver_request_total{code="200",component="apiserver",dry_run="",group="apps",resource="deployments",scope="namespace",subresource="",verb="LIST",version="v1"} 99
       apiserver_request_total{code="200",component="apiserver",dry_run="",group="coordination.k8s.io",resource="leases",scope="resource",subresource="",verb="PUT",version="v1"} 500
+      apiserver_request_total{code="200",component="apiserver",dry_run="",group="",resource="nodes",scope="resource",subresource="status",verb="PATCH",version="v1"} 40
+      apiserver_request_total{code="201",component="apiserver",dry_run="",group="",resource="nodes",scope="resource",subresource="",verb="POST",version="v1"} 20
       apiserver_request_duration_seconds_bucket{verb="PATCH",resource="deployments",le="0.1"} 7
       """;
 
@@ -23,8 +25,9 @@ class ApiWritesTest {
 
     assertThat(writes.byVerbAndResource())
         .containsExactlyInAnyOrderEntriesOf(
-            java.util.Map.of("PATCH deployments", 12L, "PUT deployments/status", 4L));
-    assertThat(writes.total()).isEqualTo(16);
+            java.util.Map.of(
+                "PATCH deployments", 12L, "PUT deployments/status", 4L, "POST nodes", 20L));
+    assertThat(writes.total()).isEqualTo(36);
   }
 
   @Test
