@@ -23,7 +23,8 @@ final class CachedTemplates {
    * An informer's store for workloads of {@code kind}, pruned as {@link CachedObjects} and here.
    */
   static <W extends HasMetadata> ItemStore<W> store(WorkloadKind<W> kind) {
-    return CachedObjects.storeOfImageOwners(workload -> slimmed(kind, workload));
+    return CachedObjects.storeOfImageOwners(
+        TrackedStatus.PREFIX, workload -> slimmed(kind, workload));
   }
 
   /** {@code workload} with its pod template cut to what is read; changes it and returns it. */

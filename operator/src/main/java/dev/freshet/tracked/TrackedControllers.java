@@ -13,15 +13,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Registers one controller per workload kind Freshet follows (Deployment, StatefulSet, DaemonSet,
  * CronJob). They watch every workload of their kind in the watched namespaces, because annotations,
- * unlike labels, cannot be selected on the server; a workload without {@code freshet.dev/policy}
- * costs one cheap reconcile per change.
+ * unlike labels, cannot be selected on the server; the changes of a workload that never mentions
+ * Freshet are dropped before they reach a reconciler ({@link TrackedEvents}).
  */
 public final class TrackedControllers {
   private TrackedControllers() {}
@@ -64,13 +63,8 @@ public final class TrackedControllers {
             new StuckPods(client),
             clock,
             states);
-    for (TrackedWorkloadReconciler<? extends HasMetadata> reconciler :
-        List.of(
-            new TrackedReconcilers.Deployments(parts),
-            new TrackedReconcilers.StatefulSets(parts),
-            new TrackedReconcilers.DaemonSets(parts),
-            new TrackedReconcilers.CronJobs(parts))) {
-      register(operator, reconciler, namespaces);
+    for (WorkloadKind<?> kind : WorkloadKind.ALL) {
+      register(operator, TrackedReconcilers.of(kind, parts), namespaces);
     }
   }
 
@@ -82,6 +76,9 @@ public final class TrackedControllers {
           config.withName("tracked-" + reconciler.kindName().toLowerCase(Locale.ROOT));
           // Annotation edits (adding or removing freshet.dev/policy) do not bump the generation.
           config.withGenerationAware(false);
+          // Most workloads never mention Freshet: their changes wake no reconciler.
+          config.withOnAddFilter(TrackedEvents.onAdd());
+          config.withOnUpdateFilter(TrackedEvents.onUpdate());
           // Thousands of workloads: the cache keeps only what the reconciler reads.
           config.withItemStore(CachedTemplates.store(reconciler.kind()));
           config.withInformerListLimit(CachedObjects.LIST_PAGE);

@@ -6,6 +6,7 @@ import dev.freshet.poll.Poller;
 import dev.freshet.update.PullSecretCredentials;
 import dev.freshet.update.SignatureChecks;
 import dev.freshet.update.StuckPods;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -28,6 +29,20 @@ final class TrackedReconcilers {
       StuckPods stuckPods,
       Clock clock,
       WorkloadStates states) {}
+
+  /** The reconciler of {@code kind}, one of {@link WorkloadKind#ALL}. */
+  static TrackedWorkloadReconciler<? extends HasMetadata> of(WorkloadKind<?> kind, Parts p) {
+    if (kind == WorkloadKind.DEPLOYMENT) {
+      return new Deployments(p);
+    } else if (kind == WorkloadKind.STATEFUL_SET) {
+      return new StatefulSets(p);
+    } else if (kind == WorkloadKind.DAEMON_SET) {
+      return new DaemonSets(p);
+    } else if (kind == WorkloadKind.CRON_JOB) {
+      return new CronJobs(p);
+    }
+    throw new IllegalArgumentException("no tracked reconciler for " + kind.name());
+  }
 
   static final class Deployments extends TrackedWorkloadReconciler<Deployment> {
     Deployments(Parts p) {

@@ -11,13 +11,6 @@ import java.util.Map;
  * pin and its status are one write; see {@link TrackedStatusWriter}.
  */
 public final class TrackedStatus {
-  /**
-   * The manager that wrote these annotations apart from the image, before they moved to the image's
-   * manager; {@link TrackedStatusWriter} retires its entries.
-   */
-  public static final String LEGACY_FIELD_MANAGER =
-      dev.freshet.update.ImageFieldApplier.LEGACY_STATUS_MANAGER;
-
   public static final String PREFIX = "status.freshet.dev/";
   public static final String RUNNING_DIGEST = PREFIX + "running-digest";
   public static final String LATEST_DIGEST = PREFIX + "latest-digest";

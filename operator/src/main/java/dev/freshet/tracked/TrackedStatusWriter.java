@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * records its end. An annotation that Freshet stops sending is removed by the apply itself.
  *
  * <p>Freshet once wrote the status under a manager of its own ({@link
- * TrackedStatus#LEGACY_FIELD_MANAGER}). The first write to a workload that still has its entry
+ * ImageFieldApplier#LEGACY_STATUS_MANAGER}). The first write to a workload that still has its entry
  * takes the annotations over (the apply is forced), then applies nothing under the old manager,
  * which removes what only it still owned: annotations the new record no longer has. In that order,
  * a stop between the two leaves the full record in place and the next write finishes the move.
@@ -109,7 +109,7 @@ public final class TrackedStatusWriter {
 
   static boolean hasLegacyEntry(HasMetadata workload) {
     return Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of()).stream()
-        .anyMatch(e -> TrackedStatus.LEGACY_FIELD_MANAGER.equals(e.getManager()));
+        .anyMatch(e -> ImageFieldApplier.LEGACY_STATUS_MANAGER.equals(e.getManager()));
   }
 
   /**
@@ -125,7 +125,7 @@ public final class TrackedStatusWriter {
     try {
       client
           .resource(nothing)
-          .fieldManager(TrackedStatus.LEGACY_FIELD_MANAGER)
+          .fieldManager(ImageFieldApplier.LEGACY_STATUS_MANAGER)
           .forceConflicts()
           .serverSideApply();
     } catch (KubernetesClientException gone) {

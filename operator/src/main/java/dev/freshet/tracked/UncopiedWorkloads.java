@@ -19,11 +19,7 @@ import java.util.List;
  */
 public final class UncopiedWorkloads implements Cloner {
   private static final List<Class<?>> TRACKED_KINDS =
-      List.of(
-          WorkloadKind.DEPLOYMENT.type(),
-          WorkloadKind.STATEFUL_SET.type(),
-          WorkloadKind.DAEMON_SET.type(),
-          WorkloadKind.CRON_JOB.type());
+      WorkloadKind.ALL.stream().<Class<?>>map(WorkloadKind::type).toList();
 
   private final KubernetesSerialization serialization;
 

@@ -37,6 +37,10 @@ public record WorkloadKind<W extends HasMetadata>(
           c -> c.getSpec().getJobTemplate().getSpec().getTemplate(),
           List.of("spec", "jobTemplate", "spec", "template"));
 
+  /** Every kind Freshet follows: one tracked controller each. */
+  public static final List<WorkloadKind<?>> ALL =
+      List.of(DEPLOYMENT, STATEFUL_SET, DAEMON_SET, CRON_JOB);
+
   public WorkloadKind {
     templatePath = List.copyOf(templatePath);
   }

@@ -24,7 +24,9 @@ import java.util.function.UnaryOperator;
  *       whole, only those image fields: {@link #storeOfImageOwners});
  *   <li>of other managers, only the entries that own a container's image, cut down to those image
  *       fields: {@link ImageFieldApplier#imageManagers} tells by them that a person or a tool took
- *       an image into their own hands;
+ *       an image into their own hands; for a tracked workload, also what they own of the
+ *       annotations Freshet records its updates in, which {@link ImageFieldApplier} sends with an
+ *       image;
  *   <li>of the manager that once wrote a tracked workload's status apart ({@link
  *       ImageFieldApplier#LEGACY_STATUS_MANAGER}), only that its entry is there.
  * </ul>
@@ -54,13 +56,15 @@ public final class CachedObjects {
 
   /**
    * An informer's store for objects whose fields no server-side apply of Freshet's compares with
-   * (tracked workloads): of managed fields it keeps only who owns which container's image,
-   * Freshet's own entries cut down the same way ({@link ImageFieldApplier} reads nothing else of
-   * them), and {@code more} removes what the kind's controller does not read.
+   * (tracked workloads): of managed fields it keeps only who owns which container's image and which
+   * annotation under {@code recordPrefix}, Freshet's own entries cut down the same way ({@link
+   * ImageFieldApplier} reads nothing else of them), and {@code more} removes what the kind's
+   * controller does not read.
    */
-  public static <R extends HasMetadata> ItemStore<R> storeOfImageOwners(UnaryOperator<R> more) {
+  public static <R extends HasMetadata> ItemStore<R> storeOfImageOwners(
+      String recordPrefix, UnaryOperator<R> more) {
     return new TransformingItemStore<>(
-        object -> compact(more.apply(pruned(object, OwnEntries.IMAGE_FIELDS))));
+        object -> compact(more.apply(pruned(object, OwnEntries.IMAGE_FIELDS, recordPrefix))));
   }
 
   /** {@code object} with its empty lists, maps and strings shared (see {@link SharedParts}). */
@@ -71,7 +75,7 @@ public final class CachedObjects {
 
   /** {@code object} without what no reconciler reads; changes {@code object} and returns it. */
   public static <R extends HasMetadata> R pruned(R object) {
-    return pruned(object, OwnEntries.WHOLE);
+    return pruned(object, OwnEntries.WHOLE, null);
   }
 
   /** What is kept of Freshet's own managed-fields entries. */
@@ -82,7 +86,11 @@ public final class CachedObjects {
     IMAGE_FIELDS
   }
 
-  static <R extends HasMetadata> R pruned(R object, OwnEntries own) {
+  /**
+   * {@code object} pruned; of other managers' entries, the annotations under {@code recordPrefix}
+   * are kept beside the image fields (none when it is null).
+   */
+  static <R extends HasMetadata> R pruned(R object, OwnEntries own, String recordPrefix) {
     var metadata = object.getMetadata();
     if (metadata.getAnnotations() != null && metadata.getAnnotations().containsKey(LAST_APPLIED)) {
       Map<String, String> annotations = new LinkedHashMap<>(metadata.getAnnotations());
@@ -100,6 +108,11 @@ public final class CachedObjects {
           kept.add(entry);
         } else if (entry.getFieldsV1() != null) {
           Map<String, Object> images = imageFields(entry.getFieldsV1().getAdditionalProperties());
+          if (!isOwn(entry)) {
+            // Freshet's own record needs no owner kept: it is what the apply sends anyway.
+            images.putAll(
+                recordFields(entry.getFieldsV1().getAdditionalProperties(), recordPrefix));
+          }
           if (!images.isEmpty()) {
             FieldsV1 fields = new FieldsV1();
             images.forEach(fields::setAdditionalProperty);
@@ -116,6 +129,25 @@ public final class CachedObjects {
   /** Entries of the manager that applies an App's objects and a workload's images. */
   private static boolean isOwn(ManagedFieldsEntry entry) {
     return ImageFieldApplier.FIELD_MANAGER.equals(entry.getManager());
+  }
+
+  /**
+   * The part of a managed-fields tree that owns annotations under {@code prefix}: {@code
+   * {f:metadata: {f:annotations: {f:<key>: {}}}}}; empty when it owns none or {@code prefix} is
+   * null.
+   */
+  static Map<String, Object> recordFields(Map<String, Object> node, String prefix) {
+    if (prefix == null
+        || !(node.get("f:metadata") instanceof Map<?, ?> metadata)
+        || !(metadata.get("f:annotations") instanceof Map<?, ?> annotations)) {
+      return Map.of();
+    }
+    Map<String, Object> owned = new LinkedHashMap<>();
+    annotations.keySet().stream()
+        .map(String::valueOf)
+        .filter(key -> key.startsWith("f:" + prefix))
+        .forEach(key -> owned.put(key, Map.of()));
+    return owned.isEmpty() ? Map.of() : Map.of("f:metadata", Map.of("f:annotations", owned));
   }
 
   /**

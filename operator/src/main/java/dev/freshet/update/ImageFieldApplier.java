@@ -149,15 +149,17 @@ public final class ImageFieldApplier {
         new LinkedHashMap<>(stillOwned(workload, templatePath, podSpec));
     applied.putAll(images);
     GenericKubernetesResource patch = patch(workload, templatePath, applied, record);
-    Set<String> oneShotOwners = foreignOwners(workload, templatePath, podSpec, images);
-    if (!oneShotOwners.isEmpty()
-        && (force || oneShotOwners.stream().noneMatch(CONTINUOUS_RECONCILERS::contains))) {
-      // The copy names who owns the fields to change, and none would revert them: take them over
-      // in one request, not in an apply refused with 409 and a forced one after it. The copy's
-      // resourceVersion makes its owners the API server's: a manager that came since makes the
-      // apply stale, and it changes nothing.
+    Set<String> imageOwners = foreignOwners(workload, templatePath, podSpec, images);
+    Set<String> sentFieldOwners = new TreeSet<>(imageOwners);
+    sentFieldOwners.addAll(recordOwners(workload, record.keySet()));
+    if (!imageOwners.isEmpty()
+        && (force || sentFieldOwners.stream().noneMatch(CONTINUOUS_RECONCILERS::contains))) {
+      // The copy names who owns the fields this apply sends, and none would revert them: take the
+      // images over in one request, not in an apply refused with 409 and a forced one after it.
+      // The copy's resourceVersion makes its owners the API server's: a manager that came since
+      // makes the apply stale, and it changes nothing.
       Result forced = forced(patch);
-      return forced instanceof Result.Applied ? new Result.Applied(oneShotOwners) : forced;
+      return forced instanceof Result.Applied ? new Result.Applied(imageOwners) : forced;
     }
     try {
       client.resource(patch).fieldManager(FIELD_MANAGER).serverSideApply();
@@ -211,6 +213,36 @@ public final class ImageFieldApplier {
                 .forEach(owners::add);
           }
         });
+    return owners;
+  }
+
+  /**
+   * The managers other than Freshet's, old or new, that own one of the annotations {@code keys} in
+   * {@code workload}. The informer keeps their entries for the record's annotations (see {@link
+   * CachedObjects#storeOfImageOwners}): a continuously reconciling tool that owns one would fight
+   * over it as over an image, so the apply goes the way that lets the API server name it.
+   */
+  private static Set<String> recordOwners(HasMetadata workload, Set<String> keys) {
+    Set<String> owners = new TreeSet<>();
+    if (keys.isEmpty()) {
+      return owners;
+    }
+    for (ManagedFieldsEntry entry :
+        Optional.ofNullable(workload.getMetadata().getManagedFields()).orElse(List.of())) {
+      if (FIELD_MANAGER.equals(entry.getManager())
+          || LEGACY_STATUS_MANAGER.equals(entry.getManager())
+          || (entry.getSubresource() != null && !entry.getSubresource().isEmpty())
+          || entry.getFieldsV1() == null) {
+        continue;
+      }
+      Object annotations =
+          child(
+              child(entry.getFieldsV1().getAdditionalProperties(), "f:metadata"), "f:annotations");
+      if (annotations instanceof Map<?, ?> owned
+          && keys.stream().anyMatch(key -> owned.containsKey("f:" + key))) {
+        owners.add(entry.getManager());
+      }
+    }
     return owners;
   }
 

@@ -6,6 +6,7 @@ import dev.freshet.poll.RegistryResolution;
 import dev.freshet.testbed.Testbed;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import java.time.Clock;
 import java.util.Set;
 
@@ -23,6 +24,11 @@ final class TrackedOperator implements AutoCloseable {
 
   /** On {@code client} (e.g. one that counts its writes), which {@link #close} closes. */
   TrackedOperator(KubernetesClient client, String namespace) {
+    this(client, namespace, Metrics.NOOP);
+  }
+
+  /** As above, telling {@code metrics} of every reconcile (JOSDK's own hook). */
+  TrackedOperator(KubernetesClient client, String namespace, Metrics metrics) {
     Clock clock = Clock.systemUTC();
     this.client = client;
     poller = new Poller(RegistryResolution.loopbackOnly(clock), clock, 4);
@@ -32,6 +38,7 @@ final class TrackedOperator implements AutoCloseable {
             o ->
                 o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
+                    .withMetrics(metrics)
                     .withResourceCloner(
                         new UncopiedWorkloads(client.getKubernetesSerialization())));
     TrackedControllers.register(

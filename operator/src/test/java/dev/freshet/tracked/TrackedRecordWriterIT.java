@@ -82,6 +82,39 @@ class TrackedRecordWriterIT {
   }
 
   @Test
+  void noImageIsTakenOverWhileAControllerThatReappliesOwnsAnAnnotationOfTheRecord(
+      TestNamespace ns, KubernetesClient client) {
+    var writer = new TrackedStatusWriter(client, new ImageFieldApplier(client));
+    create(client, ns);
+    // A GitOps tool applies a manifest copied from a live workload, Freshet's record included.
+    var manifest = new GenericKubernetesResource();
+    manifest.setApiVersion("apps/v1");
+    manifest.setKind("Deployment");
+    manifest.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("web")
+            .withNamespace(ns.name())
+            .withAnnotations(Map.of(TrackedRecord.PINNED, "app=1@sha256:" + "0".repeat(64)))
+            .build());
+    client.resource(manifest).fieldManager("argocd-controller").serverSideApply();
+    // The copy as the informer keeps it.
+    var cache = CachedTemplates.store(WorkloadKind.DEPLOYMENT);
+    cache.put("web", read(client, ns));
+    Deployment cached = cache.get("web");
+
+    var result = pin(writer, cached, FIRST);
+
+    // Taken over, the record would flip back at the tool's next sync: the two would fight.
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ImageFieldApplier.Result.Refused.class,
+            refused -> assertThat(refused.owners()).contains("argocd-controller"));
+    Deployment now = read(client, ns);
+    assertThat(image(now)).isEqualTo("registry.example.com/web:1");
+    assertThat(managers(now)).doesNotContain(ImageFieldApplier.FIELD_MANAGER);
+  }
+
+  @Test
   void aTakeoverMadeFromACopyOlderThanAPersonsChangeIsRefusedAndKeepsTheirImage(
       TestNamespace ns, KubernetesClient client) {
     var writer = new TrackedStatusWriter(client, new ImageFieldApplier(client));
@@ -136,7 +169,7 @@ class TrackedRecordWriterIT {
     assertThat(applier.applyRecord(before, TEMPLATE, record))
         .isInstanceOf(ImageFieldApplier.Result.Applied.class);
     Deployment halfway = read(client, ns);
-    assertThat(managers(halfway)).contains(TrackedStatus.LEGACY_FIELD_MANAGER);
+    assertThat(managers(halfway)).contains(ImageFieldApplier.LEGACY_STATUS_MANAGER);
     assertThat(halfway.getMetadata().getAnnotations())
         .containsEntry(TrackedRecord.QUARANTINED, QUARANTINED)
         .containsKey(TrackedStatus.MESSAGE);
@@ -154,7 +187,7 @@ class TrackedRecordWriterIT {
         .containsEntry(TrackedRecord.PINNED, "app=1@sha256:" + "1".repeat(64))
         .doesNotContainKey(TrackedStatus.MESSAGE);
     assertThat(image(moved)).isEqualTo(FIRST);
-    assertThat(managers(moved)).doesNotContain(TrackedStatus.LEGACY_FIELD_MANAGER);
+    assertThat(managers(moved)).doesNotContain(ImageFieldApplier.LEGACY_STATUS_MANAGER);
     ManagedFieldsEntry own =
         moved.getMetadata().getManagedFields().stream()
             .filter(e -> ImageFieldApplier.FIELD_MANAGER.equals(e.getManager()))
@@ -188,10 +221,10 @@ class TrackedRecordWriterIT {
             .build());
     client
         .resource(status)
-        .fieldManager(TrackedStatus.LEGACY_FIELD_MANAGER)
+        .fieldManager(ImageFieldApplier.LEGACY_STATUS_MANAGER)
         .forceConflicts()
         .serverSideApply();
-    assertThat(managers(read(client, ns))).contains(TrackedStatus.LEGACY_FIELD_MANAGER);
+    assertThat(managers(read(client, ns))).contains(ImageFieldApplier.LEGACY_STATUS_MANAGER);
   }
 
   private static ImageFieldApplier.Result pin(

@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -375,6 +377,62 @@ class TrackedWorkloadIT {
       client.resource(binding).delete();
       client.resource(policy).delete();
     }
+  }
+
+  @Test
+  void aWorkloadThatNeverMentionsFreshetCostsNoReconcileUntilItAsksToBeTracked(
+      Testbed testbed, TestNamespace ns, KubernetesClient client) throws Exception {
+    PushedImage image = testbed.registry().pusher().push("tracked/plain", "dev");
+    kubectlCreate(testbed, ns, deployment("plain", image.reference(), Map.of()));
+    var reconciled = new java.util.concurrent.ConcurrentHashMap<String, Integer>();
+    Metrics counting =
+        new Metrics() {
+          @Override
+          public void reconcileCustomResource(
+              HasMetadata resource, RetryInfo retry, Map<String, Object> metadata) {
+            reconciled.merge(resource.getMetadata().getName(), 1, Integer::sum);
+          }
+        };
+
+    try (var freshet = new TrackedOperator(testbed.clientIn(ns.name()), ns.name(), counting)) {
+      // Its pods start and become ready, and it is scaled: each a change of its status.
+      awaitAvailable(client, "plain", 2);
+      client.apps().deployments().withName("plain").scale(3);
+      awaitAvailable(client, "plain", 3);
+      assertThat(reconciled).doesNotContainKey("plain");
+
+      edit(
+          client,
+          "plain",
+          d ->
+              new DeploymentBuilder(d)
+                  .editMetadata()
+                  .addToAnnotations("freshet.dev/policy", "digest")
+                  .endMetadata()
+                  .build());
+
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> assertThat(image(client, "plain")).isEqualTo(image.pinnedReference()));
+      assertThat(reconciled).containsKey("plain");
+    }
+  }
+
+  private static void awaitAvailable(KubernetesClient client, String name, int replicas) {
+    await()
+        .atMost(ROLLOUT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apps()
+                            .deployments()
+                            .withName(name)
+                            .get()
+                            .getStatus()
+                            .getAvailableReplicas())
+                    .isEqualTo(replicas));
   }
 
   @Test

@@ -114,7 +114,8 @@ class CachedObjectsTest {
   @Test
   void forATrackedWorkloadFreshetsOwnEntryIsCutToItsImagesAndStillTellsTheSame() {
     var templatePath = List.of("spec", "template");
-    Deployment cut = CachedObjects.pruned(deployment(), CachedObjects.OwnEntries.IMAGE_FIELDS);
+    Deployment cut =
+        CachedObjects.pruned(deployment(), CachedObjects.OwnEntries.IMAGE_FIELDS, null);
 
     assertThat(ImageFieldApplier.imageManagers(cut, templatePath))
         .isEqualTo(ImageFieldApplier.imageManagers(deployment(), templatePath));
@@ -150,6 +151,35 @@ class CachedObjectsTest {
         .containsEntry("freshet.dev/policy", "digest");
     assertThat(pruned.getMetadata().getResourceVersion()).isEqualTo("42");
     assertThat(pruned.getSpec()).isEqualTo(deployment().getSpec());
+  }
+
+  @Test
+  void forATrackedWorkloadOthersKeepWhatTheyOwnOfFreshetsRecordAndNothingElseOfTheirAnnotations() {
+    Deployment tracked = deployment();
+    ManagedFieldsEntry gitops =
+        Serialization.clone(tracked.getMetadata().getManagedFields().get(0));
+    gitops.setManager("argocd-controller");
+    gitops
+        .getFieldsV1()
+        .setAdditionalProperty(
+            "f:metadata",
+            java.util.Map.of(
+                "f:annotations",
+                java.util.Map.of(
+                    "f:freshet.dev/policy", java.util.Map.of(),
+                    "f:status.freshet.dev/running-digest", java.util.Map.of())));
+    tracked.getMetadata().getManagedFields().add(gitops);
+
+    Deployment cut =
+        CachedObjects.pruned(tracked, CachedObjects.OwnEntries.IMAGE_FIELDS, "status.freshet.dev/");
+
+    var entries = cut.getMetadata().getManagedFields();
+    assertThat(Serialization.asJson(entries.get(entries.size() - 1).getFieldsV1()))
+        .startsWith("{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":{\"k:{\\\"name\\\"")
+        .endsWith(
+            "\"f:metadata\":{\"f:annotations\":{\"f:status.freshet.dev/running-digest\":{}}}}");
+    // kubectl owns an annotation, but none of the record's: its entry keeps its images only.
+    assertThat(Serialization.asJson(entries.get(0).getFieldsV1())).doesNotContain("f:metadata");
   }
 
   @Test
